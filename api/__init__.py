@@ -1,0 +1,37 @@
+"""HTTP: one Bottle module per resource, assembled into the application by `create_app`."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import bottle
+
+from api import errors, openapi, pages, status
+from api.middleware import RequestContext
+from controllers import boot
+from lib.config import ROOT, Section
+
+RESOURCES = (status, pages, openapi)
+bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
+
+
+def create_app(settings: Section) -> bottle.Bottle:
+    """The Bottle app with every resource mounted and the error handling installed."""
+    app = bottle.Bottle(catchall=True, autojson=True)
+    app.config['warble.settings'] = settings
+    for resource in RESOURCES:
+        app.merge(resource.app)
+    app.install(errors.ErrorPlugin())
+    app.default_error_handler = errors.handle_http_error
+    bottle.BaseRequest.MEMFILE_MAX = settings.server.max_body_bytes
+    return app
+
+
+def create_wsgi(settings: Section) -> Callable:
+    """The WSGI callable served in production: the app inside its request middleware."""
+    return RequestContext(create_app(settings), settings.server.max_body_bytes,
+                          boot.release_connection)
+
+
+def load_wsgi(exit_code: int = 1) -> Callable:
+    """Configure this process from the settings and return the WSGI application."""
+    return boot.start(create_wsgi, exit_code)

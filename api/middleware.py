@@ -1,0 +1,59 @@
+"""WSGI middleware around the whole app: request id, access log, body limit, connection release."""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterable
+
+from api.errors import error_response, wants_json
+from lib.logs import request_id
+
+access_log = logging.getLogger('warble.access')
+VALID_REQUEST_ID = re.compile(r'^[A-Za-z0-9._:-]{1,128}$')
+
+
+class RequestContext:
+    """Give each request an id (the client's `X-Request-ID` when sane), refuse oversized bodies,
+    log one line when the answer is done, and run `on_finish` (database connection release)."""
+
+    def __init__(self, app: Callable, max_body_bytes: int, on_finish: Callable[[], None]):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.on_finish = on_finish
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        given = environ.get('HTTP_X_REQUEST_ID', '')
+        rid = given if VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+        token = request_id.set(rid)
+        started = time.perf_counter()
+        status_seen = []
+
+        def start(status: str, headers: list, exc_info=None):
+            status_seen.append(status)
+            headers.append(('X-Request-ID', rid))
+            return start_response(status, headers, exc_info)
+
+        try:
+            if self._too_large(environ):
+                answer = error_response(413, f'The request body exceeds {self.max_body_bytes} '
+                                        'bytes.')
+                start(answer.status_line, list(answer.headerlist))
+                return [answer.body.encode()] if wants_json(environ.get('PATH_INFO', '')) \
+                    else [b'413 Payload Too Large\n']
+            return self.app(environ, start)
+        finally:
+            self.on_finish()
+            duration = (time.perf_counter() - started) * 1000
+            access_log.info('%s %s %s %.1fms', environ.get('REQUEST_METHOD'),
+                            environ.get('PATH_INFO'), (status_seen or ['-'])[0].split(' ')[0],
+                            duration, extra={'method': environ.get('REQUEST_METHOD'),
+                                             'path': environ.get('PATH_INFO'),
+                                             'status': (status_seen or ['-'])[0][:3],
+                                             'duration_ms': round(duration, 1)})
+            request_id.reset(token)
+
+    def _too_large(self, environ: dict) -> bool:
+        length = environ.get('CONTENT_LENGTH') or '0'
+        return length.isdigit() and int(length) > self.max_body_bytes

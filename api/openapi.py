@@ -1,0 +1,93 @@
+"""`GET /openapi.json` from the `@operation` declarations of the routes, and `/docs`."""
+from __future__ import annotations
+
+import re
+
+import bottle
+
+from controllers.status import VERSION
+
+app = bottle.Bottle()
+
+ERROR = {
+    'type': 'object',
+    'required': ['error'],
+    'properties': {'error': {
+        'type': 'object',
+        'required': ['code', 'message', 'fields'],
+        'properties': {'code': {'type': 'string'}, 'message': {'type': 'string'},
+                       'fields': {'type': 'object', 'additionalProperties': {'type': 'string'}}},
+    }},
+}
+PARAMETER = re.compile(r'<([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?>')
+
+
+def build_document(root: bottle.Bottle) -> dict:
+    """An OpenAPI 3.1 document of every route of `root` that declares an operation."""
+    paths: dict[str, dict] = {}
+    for route in root.routes:
+        declared = getattr(route.callback, 'operation', None)
+        if declared is None:
+            continue
+        path = PARAMETER.sub(r'{\1}', route.rule)
+        paths.setdefault(path, {})[route.method.lower()] = describe(route, declared)
+    return {
+        'openapi': '3.1.0',
+        'info': {'title': 'Warble', 'version': VERSION,
+                 'description': 'MicroPosts, a microblog, and the Analyzer of citizens imports.'},
+        'paths': paths,
+        'components': {
+            'schemas': {'Error': ERROR},
+            'securitySchemes': {'bearer': {'type': 'http', 'scheme': 'bearer'}},
+        },
+    }
+
+
+def describe(route: bottle.Route, declared: dict) -> dict:
+    operation = {'summary': declared['summary'], 'tags': declared['tags'],
+                 'operationId': f'{route.method.lower()}_{route.callback.__name__}',
+                 'parameters': path_parameters(route.rule) + query_parameters(declared['query']),
+                 'responses': responses(declared['responses'])}
+    if declared['body'] is not None:
+        operation['requestBody'] = {'required': True, 'content': {
+            'application/json': {'schema': declared['body']}}}
+    if declared['security']:
+        operation['security'] = [{'bearer': []}]
+    return operation
+
+
+def path_parameters(rule: str) -> list[dict]:
+    return [{'name': name, 'in': 'path', 'required': True,
+             'schema': {'type': 'integer', 'minimum': 0} if kind == 'int' else {'type': 'string'}}
+            for name, kind in PARAMETER.findall(rule)]
+
+
+def query_parameters(schema: dict | None) -> list[dict]:
+    if not schema:
+        return []
+    required = set(schema.get('required', ()))
+    return [{'name': name, 'in': 'query', 'required': name in required, 'schema': prop}
+            for name, prop in schema.get('properties', {}).items()]
+
+
+def responses(declared: dict) -> dict:
+    """Declared answers: a schema, or None (an error body for 4xx/5xx, no body otherwise)."""
+    answers = {}
+    for status, schema in declared.items():
+        if schema is None and status >= 400:
+            schema = {'$ref': '#/components/schemas/Error'}
+        answer = {'description': bottle.HTTP_CODES.get(status, str(status))}
+        if schema is not None:
+            answer['content'] = {'application/json': {'schema': schema}}
+        answers[str(status)] = answer
+    return answers
+
+
+@app.get('/openapi.json')
+def openapi_document() -> dict:
+    return build_document(bottle.request.app)
+
+
+@app.get('/docs')
+def docs_page() -> str:
+    return bottle.template('docs')

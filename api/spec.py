@@ -1,0 +1,96 @@
+"""Request schemas, used twice: to validate input and to generate the OpenAPI document.
+
+A route declares its operation with `@operation(...)` just above the function; the same schema
+objects then check the query and JSON body before the route runs and describe it in
+`/openapi.json`. Nothing is kept twice.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any
+
+import bottle
+from jsonschema import Draft202012Validator
+
+from controllers.errors import Invalid
+
+_validators: dict[int, Draft202012Validator] = {}
+
+
+def validator(schema: dict) -> Draft202012Validator:
+    key = id(schema)
+    if key not in _validators:
+        _validators[key] = Draft202012Validator(schema)
+    return _validators[key]
+
+
+def check(schema: dict, value: Any, what: str = 'body') -> Any:
+    """Return `value` if it fits `schema`, else raise Invalid naming each wrong field."""
+    fields = {}
+    for error in sorted(validator(schema).iter_errors(value), key=lambda e: list(e.path)):
+        name = '.'.join(str(part) for part in error.absolute_path) or what
+        fields.setdefault(name, describe(error))
+    if fields:
+        raise Invalid(f'The request {what} is not valid.', fields)
+    return value
+
+
+def describe(error) -> str:
+    """A short human message for one schema error."""
+    if error.validator == 'additionalProperties':
+        extra = sorted(set(error.instance) - set(error.schema.get('properties', {})))
+        return f'unexpected field(s): {", ".join(extra)}'
+    if error.validator == 'pattern' and 'description' in error.schema:
+        return error.schema['description']
+    return error.message
+
+
+def read_json_body() -> Any:
+    """The request body parsed as JSON, or Invalid with a reason."""
+    raw = bottle.request.body.read()
+    if not raw:
+        raise Invalid('The request body is empty; JSON was expected.')
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise Invalid('The request body is not valid UTF-8.') from None
+    except ValueError as exc:
+        raise Invalid(f'The request body is not valid JSON ({exc}).') from None
+
+
+def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
+    """Query strings to the types the schema asks for, before validation."""
+    properties = schema.get('properties', {})
+    values = {}
+    for name in query:
+        text = query.getunicode(name)
+        if text is None:
+            raise Invalid('The query string is not valid UTF-8.', {name: 'not valid UTF-8'})
+        kind = properties.get(name, {}).get('type')
+        if kind == 'integer' and text.lstrip('-').isdigit() and len(text) < 19:
+            values[name] = int(text)
+        elif kind == 'boolean' and text in ('true', 'false'):
+            values[name] = text == 'true'
+        else:
+            values[name] = text
+    return values
+
+
+def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = None,
+              body: dict | None = None, responses: dict[int, Any] | None = None,
+              security: bool = False) -> Callable:
+    """Declare an operation; validated `query` and `body` are passed to the route as keywords."""
+    def decorate(callback: Callable) -> Callable:
+        @functools.wraps(callback)
+        def wrapper(*args, **kwargs):
+            if query is not None:
+                kwargs['query'] = check(query, coerce_query(query, bottle.request.query), 'query')
+            if body is not None:
+                kwargs['body'] = check(body, read_json_body())
+            return callback(*args, **kwargs)
+        wrapper.operation = {'summary': summary, 'tags': list(tags), 'query': query,
+                             'body': body, 'responses': responses or {}, 'security': security}
+        return wrapper
+    return decorate

@@ -1,0 +1,38 @@
+"""WSGI entry point: `application` for `gunicorn -k gevent app:application`.
+
+`python3 app.py [--host H] [--port P]` serves it for development with Bottle's reloader.
+"""
+import argparse
+
+from lib import bootstrap
+
+bootstrap.use_vendor()
+
+import api  # noqa: E402
+
+# gunicorn halts (instead of respawning workers forever) when a worker exits with this code.
+APP_LOAD_ERROR = 4
+
+application = api.load_wsgi(exit_code=APP_LOAD_ERROR)
+
+
+def serve(host: str, port: int) -> None:
+    """Serve with Bottle's reloader on a threaded WSGI server."""
+    from socketserver import ThreadingMixIn
+    from wsgiref.simple_server import WSGIServer
+
+    import bottle
+
+    class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+        daemon_threads = True
+
+    bottle.run(application, host=host, port=port, reloader=True, quiet=True,
+               server_class=ThreadingWSGIServer)
+
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description='Serve Warble with the development server.')
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=8080)
+    options = parser.parse_args()
+    serve(options.host, options.port)

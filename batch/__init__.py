@@ -1,0 +1,7 @@
+"""Celery tasks, one module per worker; thin, they call controllers."""
+from controllers.boot import start
+
+# Modules whose tasks the worker registers.
+MODULES: list[str] = []
+
+__all__ = ['MODULES', 'start']

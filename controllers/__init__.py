@@ -1,0 +1,1 @@
+"""Behaviour: one class per behaviour, owning transactions and storage; plain dicts out."""

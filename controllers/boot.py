@@ -1,0 +1,52 @@
+"""Start-up of a Warble process: logging, database, Redis and Celery from the settings."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TypeVar
+
+from controllers.errors import DomainError
+from lib import jobs, logs
+from lib.config import ConfigError, Section, get_settings
+from models import db, redisdb
+
+T = TypeVar('T')
+__all__ = ['DomainError', 'StartupError', 'configure', 'release_connection', 'start']
+
+
+class StartupError(Exception):
+    """Warble cannot start; the message is the one line an operator reads."""
+
+
+def configure(settings: Section, check_database: bool = True) -> None:
+    """Bind every store to the settings; refuse to start when the database is unreachable."""
+    logs.configure(settings.logging)
+    try:
+        db.configure(settings.database)
+    except ValueError as exc:
+        raise StartupError(str(exc)) from None
+    redisdb.configure(settings.redis)
+    jobs.configure(settings)
+    if check_database:
+        try:
+            db.check_connection()
+        except db.DatabaseUnavailable as exc:
+            raise StartupError(f'database unreachable ({settings.database.url.split("@")[-1]}): '
+                               f'{exc}') from None
+
+
+def release_connection() -> None:
+    """Return this request's database connection (to the pool, for PostgreSQL)."""
+    if not db.database.is_closed():
+        db.database.close()
+
+
+def start(build: Callable[[Section], T], exit_code: int = 1) -> T:
+    """Load the settings, configure, and `build`; on a bad start print one line and exit."""
+    try:
+        settings = get_settings()
+        configure(settings)
+        return build(settings)
+    except (ConfigError, StartupError) as exc:
+        print(f'warble: cannot start: {exc}', file=sys.stderr, flush=True)
+        raise SystemExit(exit_code) from None

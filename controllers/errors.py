@@ -1,0 +1,47 @@
+"""Domain exceptions; `api/errors.py` maps each to its HTTP status and JSON error body."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of the errors a controller raises on purpose."""
+
+    code = 'error'
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+
+class Invalid(DomainError):
+    code = 'invalid'
+
+
+class Unauthorized(DomainError):
+    code = 'unauthorized'
+
+
+class Forbidden(DomainError):
+    code = 'forbidden'
+
+
+class NotFound(DomainError):
+    code = 'not_found'
+
+
+class Conflict(DomainError):
+    code = 'conflict'
+
+
+class TooManyRequests(DomainError):
+    code = 'too_many_requests'
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    code = 'unavailable'

@@ -1,0 +1,49 @@
+"""Health of the parts Warble depends on: database, Redis and the Celery workers."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from lib import jobs
+from lib.config import Section
+from models import db, redisdb
+
+VERSION = '0.1.0'
+
+
+class StatusController:
+    """Reports each dependency as `{"ok": bool, "ms": float}` plus an error when it failed."""
+
+    def __init__(self, settings: Section):
+        self.settings = settings
+
+    def report(self) -> dict:
+        checks = {
+            'database': self._timed(db.check_connection),
+            'redis': self._timed(lambda: redisdb.get_redis('cache').ping()),
+            'celery': self._timed(self._ping_celery),
+        }
+        healthy = all(check['ok'] for check in checks.values())
+        return {'status': 'ok' if healthy else 'degraded', 'version': VERSION, 'checks': checks}
+
+    def _ping_celery(self) -> None:
+        if not jobs.ping_workers(self.settings.celery.ping_timeout):
+            raise RuntimeError('no worker answered')
+
+    @staticmethod
+    def _timed(check: Callable[[], object]) -> dict:
+        started = time.perf_counter()
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - any failure is reported, not raised
+            return {'ok': False, 'ms': _ms_since(started), 'error': _one_line(exc)}
+        return {'ok': True, 'ms': _ms_since(started)}
+
+
+def _ms_since(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

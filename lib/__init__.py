@@ -1,0 +1,1 @@
+"""Warble's shared library: configuration, decorators, utilities; vendored packages in vendor/."""

@@ -1,0 +1,233 @@
+"""Set-up: install Warble's pinned dependencies where the design card puts them.
+
+Pure-Python wheels of `requirements/runtime.lock` go to `lib/vendor/`, compiled ones to the
+`env/` virtualenv, front-end packages from `package-lock.json` to `static/vendor/`. Each step
+keeps a stamp of the lock it installed, so a second run with unchanged locks installs nothing.
+Stdlib only: this runs before any dependency exists.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = ROOT / 'env'
+VENDOR = ROOT / 'lib' / 'vendor'
+STATIC_VENDOR = ROOT / 'static' / 'vendor'
+WHEELS = ROOT / 'var' / 'wheels'
+LOCKS = ROOT / 'requirements'
+ENV_PYTHON = ENV / 'bin' / 'python'
+
+# Files copied from node_modules into static/vendor: package -> files inside it.
+FRONT_END_FILES = {
+    'knockout': ['build/output/knockout-latest.js'],
+    'zepto': ['dist/zepto.min.js'],
+    'swagger-ui-dist': ['swagger-ui-bundle.js', 'swagger-ui.css'],
+}
+
+
+def say(message: str) -> None:
+    print(f'[setup] {message}', file=sys.stderr, flush=True)
+
+
+def run(*command: str | Path, **kwargs) -> None:
+    subprocess.run([str(part) for part in command], check=True, **kwargs)
+
+
+def digest(*paths: Path) -> str:
+    sha = hashlib.sha256()
+    for path in paths:
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
+
+
+def stamped(stamp: Path, value: str) -> bool:
+    return stamp.exists() and stamp.read_text() == value
+
+
+def search_path() -> list[str]:
+    """What must come first on sys.path: lib/, lib/vendor/ and the project root."""
+    return [str(ROOT / 'lib'), str(VENDOR), str(ROOT)]
+
+
+def child_environ(**extra: str) -> dict[str, str]:
+    """The environment for a Warble child process run by `env/bin/python`."""
+    environ = dict(os.environ, **extra)
+    environ['PYTHONPATH'] = os.pathsep.join(search_path())
+    return environ
+
+
+def apt_install(packages: list[str]) -> None:
+    """Install missing Debian packages when running as root on a Debian-like system."""
+    missing = [name for name in packages if not _deb_installed(name)]
+    if not missing:
+        return
+    if os.geteuid() != 0 or not shutil.which('apt-get'):
+        sys.exit(f'[setup] missing system packages: {" ".join(missing)} (install them as root)')
+    say(f'apt-get install {" ".join(missing)}')
+    environ = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    lists = Path('/var/lib/apt/lists')
+    if not any(lists.glob('*Packages*')):
+        run('apt-get', 'update', '-q', env=environ)
+    run('apt-get', 'install', '-y', '-q', '--no-install-recommends', *missing, env=environ)
+
+
+def _deb_installed(name: str) -> bool:
+    found = subprocess.run(['dpkg-query', '-W', '-f=${Status}', name],
+                           capture_output=True, text=True)
+    return found.returncode == 0 and 'ok installed' in found.stdout
+
+
+def debian_packages(group: str) -> list[str]:
+    """Package names listed under `[group]` in requirements/debian.txt."""
+    packages, current = [], None
+    for line in (LOCKS / 'debian.txt').read_text().splitlines():
+        line = line.split('#', 1)[0].strip()
+        if line.startswith('['):
+            current = line.strip('[]')
+        elif line and current == group:
+            packages.append(line)
+    return packages
+
+
+def ensure_virtualenv() -> None:
+    if ENV_PYTHON.exists():
+        return
+    say(f'creating the virtualenv {ENV.relative_to(ROOT)}/')
+    if subprocess.run([sys.executable, '-m', 'venv', str(ENV)]).returncode != 0:
+        shutil.rmtree(ENV, ignore_errors=True)
+        apt_install([f'python{sys.version_info.major}.{sys.version_info.minor}-venv'])
+        run(sys.executable, '-m', 'venv', ENV)
+
+
+def lock_entries(lock: Path) -> dict[str, str]:
+    """Map each normalised package name of a hashed lock to its whole entry."""
+    text = lock.read_text().replace('\\\n', ' ')
+    entries = {}
+    for line in text.splitlines():
+        line = line.split(' #', 1)[0].strip()
+        if line and not line.startswith('#'):
+            name = _normalise(re.split(r'[=<>; ]', line, maxsplit=1)[0])
+            entries.setdefault(name, []).append(line)
+    return {name: '\n'.join(lines) for name, lines in entries.items()}
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r'[-_.]+', '-', name).lower()
+
+
+def _pip(*args: str | Path) -> None:
+    run(ENV_PYTHON, '-m', 'pip', '--disable-pip-version-check', '-qq', *args)
+
+
+def install_runtime() -> None:
+    """Install runtime.lock: pure wheels into lib/vendor, compiled ones into env/."""
+    lock = LOCKS / 'runtime.lock'
+    stamp = ENV / 'runtime.lock.sha256'
+    if stamped(stamp, digest(lock)) and (VENDOR / '.complete').exists():
+        return
+    say('installing requirements/runtime.lock')
+    WHEELS.mkdir(parents=True, exist_ok=True)
+    _pip('download', '--require-hashes', '--no-deps', '--only-binary=:all:',
+         '-r', lock, '-d', WHEELS)
+    pure, compiled = split_by_wheel(lock_entries(lock))
+    shutil.rmtree(VENDOR, ignore_errors=True)
+    for target, entries in (('vendor', pure), ('compiled', compiled)):
+        subset = WHEELS / f'{target}.txt'
+        subset.write_text('\n'.join(entries) + '\n')
+        where = ('--target', VENDOR) if target == 'vendor' else ()
+        _pip('install', '--require-hashes', '--no-deps', '--no-index',
+             '--find-links', WHEELS, *where, '-r', subset)
+    (VENDOR / '.complete').write_text(digest(lock))
+    stamp.write_text(digest(lock))
+
+
+def split_by_wheel(entries: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Split lock entries by the wheel pip downloaded: `none-any` is pure Python."""
+    tags = {}
+    for wheel in WHEELS.glob('*.whl'):
+        name, _version, rest = wheel.name.split('-', 2)
+        tags.setdefault(_normalise(name), set()).add(rest.endswith('-none-any.whl'))
+    pure, compiled = [], []
+    for name, entry in entries.items():
+        if name in tags:
+            (pure if all(tags[name]) else compiled).append(entry)
+    return pure, compiled
+
+
+def install_tests() -> None:
+    lock = LOCKS / 'test.lock'
+    stamp = ENV / 'test.lock.sha256'
+    if stamped(stamp, digest(lock)):
+        return
+    say('installing requirements/test.lock')
+    _pip('install', '--require-hashes', '--no-deps', '--only-binary=:all:', '-r', lock)
+    stamp.write_text(digest(lock))
+
+
+def install_front_end() -> None:
+    """npm ci from package-lock.json, then copy the files the pages load into static/vendor."""
+    lock = ROOT / 'package-lock.json'
+    stamp = STATIC_VENDOR / '.package-lock.sha256'
+    if stamped(stamp, digest(lock)):
+        return
+    if not shutil.which('npm'):
+        apt_install(debian_packages('front-end'))
+    say('installing package-lock.json into static/vendor/')
+    run('npm', 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--silent', cwd=ROOT)
+    shutil.rmtree(STATIC_VENDOR, ignore_errors=True)
+    for package, files in FRONT_END_FILES.items():
+        for name in files:
+            target = STATIC_VENDOR / package / Path(name).name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / 'node_modules' / package / name, target)
+    stamp.write_text(digest(lock))
+
+
+def ensure(tests: bool = False, system: bool = False) -> None:
+    """Bring env/, lib/vendor/ and static/vendor/ up to date with the locks."""
+    if system:
+        apt_install(debian_packages('test'))
+    ensure_virtualenv()
+    install_runtime()
+    if tests:
+        install_tests()
+    install_front_end()
+
+
+def use_vendor() -> None:
+    """Put lib/, lib/vendor/ and the project root first on sys.path."""
+    sys.path[:0] = [path for path in search_path() if path not in sys.path]
+
+
+def reexec_in_env() -> None:
+    """Run the current script again under env/bin/python unless already there."""
+    if Path(sys.prefix).resolve() != ENV.resolve():
+        os.execve(ENV_PYTHON, [str(ENV_PYTHON), *sys.argv], child_environ())
+    use_vendor()
+
+
+def prepare() -> None:
+    """For the command-line entry points: install what is missing, then run inside env/."""
+    if Path(sys.prefix).resolve() != ENV.resolve():
+        ensure()
+    reexec_in_env()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--tests', action='store_true', help='also install the test tools')
+    parser.add_argument('--system', action='store_true',
+                        help='also install the Debian packages the tests need (as root)')
+    args = parser.parse_args()
+    ensure(tests=args.tests, system=args.system)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,56 @@
+"""Logging: `dictConfig` from the settings, text or JSON lines, each with the request id."""
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import logging.config
+
+from lib.config import Section
+
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar('request_id', default='-')
+
+TEXT_FORMAT = '%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s'
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamp every record with the id of the request being served."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line; extra fields given with `extra={...}` are kept."""
+
+    STANDARD = set(vars(logging.makeLogRecord({}))) | {'message', 'asctime', 'request_id'}
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            'time': self.formatTime(record, '%Y-%m-%dT%H:%M:%S'),
+            'level': record.levelname,
+            'logger': record.name,
+            'request_id': getattr(record, 'request_id', '-'),
+            'message': record.getMessage(),
+        }
+        line.update({key: value for key, value in vars(record).items()
+                     if key not in self.STANDARD})
+        if record.exc_info:
+            line['exception'] = self.formatException(record.exc_info)
+        return json.dumps(line, default=str)
+
+
+def configure(logging_settings: Section) -> None:
+    """Install the handlers described by the `logging` section of the settings."""
+    formatter = ({'()': JsonFormatter} if logging_settings.format == 'json'
+                 else {'format': TEXT_FORMAT})
+    logging.config.dictConfig({
+        'version': 1,
+        'disable_existing_loggers': False,
+        'filters': {'request_id': {'()': RequestIdFilter}},
+        'formatters': {'default': formatter},
+        'handlers': {'stderr': {'class': 'logging.StreamHandler', 'formatter': 'default',
+                                'filters': ['request_id']}},
+        'root': {'level': logging_settings.level, 'handlers': ['stderr']},
+    })

@@ -1,0 +1,31 @@
+"""URL helpers: Redis URLs from the settings, page links."""
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
+
+from lib.config import Section, resolve
+
+
+def redis_url(redis: Section, purpose: str) -> str:
+    """The Redis URL for a purpose (`cache`, `broker`, ...), relative socket paths made absolute."""
+    url = getattr(redis, f'{purpose}_url', '') or redis.url
+    parts = urlsplit(url)
+    if parts.scheme == 'unix':
+        path = parts.netloc + parts.path if parts.netloc else parts.path
+        query = f'?{parts.query}' if parts.query else ''
+        return f'unix://{resolve(path)}{query}'
+    return url
+
+
+def celery_broker_url(redis: Section) -> str:
+    """The broker URL in Celery's spelling (`redis+socket://` for a Unix socket)."""
+    url = redis_url(redis, 'broker')
+    if url.startswith('unix://'):
+        return 'redis+socket://' + url[len('unix://'):]
+    return url
+
+
+def with_query(url: str, **params: object) -> str:
+    """`url` with the given query parameters (None values dropped)."""
+    query = urlencode({key: value for key, value in params.items() if value is not None})
+    return f'{url}?{query}' if query else url

@@ -1,0 +1,92 @@
+"""Management commands: `python3 manage.py <command> [--help]`."""
+import argparse
+import sys
+
+from lib import bootstrap
+
+if __name__ == '__main__':
+    bootstrap.prepare()
+bootstrap.use_vendor()
+
+from controllers import boot  # noqa: E402
+from lib.config import Section  # noqa: E402
+
+
+def migrate(settings: Section, args: argparse.Namespace) -> None:
+    """Apply pending migrations, or revert them with --down."""
+    from models import db
+    runner = db.migrations()
+    if args.status:
+        for migration in runner.status():
+            print(f'{"applied" if migration.applied else "pending"}  {migration.name}')
+        return
+    done = runner.down(args.to) if args.down else runner.up(args.to)
+    verb = 'reverted' if args.down else 'applied'
+    print(f'{verb}: {", ".join(done)}' if done else 'nothing to do: the schema is up to date')
+
+
+def createuser(settings: Section, args: argparse.Namespace) -> None:
+    """Create a user; the password is read from standard input or asked for."""
+    import getpass
+
+    from controllers.users import UserController
+    password = sys.stdin.readline().rstrip('\n') if args.password_stdin else \
+        getpass.getpass('Password: ')
+    user = UserController().create(args.username, args.email, password)
+    print(f'created user {user["username"]} (id {user["id"]})')
+
+
+def shell(settings: Section, args: argparse.Namespace) -> None:
+    """An interactive Python shell with the settings, database and models loaded."""
+    import code
+
+    from models import db, redisdb, users
+    code.interact(banner='Warble shell: settings, db, redisdb, users', local={
+        'settings': settings, 'db': db, 'redisdb': redisdb, 'users': users})
+
+
+def routes(settings: Section, args: argparse.Namespace) -> None:
+    """List every HTTP route."""
+    import api
+    for route in api.create_app(settings).routes:
+        print(f'{route.method:7} {route.rule:50} {route.callback.__module__}.'
+              f'{route.callback.__name__}')
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog='manage.py', description=__doc__)
+    commands = main.add_subparsers(dest='command', required=True, metavar='command')
+
+    def add(function, **kwargs) -> argparse.ArgumentParser:
+        sub = commands.add_parser(function.__name__, help=function.__doc__,
+                                  description=function.__doc__, **kwargs)
+        sub.set_defaults(run=function)
+        return sub
+
+    sub = add(migrate)
+    sub.add_argument('--down', action='store_true', help='revert the newest migration '
+                     '(with --to, every migration back to and including that one)')
+    sub.add_argument('--to', metavar='NAME', help='stop at this migration')
+    sub.add_argument('--status', action='store_true', help='list migrations and their state')
+    sub = add(createuser)
+    sub.add_argument('username')
+    sub.add_argument('--email', required=True)
+    sub.add_argument('--password-stdin', action='store_true',
+                     help='read the password from the first line of standard input')
+    add(shell)
+    add(routes)
+    return main
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    settings = boot.start(lambda settings: settings)
+    try:
+        args.run(settings, args)
+    except boot.DomainError as exc:
+        fields = ''.join(f'\n  {name}: {problem}' for name, problem in exc.fields.items())
+        sys.exit(f'{args.command}: {exc.message}{fields}')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,82 @@
+"""Database binding: the Peewee database chosen by URL, the base model, and migrations."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import peewee
+from playhouse.db_url import parseresult_to_dict
+from playhouse.migrations import Runner
+from playhouse.pool import PooledPostgresqlDatabase
+
+from lib.config import Section, resolve
+
+MIGRATIONS = Path(__file__).resolve().parent / 'migrations'
+SQLITE_PRAGMAS = {'journal_mode': 'wal', 'foreign_keys': 1, 'synchronous': 'normal',
+                  'busy_timeout': 10000}
+
+database = peewee.DatabaseProxy()
+
+
+class BaseModel(peewee.Model):
+    """Base of every model: bound to the configured database, snake_case table names."""
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class DatabaseUnavailable(Exception):
+    """The configured database cannot be reached."""
+
+
+def open_database(settings: Section) -> peewee.Database:
+    """A Peewee database for `settings.url`: SQLite (WAL, foreign keys) or pooled PostgreSQL."""
+    parsed = urlparse(settings.url)
+    if parsed.scheme == 'sqlite':
+        path = parsed.path[1:]
+        if path != ':memory:':
+            path = str(resolve(path))
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+    if parsed.scheme in ('postgres', 'postgresql'):
+        kwargs = parseresult_to_dict(parsed, unquote_password=True, unquote_user=True)
+        kwargs.setdefault('connect_timeout', 5)
+        return PooledPostgresqlDatabase(
+            kwargs.pop('database'), max_connections=settings.pool_size,
+            stale_timeout=settings.stale_timeout, timeout=settings.pool_timeout, **kwargs)
+    raise ValueError(f'database.url: unsupported scheme {parsed.scheme!r} '
+                     '(use sqlite:/// or postgresql://)')
+
+
+def configure(settings: Section) -> peewee.Database:
+    """Bind the models to the database described by the `database` settings."""
+    db = open_database(settings)
+    database.initialize(db)
+    return db
+
+
+def check_connection() -> float:
+    """Run `SELECT 1`; return how long it took in milliseconds, or raise DatabaseUnavailable."""
+    started = time.perf_counter()
+    opened = False
+    try:
+        opened = database.connect(reuse_if_open=True)
+        database.execute_sql('SELECT 1').fetchone()
+    except peewee.PeeweeException as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatabaseUnavailable(reason) from exc
+    finally:
+        if opened:
+            database.close()
+    return (time.perf_counter() - started) * 1000
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def migrations() -> Runner:
+    """The migration runner over `models/migrations/`."""
+    return Runner(database.obj, str(MIGRATIONS))

@@ -1,0 +1,29 @@
+"""Redis access by purpose (`cache`, `broker`, `timelines`, `ratelimit`), one client per URL."""
+from __future__ import annotations
+
+import redis
+
+from lib.config import Section
+from lib.utils.urlkit import redis_url
+
+_settings: Section | None = None
+_clients: dict[str, redis.Redis] = {}
+
+
+def configure(settings: Section) -> None:
+    """Remember the `redis` settings; clients are made on first use."""
+    global _settings
+    _settings = settings
+    _clients.clear()
+
+
+def get_redis(purpose: str = 'cache') -> redis.Redis:
+    """The Redis client for a purpose; purposes without their own URL share `redis.url`."""
+    if _settings is None:
+        raise RuntimeError('models.redisdb.configure() was not called')
+    url = redis_url(_settings, purpose)
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(
+            url, socket_timeout=_settings.socket_timeout,
+            socket_connect_timeout=_settings.socket_timeout, health_check_interval=30)
+    return _clients[url]

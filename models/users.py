@@ -1,0 +1,22 @@
+"""Users of MicroPosts: unique usernames (case-insensitively), argon2id password hashes."""
+from __future__ import annotations
+
+import peewee
+
+from lib.utils.datekit import utcnow
+from models.db import BaseModel
+
+
+class User(BaseModel):
+    username = peewee.CharField(max_length=30)
+    email = peewee.CharField(max_length=254)
+    password_hash = peewee.CharField(max_length=255)
+    created = peewee.DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        table_name = 'users'
+
+    @classmethod
+    def by_username(cls, username: str) -> User | None:
+        """The user with this username, compared case-insensitively (uses the lower() index)."""
+        return cls.get_or_none(peewee.fn.LOWER(cls.username) == username.lower())

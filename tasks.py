@@ -1,0 +1,36 @@
+"""Celery entry point: the Celery app and its beat schedule.
+
+`python3 tasks.py worker` runs a worker, `python3 tasks.py beat` the scheduler; any other
+Celery command works the same way.
+"""
+import sys
+
+from lib import bootstrap
+
+if __name__ == '__main__':
+    bootstrap.prepare()
+bootstrap.use_vendor()
+
+import batch  # noqa: E402
+from lib import jobs  # noqa: E402
+from lib.config import Section, resolve  # noqa: E402
+
+
+def beat_schedule(settings: Section) -> dict:
+    """Periodic tasks, timed from the settings."""
+    return {}
+
+
+def build(settings: Section):
+    celery = jobs.celery()
+    celery.conf.include = batch.MODULES
+    celery.conf.beat_schedule = beat_schedule(settings)
+    celery.conf.beat_schedule_filename = str(resolve(settings.paths.var) / 'celerybeat-schedule')
+    celery.conf.worker_concurrency = settings.celery.concurrency
+    return celery
+
+
+celery = batch.start(build)
+
+if __name__ == '__main__':
+    celery.start(argv=sys.argv[1:])

@@ -1,0 +1,122 @@
+"""Fixtures: real Redis and PostgreSQL for the session; each database test runs on both backends."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lib import bootstrap
+
+bootstrap.use_vendor()
+
+from controllers import boot  # noqa: E402
+from lib import config  # noqa: E402
+from models import db, redisdb  # noqa: E402
+from tests.servers import PYTHON, PostgresServer, RedisServer, start_process, stop, wait_for  # noqa: E402,E501
+
+BACKENDS = ('sqlite', 'postgres')
+
+
+@pytest.fixture(scope='session')
+def server_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp('servers')
+
+
+@pytest.fixture(scope='session')
+def redis_server(server_dir):
+    server = RedisServer(server_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='session')
+def postgres_server():
+    server = PostgresServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='session')
+def database_urls() -> dict:
+    """One migrated database per backend, made on first use."""
+    return {}
+
+
+def database_url(backend: str, request, server_dir: Path, urls: dict) -> str:
+    if backend not in urls:
+        if backend == 'postgres':
+            server = request.getfixturevalue('postgres_server')
+            urls[backend] = server.create_database('warble_test')
+        else:
+            urls[backend] = f'sqlite:///{server_dir / "warble-test.db"}'
+    return urls[backend]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """Every test that touches the database runs once on SQLite and once on PostgreSQL."""
+    return request.param
+
+
+@pytest.fixture
+def environ(request, backend, server_dir, redis_server, database_urls, tmp_path) -> dict:
+    """The environment of a Warble process under test, on this run's backend."""
+    return {
+        'WARBLE_ROLE': 'test',
+        'WARBLE_DATABASE_URL': database_url(backend, request, server_dir, database_urls),
+        'WARBLE_REDIS_URL': redis_server.url,
+        'WARBLE_PATHS_VAR': str(tmp_path / 'var'),
+    }
+
+
+@pytest.fixture
+def settings(environ) -> config.Section:
+    """Settings of this run, bound, migrated, and emptied afterwards."""
+    settings = config.load(environ)
+    boot.configure(settings)
+    db.migrations().up()
+    yield settings
+    reset_database()
+    redisdb.get_redis('cache').flushall()
+
+
+def reset_database() -> None:
+    """Empty every table but the migration history, restarting ids."""
+    database = db.database
+    tables = [name for name in database.get_tables() if name != 'schema_migration']
+    if not tables:
+        return
+    with database.atomic():
+        if db.is_postgres():
+            database.execute_sql('TRUNCATE {} RESTART IDENTITY CASCADE'.format(
+                ', '.join(f'"{name}"' for name in tables)))
+        else:
+            database.execute_sql('PRAGMA defer_foreign_keys = ON')
+            for name in tables:
+                database.execute_sql(f'DELETE FROM "{name}"')
+            if 'sqlite_sequence' in {row[0] for row in database.execute_sql(
+                    "SELECT name FROM sqlite_master WHERE type='table'")}:
+                database.execute_sql('DELETE FROM sqlite_sequence')
+    database.close()
+
+
+@pytest.fixture
+def app(settings):
+    """The WSGI app under WebTest, on the backend of this run."""
+    import webtest
+
+    import api
+    return webtest.TestApp(api.create_wsgi(settings))
+
+
+@pytest.fixture
+def celery_worker(environ, tmp_path):
+    """A real Celery worker process on the test Redis broker."""
+    from lib import jobs
+    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', '-P', 'solo'],
+                            environ, tmp_path / 'worker.log')
+    settings = config.load(environ)
+    jobs.configure(settings)
+    wait_for(lambda: jobs.ping_workers(0.5) > 0, timeout=30, what='celery worker')
+    yield process
+    stop(process)

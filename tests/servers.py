@@ -1,0 +1,155 @@
+"""Real servers for the tests: Redis, PostgreSQL, Celery workers and gunicorn, each on loopback."""
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from lib import bootstrap
+
+ROOT = bootstrap.ROOT
+PYTHON = str(bootstrap.ENV_PYTHON)
+IN_CI = os.environ.get('CI', '').lower() == 'true'
+
+
+def missing(what: str) -> None:
+    """Skip a test for a missing tool, except in CI where that is a failure."""
+    if IN_CI:
+        pytest.fail(f'{what} is required in CI but missing', pytrace=False)
+    pytest.skip(f'{what} is missing')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check, timeout: float = 20.0, what: str = 'server') -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(f'{what} did not come up within {timeout} s')
+
+
+def stop(process: subprocess.Popen, timeout: float = 10.0) -> None:
+    """Stop a process started with start_new_session=True, with its whole group."""
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+class RedisServer:
+    """A redis-server on a Unix socket in a temporary directory."""
+
+    def __init__(self, directory: Path):
+        binary = shutil.which('redis-server')
+        if binary is None:
+            missing('redis-server')
+        self.directory = directory
+        self.socket = directory / 'redis.sock'
+        self.command = [binary, '--port', '0', '--unixsocket', str(self.socket),
+                        '--dir', str(directory), '--save', '', '--appendonly', 'no']
+        self.process = None
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f'unix://{self.socket}'
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,
+                                        start_new_session=True)
+        wait_for(self.socket.exists, what='redis-server')
+
+    def stop(self) -> None:
+        stop(self.process)
+        self.socket.unlink(missing_ok=True)
+
+
+class PostgresServer:
+    """A PostgreSQL cluster made by initdb in a temporary directory, on a loopback port."""
+
+    def __init__(self):
+        found = sorted(glob.glob('/usr/lib/postgresql/*/bin/postgres'))
+        binary = shutil.which('postgres') or (found[-1] if found else None)
+        if binary is None:
+            missing('PostgreSQL (postgres, initdb)')
+        bin_dir = Path(binary).resolve().parent
+        self.port = free_port()
+        # Its own directory: as root, the server runs as the postgres user, which needs access.
+        self.directory = directory = Path(tempfile.mkdtemp(prefix='warble-pg-'))
+        self.data = directory / 'pgdata'
+        self.as_user = ['runuser', '-u', 'postgres', '--'] if os.geteuid() == 0 else []
+        if self.as_user:
+            os.chmod(directory, 0o777)
+        subprocess.run([*self.as_user, str(bin_dir / 'initdb'), '-D', str(self.data), '-A',
+                        'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync'],
+                       check=True, stdout=subprocess.DEVNULL)
+        self.command = [*self.as_user, str(bin_dir / 'postgres'), '-D', str(self.data),
+                        '-p', str(self.port), '-c', 'listen_addresses=127.0.0.1',
+                        '-c', f'unix_socket_directories={directory}', '-c', 'fsync=off',
+                        '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
+                        '-c', 'max_connections=200']
+        self.process = None
+        self.start()
+
+    def url(self, database: str = 'postgres') -> str:
+        return f'postgresql://postgres@127.0.0.1:{self.port}/{database}'
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_for(self.ready, what='postgres')
+
+    def ready(self) -> bool:
+        import psycopg
+        with psycopg.connect(self.url(), connect_timeout=1):
+            return True
+
+    def create_database(self, name: str) -> str:
+        import psycopg
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)  # fast shutdown
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                stop(self.process)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def start_process(command: list[str], environ: dict[str, str], log: Path) -> subprocess.Popen:
+    """A Warble process (worker, gunicorn, dev.py) with its output in `log`."""
+    with open(log, 'ab') as output:
+        return subprocess.Popen(command, cwd=ROOT, env=bootstrap.child_environ(**environ),
+                                stdout=output, stderr=subprocess.STDOUT, start_new_session=True)

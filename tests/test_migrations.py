@@ -1,0 +1,27 @@
+"""The migration stairway: every migration goes up, down and up again on both backends."""
+from models import db
+
+
+def table_names() -> set[str]:
+    return set(db.database.get_tables()) - {'schema_migration'}
+
+
+def test_stairway_up_down_up(settings):
+    runner = db.migrations()
+    names = [migration.name for migration in runner.migrations()]
+    assert names, 'there are migrations to walk'
+    runner.down(names[0])
+    assert table_names() == set(), 'every migration reverted leaves no table behind'
+    for name in names:
+        before = table_names()
+        assert runner.up(name) == [name]
+        after_up = table_names()
+        assert runner.down(name) == [name]
+        assert table_names() == before, f'{name} down restores the schema before it'
+        assert runner.up(name) == [name]
+        assert table_names() == after_up, f'{name} up again gives the same schema'
+    assert all(migration.applied for migration in runner.status())
+
+
+def test_migrate_twice_applies_nothing(settings):
+    assert db.migrations().up() == []
