@@ -58,15 +58,28 @@ def backend(request) -> str:
     return request.param
 
 
+def warble_environ(database: str, redis: str, var: Path) -> dict:
+    return {'WARBLE_ROLE': 'test', 'WARBLE_DATABASE_URL': database, 'WARBLE_REDIS_URL': redis,
+            'WARBLE_PATHS_VAR': str(var)}
+
+
 @pytest.fixture
 def environ(request, backend, server_dir, redis_server, database_urls, tmp_path) -> dict:
     """The environment of a Warble process under test, on this run's backend."""
-    return {
-        'WARBLE_ROLE': 'test',
-        'WARBLE_DATABASE_URL': database_url(backend, request, server_dir, database_urls),
-        'WARBLE_REDIS_URL': redis_server.url,
-        'WARBLE_PATHS_VAR': str(tmp_path / 'var'),
-    }
+    return warble_environ(database_url(backend, request, server_dir, database_urls),
+                          redis_server.url, tmp_path / 'var')
+
+
+@pytest.fixture
+def postgres_environ(request, server_dir, redis_server, database_urls, tmp_path) -> dict:
+    """The environment of a Warble process on PostgreSQL only, for production-only behaviour."""
+    environ = warble_environ(database_url('postgres', request, server_dir, database_urls),
+                             redis_server.url, tmp_path / 'var')
+    settings = config.load(environ)
+    boot.configure(settings)
+    db.migrations().up()
+    yield environ
+    reset_database()
 
 
 @pytest.fixture
@@ -110,9 +123,11 @@ def app(settings):
 
 
 @pytest.fixture
-def celery_worker(environ, tmp_path):
-    """A real Celery worker process on the test Redis broker."""
+def celery_worker(request, tmp_path):
+    """A real Celery worker on the test Redis broker (with `environ` or `postgres_environ`)."""
     from lib import jobs
+    environ = request.getfixturevalue(
+        'postgres_environ' if 'postgres_environ' in request.fixturenames else 'environ')
     process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', '-P', 'solo'],
                             environ, tmp_path / 'worker.log')
     settings = config.load(environ)

@@ -1,0 +1,65 @@
+"""`python3 dev.py`: the whole service on one command, stopped cleanly; bad starts say why."""
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.servers import ROOT, free_port, wait_for
+
+
+def dev_environ(tmp_path: Path, **extra: str) -> dict:
+    var = tmp_path / 'var'
+    return {**os.environ, 'WARBLE_PATHS_VAR': str(var),
+            'WARBLE_DATABASE_URL': f'sqlite:///{var}/warble.db',
+            'WARBLE_REDIS_URL': f'unix://{var}/redis.sock', **extra}
+
+
+def processes_mentioning(marker: str) -> list[int]:
+    """Pids of live processes whose environment mentions `marker` (children of dev.py do)."""
+    found = []
+    for entry in Path('/proc').iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if marker.encode() in (entry / 'environ').read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_dev_runs_everything_and_stops_cleanly(tmp_path):
+    port = free_port()
+    environ = dev_environ(tmp_path)
+    dev = subprocess.Popen(['python3', 'dev.py', '--port', str(port)], cwd=ROOT, env=environ,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        def healthy():
+            return requests.get(f'http://127.0.0.1:{port}/status', timeout=5).status_code == 200
+        wait_for(healthy, timeout=90, what='dev.py')
+        report = requests.get(f'http://127.0.0.1:{port}/status', timeout=5).json()
+        assert {name: check['ok'] for name, check in report['checks'].items()} == {
+            'database': True, 'redis': True, 'celery': True}
+        assert (tmp_path / 'var' / 'warble.db').exists()
+        assert len(processes_mentioning(str(tmp_path))) >= 4  # redis, worker, beat, web
+    finally:
+        dev.send_signal(signal.SIGTERM)
+        output = dev.communicate(timeout=30)[0]
+    assert dev.returncode == 0, output
+    wait_for(lambda: not processes_mentioning(str(tmp_path)), timeout=10, what='clean stop')
+
+
+@pytest.mark.parametrize('variable, value, message', [
+    ('WARBLE_SERVER_PORT', 'eighty', 'server.port: expected int'),
+    ('WARBLE_SERVER_PROT', '80', 'server.prot: unknown key'),
+    ('WARBLE_DATABASE_URL', 'postgresql://nobody@127.0.0.1:9/none', 'database unreachable'),
+])
+def test_bad_configuration_stops_start_up_with_one_line(tmp_path, variable, value, message):
+    done = subprocess.run(['python3', 'dev.py', '--no-worker'], cwd=ROOT, capture_output=True,
+                          text=True, env=dev_environ(tmp_path, **{variable: value}), timeout=120)
+    assert done.returncode != 0
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], done.stderr
+    assert not processes_mentioning(str(tmp_path))
