@@ -37,22 +37,24 @@ class RequestContext:
 
         try:
             if self._too_large(environ):
-                answer = error_response(413, f'The request body exceeds {self.max_body_bytes} '
-                                        'bytes.')
-                start(answer.status_line, list(answer.headerlist))
-                return [answer.body.encode()] if wants_json(environ.get('PATH_INFO', '')) \
-                    else [b'413 Payload Too Large\n']
+                return self._refuse_body(environ, start)
             return self.app(environ, start)
         finally:
             self.on_finish()
-            duration = (time.perf_counter() - started) * 1000
-            access_log.info('%s %s %s %.1fms', environ.get('REQUEST_METHOD'),
-                            environ.get('PATH_INFO'), (status_seen or ['-'])[0].split(' ')[0],
-                            duration, extra={'method': environ.get('REQUEST_METHOD'),
-                                             'path': environ.get('PATH_INFO'),
-                                             'status': (status_seen or ['-'])[0][:3],
-                                             'duration_ms': round(duration, 1)})
+            line = {'method': environ.get('REQUEST_METHOD'), 'path': environ.get('PATH_INFO'),
+                    'status': status_seen[0][:3] if status_seen else '-',
+                    'duration_ms': round((time.perf_counter() - started) * 1000, 1)}
+            access_log.info('%(method)s %(path)s %(status)s %(duration_ms)sms', line, extra=line)
             request_id.reset(token)
+
+    def _refuse_body(self, environ: dict, start: Callable) -> list[bytes]:
+        message = f'The request body exceeds {self.max_body_bytes} bytes.'
+        if wants_json(environ.get('PATH_INFO', '')):
+            answer = error_response(413, message)
+            start(answer.status_line, list(answer.headerlist))
+            return [answer.body.encode()]
+        start('413 Payload Too Large', [('Content-Type', 'text/plain; charset=utf-8')])
+        return [message.encode()]
 
     def _too_large(self, environ: dict) -> bool:
         length = environ.get('CONTENT_LENGTH') or '0'
