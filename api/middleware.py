@@ -16,12 +16,15 @@ VALID_REQUEST_ID = re.compile(r'^[A-Za-z0-9._:-]{1,128}$')
 
 class RequestContext:
     """Give each request an id (the client's `X-Request-ID` when sane), refuse oversized bodies,
-    log one line when the answer is done, and run `on_finish` (database connection release)."""
+    log one line when the answer is done, and run `on_finish` (database connection release).
+    `path_limits` raises the body limit for paths that take bulk uploads."""
 
-    def __init__(self, app: Callable, max_body_bytes: int, on_finish: Callable[[], None]):
+    def __init__(self, app: Callable, max_body_bytes: int, on_finish: Callable[[], None],
+                 path_limits: dict[str, int] | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.on_finish = on_finish
+        self.path_limits = path_limits or {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         given = environ.get('HTTP_X_REQUEST_ID', '')
@@ -36,9 +39,9 @@ class RequestContext:
             return start_response(status, headers, exc_info)
 
         try:
-            if self._too_large(environ):
-                answer = error_response(413, f'The request body exceeds {self.max_body_bytes} '
-                                        'bytes.')
+            limit = self.path_limits.get(environ.get('PATH_INFO', ''), self.max_body_bytes)
+            if self._too_large(environ, limit):
+                answer = error_response(413, f'The request body exceeds {limit} bytes.')
                 start(answer.status_line, list(answer.headerlist))
                 return [answer.body.encode()] if wants_json(environ.get('PATH_INFO', '')) \
                     else [b'413 Payload Too Large\n']
@@ -54,6 +57,6 @@ class RequestContext:
                                              'duration_ms': round(duration, 1)})
             request_id.reset(token)
 
-    def _too_large(self, environ: dict) -> bool:
+    def _too_large(self, environ: dict, limit: int) -> bool:
         length = environ.get('CONTENT_LENGTH') or '0'
-        return length.isdigit() and int(length) > self.max_body_bytes
+        return length.isdigit() and int(length) > limit
