@@ -12,6 +12,8 @@ from lib.config import ROOT, Section
 
 RESOURCES = (status, pages, openapi, imports)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
+for resource in RESOURCES:  # merged routes keep their own app's plugins, not the root's
+    resource.app.install(errors.ErrorPlugin())
 
 
 def create_app(settings: Section) -> bottle.Bottle:

@@ -16,7 +16,7 @@ FIELDS = {
     'apartment': ID,
     'name': {'type': 'string', 'minLength': 1, 'maxLength': 256, 'pattern': r'\S',
              'description': '1 to 256 characters, not only spaces'},
-    'birth_date': {'type': 'string', 'minLength': 10, 'maxLength': 10,
+    'birth_date': {'type': 'string', 'maxLength': 10,
                    'pattern': r'^[0-9]{2}\.[0-9]{2}\.[0-9]{4}$',
                    'description': 'a date as DD.MM.YYYY', 'examples': ['17.04.1997']},
     'gender': {'type': 'string', 'enum': ['male', 'female']},

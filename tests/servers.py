@@ -140,7 +140,7 @@ class PostgresServer:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # fast shutdown
+            os.killpg(self.process.pid, signal.SIGINT)  # fast shutdown, past runuser too
             try:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:

@@ -38,6 +38,7 @@ class Relative(peewee.Model):
     class Meta:
         table_name = 'relatives'
         primary_key = peewee.CompositeKey('import_id', 'citizen_id', 'relative_id')
+        indexes = ((('import_id', 'relative_id'), False),)  # the second foreign key's
         constraints = [
             peewee.SQL('FOREIGN KEY (import_id, citizen_id) REFERENCES citizens '
                        '(import_id, citizen_id) ON DELETE CASCADE'),
