@@ -39,9 +39,9 @@ class RequestContext:
             return start_response(status, headers, exc_info)
 
         try:
-            limit = self.path_limits.get(environ.get('PATH_INFO', ''), self.max_body_bytes)
-            if self._too_large(environ, limit):
-                answer = error_response(413, f'The request body exceeds {limit} bytes.')
+            if self._too_large(environ):
+                answer = error_response(413, f'The request body exceeds {self._limit(environ)} '
+                                        'bytes.')
                 start(answer.status_line, list(answer.headerlist))
                 return [answer.body.encode()] if wants_json(environ.get('PATH_INFO', '')) \
                     else [b'413 Payload Too Large\n']
@@ -57,6 +57,9 @@ class RequestContext:
                                              'duration_ms': round(duration, 1)})
             request_id.reset(token)
 
-    def _too_large(self, environ: dict, limit: int) -> bool:
+    def _limit(self, environ: dict) -> int:
+        return self.path_limits.get(environ.get('PATH_INFO', ''), self.max_body_bytes)
+
+    def _too_large(self, environ: dict) -> bool:
         length = environ.get('CONTENT_LENGTH') or '0'
-        return length.isdigit() and int(length) > limit
+        return length.isdigit() and int(length) > self._limit(environ)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from itertools import islice
 
 import peewee
@@ -53,7 +54,7 @@ class Relative(BaseModel):
         primary_key = peewee.CompositeKey('import_id', 'citizen_id', 'relative_id')
 
 
-def write_transaction() -> peewee._atomic:
+def write_transaction() -> AbstractContextManager:
     """A transaction for writes; on SQLite it takes the write lock at once, so two writers
     queue up instead of failing when both try to upgrade a read lock."""
     return database.atomic() if is_postgres() else database.atomic('IMMEDIATE')
@@ -84,9 +85,10 @@ def bulk_insert(model: type[BaseModel], rows: Iterable[tuple],
             progress(len(chunk))
 
 
-def chunks(rows: Iterable[tuple]) -> Iterator[list[tuple]]:
-    rows = iter(rows)
-    while chunk := list(islice(rows, CHUNK)):
+def chunks(items: Iterable) -> Iterator[list]:
+    """Lists of up to CHUNK items: bounded statements, whatever the input's size."""
+    items = iter(items)
+    while chunk := list(islice(items, CHUNK)):
         yield chunk
 
 
@@ -99,12 +101,15 @@ def analyze() -> None:
 def lock_citizens(import_id: int, citizen_ids: Iterable[int]) -> set[int]:
     """Lock these citizens' rows (PostgreSQL), in id order so that no two writers deadlock;
     return the ids that exist."""
-    query = (Citizen.select(Citizen.citizen_id)
-             .where((Citizen.import_id == import_id) & Citizen.citizen_id.in_(list(citizen_ids)))
-             .order_by(Citizen.citizen_id))
-    if is_postgres():
-        query = query.for_update()
-    return {citizen_id for (citizen_id,) in query.tuples()}
+    found = set()
+    for chunk in chunks(sorted(citizen_ids)):
+        query = (Citizen.select(Citizen.citizen_id)
+                 .where((Citizen.import_id == import_id) & Citizen.citizen_id.in_(chunk))
+                 .order_by(Citizen.citizen_id))
+        if is_postgres():
+            query = query.for_update()
+        found.update(citizen_id for (citizen_id,) in query.tuples())
+    return found
 
 
 def relatives_of(import_id: int, citizen_id: int) -> set[int]:
@@ -115,20 +120,16 @@ def relatives_of(import_id: int, citizen_id: int) -> set[int]:
 
 def relate(import_id: int, citizen_id: int, relative_ids: Iterable[int]) -> None:
     """Make each of `relative_ids` a relative of `citizen_id`, both ways."""
-    rows = [row for relative_id in relative_ids for row in
-            ((import_id, citizen_id, relative_id), (import_id, relative_id, citizen_id))]
-    if rows:
-        Relative.insert_many(rows, fields=[Relative.import_id, Relative.citizen_id,
-                                           Relative.relative_id]).execute()
+    bulk_insert(Relative, (row for relative_id in relative_ids for row in (
+        (import_id, citizen_id, relative_id), (import_id, relative_id, citizen_id))))
 
 
 def unrelate(import_id: int, citizen_id: int, relative_ids: Iterable[int]) -> None:
     """Remove each of `relative_ids` from the relatives of `citizen_id`, both ways."""
-    relative_ids = list(relative_ids)
-    if relative_ids:
+    for chunk in chunks(relative_ids):
         Relative.delete().where((Relative.import_id == import_id) & (
-            ((Relative.citizen_id == citizen_id) & Relative.relative_id.in_(relative_ids))
-            | ((Relative.relative_id == citizen_id) & Relative.citizen_id.in_(relative_ids))
+            ((Relative.citizen_id == citizen_id) & Relative.relative_id.in_(chunk))
+            | ((Relative.relative_id == citizen_id) & Relative.citizen_id.in_(chunk))
         )).execute()
 
 

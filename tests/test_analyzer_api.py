@@ -86,6 +86,19 @@ def test_new_relatives_replace_the_old_ones_on_every_side(app):
     assert_symmetric(citizens_of(app, import_id))
 
 
+def test_patch_with_thousands_of_relatives_reaches_every_side(app):
+    import_id = post_import(app, make_import(7000, 0, seed=10)['citizens'])
+    everyone = list(range(2, 7001))
+    answer = app.patch_json(f'/imports/{import_id}/citizens/1', {'relatives': everyone})
+    assert answer.json['data']['relatives'] == everyone
+    assert all(citizen['relatives'] == [1] for citizen in citizens_of(app, import_id)[1:])
+    app.patch_json(f'/imports/{import_id}/citizens/1', {'relatives': everyone[::2]})
+    stored = citizens_of(app, import_id)
+    assert stored[0]['relatives'] == everyone[::2]
+    assert [citizen['relatives'] for citizen in stored[1:3]] == [[1], []]
+    assert_symmetric(stored)
+
+
 def test_patch_changes_only_the_given_fields(app):
     import_id = post_import(app, sample())
     changes = {'name': 'Иванова Мария Леонидовна', 'town': 'Москва', 'street': 'Льва Толстого',

@@ -1,7 +1,7 @@
 """A quick yes/no JSON Schema check, compiled from the schema, for large valid bodies.
 
-Full validation with jsonschema takes about a second for 10,000 citizens; this check takes a
-few milliseconds. It understands the common keywords only (`compile_check` refuses others) and
+Full validation with jsonschema takes about a second for 10,000 citizens; this check takes
+about 30 ms. It understands the common keywords only (`compile_check` refuses others) and
 is never more lenient than jsonschema: when it says no, ask jsonschema, which also says why.
 """
 from __future__ import annotations
@@ -30,9 +30,11 @@ def compile_check(schema: dict) -> Check:
     unknown = set(schema) - ANNOTATIONS - OBJECT - ARRAY - STRING - NUMBER - {'type', 'enum'}
     if unknown:
         raise Unsupported(', '.join(sorted(unknown)))
-    kind = schema.get('type', list(TYPES))
-    kinds = {python for name in ([kind] if isinstance(kind, str) else kind)
-             for python in TYPES[name]}  # exact types: a bool is not an integer
+    names = schema.get('type', list(TYPES))
+    names = [names] if isinstance(names, str) else names
+    if not set(names) <= TYPES.keys():
+        raise Unsupported(f'type {names}')
+    kinds = {python for name in names for python in TYPES[name]}  # a bool is not an integer
     options = schema.get('enum')
     if options is not None and not all(type(option) is str for option in options):
         raise Unsupported('enum of anything but strings')
