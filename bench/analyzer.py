@@ -43,8 +43,8 @@ def timed(call, repeat: int) -> list[float]:
     return times
 
 
-def bench_size(url: str, citizens: int, relations: int, repeat: int) -> list[tuple]:
-    """Rows of (endpoint, times) for one import size."""
+def bench_size(url: str, citizens: int, relations: int, repeat: int) -> None:
+    """Time each endpoint on imports of one size and print the figures."""
     session = requests.Session()
     body = json.dumps(make_import(citizens, relations, seed=citizens)).encode()
     headers = {'Content-Type': 'application/json'}
@@ -81,7 +81,6 @@ def bench_size(url: str, citizens: int, relations: int, repeat: int) -> list[tup
             if goal else ''
         print(f'{name:22}{statistics.median(times):>9.3f}s{min(times):>9.3f}s'
               f'{max(times):>9.3f}s  {verdict}')
-    return rows
 
 
 def main() -> None:
@@ -96,20 +95,23 @@ def main() -> None:
                         'of a throwaway one')
     options = parser.parse_args()
     postgres = None if options.database_url else PostgresServer()
-    database_url = options.database_url or postgres.create_database('warble_bench')
-    environ = {'WARBLE_DATABASE_URL': database_url, 'WARBLE_LOGGING_LEVEL': 'WARNING'}
-    with tempfile.TemporaryDirectory(prefix='warble-bench-') as scratch:
-        environ['WARBLE_PATHS_VAR'] = scratch
-        migrate(environ)
-        server, url = start_gunicorn(environ, Path(scratch) / 'gunicorn.log', options.workers)
-        try:
-            print(f'Analyzer on PostgreSQL, gunicorn -k gevent -w {options.workers}, {url}')
-            for citizens in options.citizens:
-                bench_size(url, citizens, int(citizens * options.relations), options.repeat)
-        finally:
-            stop(server)
-            if postgres:
-                postgres.stop()
+    try:
+        database_url = options.database_url or postgres.create_database('warble_bench')
+        with tempfile.TemporaryDirectory(prefix='warble-bench-') as scratch:
+            environ = {'WARBLE_DATABASE_URL': database_url, 'WARBLE_LOGGING_LEVEL': 'WARNING',
+                       'WARBLE_PATHS_VAR': scratch}
+            migrate(environ)
+            server, url = start_gunicorn(environ, Path(scratch) / 'gunicorn.log',
+                                         options.workers)
+            try:
+                print(f'Analyzer on PostgreSQL, gunicorn -k gevent -w {options.workers}, {url}')
+                for citizens in options.citizens:
+                    bench_size(url, citizens, int(citizens * options.relations), options.repeat)
+            finally:
+                stop(server)
+    finally:
+        if postgres:
+            postgres.stop()
 
 
 def migrate(environ: dict[str, str]) -> None:

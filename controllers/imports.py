@@ -26,8 +26,9 @@ class ImportController:
         with store.write_transaction():
             record = CitizenImport.create(citizens=len(citizens))
             store.bulk_insert(Citizen, citizen_rows(record.id, citizens), progress)
-            store.bulk_insert(Relative, ((record.id, int(citizen['citizen_id']), int(relative))
-                                   for citizen in citizens for relative in citizen['relatives']))
+            store.bulk_insert(Relative, (
+                (record.id, int(citizen['citizen_id']), int(relative))
+                for citizen in citizens for relative in citizen['relatives']))
         if len(citizens) >= ANALYZE_AFTER:
             store.analyze()
         return {'import_id': record.id}
@@ -79,9 +80,9 @@ class ImportController:
         """Every citizen of the import, by citizen_id, each with sorted relatives."""
         require_import(import_id)
         people: list[dict] = []
-        for *fields, relative_id in store.citizens_with_relatives(import_id):
-            if not people or people[-1]['citizen_id'] != fields[1]:
-                people.append(as_citizen(fields))
+        for *columns, relative_id in store.citizens_with_relatives(import_id):
+            if not people or people[-1]['citizen_id'] != columns[1]:  # after the import id
+                people.append(as_citizen(columns))
             if relative_id is not None:
                 people[-1]['relatives'].append(relative_id)
         return people
@@ -93,9 +94,9 @@ class ImportController:
                 for record in CitizenImport.select().order_by(CitizenImport.id.desc())]
 
 
-def as_citizen(fields: list) -> dict:
+def as_citizen(columns: list) -> dict:
     """A citizen dict from the columns of `Citizen`, in order, without the import id."""
-    citizen = dict(zip(FIELDS, fields[1:], strict=True))
+    citizen = dict(zip(FIELDS, columns[1:], strict=True))
     citizen['birth_date'] = rules.format_birth_date(citizen['birth_date'])
     citizen['relatives'] = []
     return citizen
