@@ -36,6 +36,38 @@ def createuser(settings: Section, args: argparse.Namespace) -> None:
     print(f'created user {user["username"]} (id {user["id"]})')
 
 
+def import_citizens(settings: Section, args: argparse.Namespace) -> None:
+    """Store the citizens of a JSON file ({"citizens": [...]}) as a new import; print its id."""
+    import json
+
+    from tqdm import tqdm
+
+    from api.spec import check
+    from controllers.citizen_rules import IMPORT
+    from controllers.imports import ImportController
+    try:
+        with open(args.file, encoding='utf-8') as source:
+            body = check(IMPORT, json.load(source), 'file')
+    except (OSError, ValueError) as exc:
+        sys.exit(f'import-citizens: cannot read {args.file}: {exc}')
+    with tqdm(total=len(body['citizens']), unit=' citizens', file=sys.stderr) as progress:
+        created = ImportController().create(body['citizens'], progress=progress.update)
+    print(created['import_id'])
+
+
+def export_citizens(settings: Section, args: argparse.Namespace) -> None:
+    """Write the citizens of an import as JSON ({"citizens": [...]}), as import-citizens reads."""
+    import contextlib
+    import json
+
+    from controllers.imports import ImportController
+    citizens = ImportController().citizens(args.import_id)
+    with open(args.output, 'w', encoding='utf-8') if args.output else \
+            contextlib.nullcontext(sys.stdout) as target:
+        json.dump({'citizens': citizens}, target, ensure_ascii=False, indent=1)
+        target.write('\n')
+
+
 def shell(settings: Section, args: argparse.Namespace) -> None:
     """An interactive Python shell with the settings, database and models loaded."""
     import code
@@ -58,7 +90,7 @@ def parser() -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest='command', required=True, metavar='command')
 
     def add(function, **kwargs) -> argparse.ArgumentParser:
-        sub = commands.add_parser(function.__name__, help=function.__doc__,
+        sub = commands.add_parser(function.__name__.replace('_', '-'), help=function.__doc__,
                                   description=function.__doc__, **kwargs)
         sub.set_defaults(run=function)
         return sub
@@ -73,6 +105,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument('--email', required=True)
     sub.add_argument('--password-stdin', action='store_true',
                      help='read the password from the first line of standard input')
+    sub = add(import_citizens)
+    sub.add_argument('file', help='a JSON file: {"citizens": [...]}')
+    sub = add(export_citizens)
+    sub.add_argument('import_id', type=int)
+    sub.add_argument('-o', '--output', metavar='FILE', help='write here instead of to standard '
+                     'output')
     add(shell)
     add(routes)
     return main

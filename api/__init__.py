@@ -5,13 +5,15 @@ from collections.abc import Callable
 
 import bottle
 
-from api import errors, openapi, pages, status
+from api import errors, imports, openapi, pages, status
 from api.middleware import RequestContext
 from controllers import boot
 from lib.config import ROOT, Section
 
-RESOURCES = (status, pages, openapi)
+RESOURCES = (status, pages, openapi, imports)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
+for resource in RESOURCES:  # merged routes keep their own app's plugins, not the root's
+    resource.app.install(errors.ErrorPlugin())
 
 
 def create_app(settings: Section) -> bottle.Bottle:
@@ -29,7 +31,8 @@ def create_app(settings: Section) -> bottle.Bottle:
 def create_wsgi(settings: Section) -> Callable:
     """The WSGI callable served in production: the app inside its request middleware."""
     return RequestContext(create_app(settings), settings.server.max_body_bytes,
-                          boot.release_connection)
+                          boot.release_connection,
+                          {'/imports': settings.server.max_import_bytes})
 
 
 def load_wsgi(exit_code: int = 1) -> Callable:

@@ -16,12 +16,15 @@ VALID_REQUEST_ID = re.compile(r'^[A-Za-z0-9._:-]{1,128}$')
 
 class RequestContext:
     """Give each request an id (the client's `X-Request-ID` when sane), refuse oversized bodies,
-    log one line when the answer is done, and run `on_finish` (database connection release)."""
+    log one line when the answer is done, and run `on_finish` (database connection release).
+    `path_limits` raises the body limit for paths that take bulk uploads."""
 
-    def __init__(self, app: Callable, max_body_bytes: int, on_finish: Callable[[], None]):
+    def __init__(self, app: Callable, max_body_bytes: int, on_finish: Callable[[], None],
+                 path_limits: dict[str, int] | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.on_finish = on_finish
+        self.path_limits = path_limits or {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         given = environ.get('HTTP_X_REQUEST_ID', '')
@@ -48,7 +51,7 @@ class RequestContext:
             request_id.reset(token)
 
     def _refuse_body(self, environ: dict, start: Callable) -> list[bytes]:
-        message = f'The request body exceeds {self.max_body_bytes} bytes.'
+        message = f'The request body exceeds {self._limit(environ)} bytes.'
         if wants_json(environ.get('PATH_INFO', '')):
             answer = error_response(413, message)
             start(answer.status_line, list(answer.headerlist))
@@ -56,6 +59,9 @@ class RequestContext:
         start('413 Payload Too Large', [('Content-Type', 'text/plain; charset=utf-8')])
         return [message.encode()]
 
+    def _limit(self, environ: dict) -> int:
+        return self.path_limits.get(environ.get('PATH_INFO', ''), self.max_body_bytes)
+
     def _too_large(self, environ: dict) -> bool:
         length = environ.get('CONTENT_LENGTH') or '0'
-        return length.isdigit() and int(length) > self.max_body_bytes
+        return length.isdigit() and int(length) > self._limit(environ)

@@ -15,8 +15,10 @@ import bottle
 from jsonschema import Draft202012Validator
 
 from controllers.errors import Invalid
+from lib.utils.schemakit import Check, Unsupported, compile_check
 
 _validators: dict[int, Draft202012Validator] = {}
+_quick_checks: dict[int, Check | None] = {}
 
 
 def validator(schema: dict) -> Draft202012Validator:
@@ -26,8 +28,22 @@ def validator(schema: dict) -> Draft202012Validator:
     return _validators[key]
 
 
+def quick_check(schema: dict) -> Check | None:
+    """The compiled yes/no check of `schema`, or None when it needs jsonschema."""
+    key = id(schema)
+    if key not in _quick_checks:
+        try:
+            _quick_checks[key] = compile_check(schema)
+        except Unsupported:
+            _quick_checks[key] = None
+    return _quick_checks[key]
+
+
 def check(schema: dict, value: Any, what: str = 'body') -> Any:
     """Return `value` if it fits `schema`, else raise Invalid naming each wrong field."""
+    quick = quick_check(schema)
+    if quick is not None and quick(value):
+        return value
     fields = {}
     for error in sorted(validator(schema).iter_errors(value), key=lambda e: list(e.path)):
         name = '.'.join(str(part) for part in error.absolute_path) or what

@@ -140,7 +140,7 @@ class PostgresServer:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # fast shutdown
+            os.killpg(self.process.pid, signal.SIGINT)  # fast shutdown, past runuser too
             try:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
@@ -153,3 +153,22 @@ def start_process(command: list[str], environ: dict[str, str], log: Path) -> sub
     with open(log, 'ab') as output:
         return subprocess.Popen(command, cwd=ROOT, env=bootstrap.child_environ(**environ),
                                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def start_gunicorn(environ: dict[str, str], log: Path, workers: int = 2) -> tuple[
+        subprocess.Popen, str]:
+    """`app:application` under gunicorn with gevent workers on a free loopback port; returns
+    the process and its base URL once it answers."""
+    from urllib.request import urlopen
+    port = free_port()
+    process = start_process([PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', str(workers),
+                             '--no-control-socket', '-b', f'127.0.0.1:{port}', 'app:application'],
+                            environ, log)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        wait_for(lambda: urlopen(f'{url}/openapi.json', timeout=1).status == 200, timeout=30,
+                 what=f'gunicorn (log: {log})')
+    except TimeoutError:
+        stop(process)
+        raise
+    return process, url

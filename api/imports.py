@@ -1,0 +1,77 @@
+"""The Analyzer's HTTP contract: imports of citizens, edits, and the two reports."""
+from __future__ import annotations
+
+import bottle
+
+from api.spec import operation
+from controllers.citizen_rules import CHANGES, CITIZEN, FIELDS, IMPORT
+from controllers.imports import ImportController
+from controllers.reports import ReportController
+
+app = bottle.Bottle()
+TAGS = ('analyzer',)
+
+
+def data(schema: dict) -> dict:
+    """The contract's envelope around a successful answer."""
+    return {'type': 'object', 'required': ['data'], 'properties': {'data': schema}}
+
+
+PRESENTS = {'type': 'array', 'items': {
+    'type': 'object', 'required': ['citizen_id', 'presents'],
+    'properties': {'citizen_id': FIELDS['citizen_id'], 'presents': {'type': 'integer'}}}}
+BIRTHDAYS = {'type': 'object', 'required': [str(month) for month in range(1, 13)],
+             'properties': {str(month): PRESENTS for month in range(1, 13)},
+             'additionalProperties': False}
+PERCENTILES = {'type': 'array', 'items': {
+    'type': 'object', 'required': ['town', 'p50', 'p75', 'p99'],
+    'properties': {'town': {'type': 'string'}, 'p50': {'type': 'number'},
+                   'p75': {'type': 'number'}, 'p99': {'type': 'number'}}}}
+IMPORTS = {'type': 'array', 'items': {
+    'type': 'object', 'required': ['import_id', 'citizens', 'created'],
+    'properties': {'import_id': {'type': 'integer'}, 'citizens': {'type': 'integer'},
+                   'created': {'type': 'string', 'format': 'date-time'}}}}
+CREATED = {'type': 'object', 'required': ['import_id'],
+           'properties': {'import_id': {'type': 'integer'}}}
+
+
+@app.post('/imports')
+@operation('Store an import of citizens', tags=TAGS, body=IMPORT,
+           responses={201: data(CREATED), 400: None, 413: None})
+def create_import(body: dict) -> dict:
+    bottle.response.status = 201
+    return {'data': ImportController().create(body['citizens'])}
+
+
+@app.get('/imports')
+@operation('List the imports, newest first', tags=TAGS, responses={200: data(IMPORTS)})
+def list_imports() -> dict:
+    return {'data': ImportController().imports()}
+
+
+@app.patch('/imports/<import_id:int>/citizens/<citizen_id:int>')
+@operation('Change fields of one citizen; relatives change on both sides', tags=TAGS,
+           body=CHANGES, responses={200: data(CITIZEN), 400: None, 404: None})
+def patch_citizen(import_id: int, citizen_id: int, body: dict) -> dict:
+    return {'data': ImportController().patch(import_id, citizen_id, body)}
+
+
+@app.get('/imports/<import_id:int>/citizens')
+@operation('Every citizen of an import', tags=TAGS,
+           responses={200: data({'type': 'array', 'items': CITIZEN}), 404: None})
+def list_citizens(import_id: int) -> dict:
+    return {'data': ImportController().citizens(import_id)}
+
+
+@app.get('/imports/<import_id:int>/citizens/birthdays')
+@operation('Per month, who buys birthday presents for relatives and how many', tags=TAGS,
+           responses={200: data(BIRTHDAYS), 404: None})
+def birthdays(import_id: int) -> dict:
+    return {'data': ReportController().birthdays(import_id)}
+
+
+@app.get('/imports/<import_id:int>/towns/stat/percentile/age')
+@operation('Age percentiles (50, 75, 99) per town, in whole years', tags=TAGS,
+           responses={200: data(PERCENTILES), 404: None})
+def age_percentiles(import_id: int) -> dict:
+    return {'data': ReportController().age_percentiles(import_id)}

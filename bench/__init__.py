@@ -1,0 +1,1 @@
+"""Benchmark scripts that print figures, and the data generators they share with the tests."""

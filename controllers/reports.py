@@ -1,0 +1,60 @@
+"""The Analyzer's reports on one import: birthday presents per month, age percentiles per town."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from controllers.citizen_rules import today
+from controllers.imports import require_import
+from models.citizens import relatives_birth_dates, towns_and_birth_dates
+
+PERCENTS = (50, 75, 99)
+
+
+class ReportController:
+    """Computes the reports from the stored citizens of an import."""
+
+    def birthdays(self, import_id: int) -> dict[str, list[dict]]:
+        """For each month "1".."12", who buys presents that month and how many, by citizen_id."""
+        require_import(import_id)
+        presents = Counter((born.month, citizen_id)
+                           for citizen_id, born in relatives_birth_dates(import_id))
+        months: dict[str, list[dict]] = {str(month): [] for month in range(1, 13)}
+        for (month, citizen_id), count in sorted(presents.items()):
+            months[str(month)].append({'citizen_id': citizen_id, 'presents': count})
+        return months
+
+    def age_percentiles(self, import_id: int) -> list[dict]:
+        """The 50th, 75th and 99th percentiles of ages in whole years per town, by town."""
+        require_import(import_id)
+        now = today()
+        ages: dict[str, list[int]] = defaultdict(list)
+        for town, born in towns_and_birth_dates(import_id):
+            ages[town].append(age(born, now))
+        report = []
+        for town in sorted(ages):
+            values = sorted(ages[town])
+            report.append({'town': town, **{f'p{percent}': round(percentile(values, percent), 2)
+                                            for percent in PERCENTS}})
+        return report
+
+
+def age(born: dt.date, now: dt.date) -> int:
+    """Whole years from `born` to `now`."""
+    return now.year - born.year - ((now.month, now.day) < (born.month, born.day))
+
+
+def percentile(values: Sequence[float], percent: float) -> float:
+    """The percentile of sorted `values` with linear interpolation, the same floating-point
+    steps as `numpy.percentile(values, percent, method='linear')`."""
+    position = (len(values) - 1) * (percent / 100)
+    if position >= len(values) - 1:
+        return float(values[-1])
+    below = math.floor(position)
+    low, high = values[below], values[below + 1]
+    weight = position - below
+    if weight >= 0.5:
+        return high - (high - low) * (1 - weight)
+    return low + (high - low) * weight

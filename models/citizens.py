@@ -1,0 +1,159 @@
+"""The Analyzer's store: imports, their citizens, and relations kept in both directions."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from itertools import islice
+
+import peewee
+
+from lib.utils.datekit import utcnow
+from models.db import BaseModel, database, is_postgres
+
+CHUNK = 1000
+
+
+class CitizenImport(BaseModel):
+    """One upload of citizens; `citizens` counts them."""
+
+    created = peewee.DateTimeField(default=utcnow)
+    citizens = peewee.IntegerField()
+
+    class Meta:
+        table_name = 'imports'
+
+
+class Citizen(BaseModel):
+    """A citizen of one import, known by `citizen_id` within it."""
+
+    import_id = peewee.IntegerField()
+    citizen_id = peewee.IntegerField()
+    town = peewee.CharField(max_length=256)
+    street = peewee.CharField(max_length=256)
+    building = peewee.CharField(max_length=256)
+    apartment = peewee.IntegerField()
+    name = peewee.CharField(max_length=256)
+    birth_date = peewee.DateField()
+    gender = peewee.CharField(max_length=6)
+
+    class Meta:
+        table_name = 'citizens'
+        primary_key = peewee.CompositeKey('import_id', 'citizen_id')
+
+
+class Relative(BaseModel):
+    """`relative_id` is a relative of `citizen_id`; the reverse row always exists too."""
+
+    import_id = peewee.IntegerField()
+    citizen_id = peewee.IntegerField()
+    relative_id = peewee.IntegerField()
+
+    class Meta:
+        table_name = 'relatives'
+        primary_key = peewee.CompositeKey('import_id', 'citizen_id', 'relative_id')
+
+
+def write_transaction() -> AbstractContextManager:
+    """A transaction for writes; on SQLite it takes the write lock at once, so two writers
+    queue up instead of failing when both try to upgrade a read lock."""
+    return database.atomic() if is_postgres() else database.atomic('IMMEDIATE')
+
+
+def bulk_insert(model: type[BaseModel], rows: Iterable[tuple],
+                progress: Callable[[int], None] | None = None) -> None:
+    """Insert rows (tuples in the model's field order) quickly: COPY on PostgreSQL, batched
+    statements on SQLite. `progress(n)` is told of every chunk of `n` rows written."""
+    columns = [field.column_name for field in model._meta.sorted_fields]
+    table = model._meta.table_name
+    if is_postgres():
+        with database.cursor() as cursor, cursor.copy(
+                f'COPY {table} ({", ".join(columns)}) FROM STDIN') as copy:
+            for chunk in chunks(rows):
+                for row in chunk:
+                    copy.write_row(row)
+                if progress:
+                    progress(len(chunk))
+        return
+    statement = f'INSERT INTO {table} ({", ".join(columns)}) VALUES ' \
+                f'({", ".join("?" * len(columns))})'
+    cursor = database.cursor()
+    for chunk in chunks(rows):
+        cursor.executemany(statement, [[value.isoformat() if type(value) is dt.date else value
+                                        for value in row] for row in chunk])
+        if progress:
+            progress(len(chunk))
+
+
+def chunks(items: Iterable) -> Iterator[list]:
+    """Lists of up to CHUNK items: bounded statements, whatever the input's size."""
+    items = iter(items)
+    while chunk := list(islice(items, CHUNK)):
+        yield chunk
+
+
+def analyze() -> None:
+    """Refresh PostgreSQL's planner statistics after a large import."""
+    if is_postgres():
+        database.execute_sql('ANALYZE citizens, relatives')
+
+
+def lock_citizens(import_id: int, citizen_ids: Iterable[int]) -> set[int]:
+    """Lock these citizens' rows (PostgreSQL), in id order so that no two writers deadlock;
+    return the ids that exist."""
+    found = set()
+    for chunk in chunks(sorted(citizen_ids)):
+        query = (Citizen.select(Citizen.citizen_id)
+                 .where((Citizen.import_id == import_id) & Citizen.citizen_id.in_(chunk))
+                 .order_by(Citizen.citizen_id))
+        if is_postgres():
+            query = query.for_update()
+        found.update(citizen_id for (citizen_id,) in query.tuples())
+    return found
+
+
+def relatives_of(import_id: int, citizen_id: int) -> set[int]:
+    query = Relative.select(Relative.relative_id).where(
+        (Relative.import_id == import_id) & (Relative.citizen_id == citizen_id))
+    return {relative_id for (relative_id,) in query.tuples()}
+
+
+def relate(import_id: int, citizen_id: int, relative_ids: Iterable[int]) -> None:
+    """Make each of `relative_ids` a relative of `citizen_id`, both ways."""
+    bulk_insert(Relative, (row for relative_id in relative_ids for row in (
+        (import_id, citizen_id, relative_id), (import_id, relative_id, citizen_id))))
+
+
+def unrelate(import_id: int, citizen_id: int, relative_ids: Iterable[int]) -> None:
+    """Remove each of `relative_ids` from the relatives of `citizen_id`, both ways."""
+    for chunk in chunks(relative_ids):
+        Relative.delete().where((Relative.import_id == import_id) & (
+            ((Relative.citizen_id == citizen_id) & Relative.relative_id.in_(chunk))
+            | ((Relative.relative_id == citizen_id) & Relative.citizen_id.in_(chunk))
+        )).execute()
+
+
+def citizens_with_relatives(import_id: int) -> Iterator[tuple]:
+    """(citizen fields..., relative_id or None) per relation, by citizen_id then relative_id:
+    one statement, so one consistent snapshot."""
+    return (Citizen.select(*Citizen._meta.sorted_fields, Relative.relative_id)
+            .join(Relative, peewee.JOIN.LEFT_OUTER, on=(
+                (Relative.import_id == Citizen.import_id)
+                & (Relative.citizen_id == Citizen.citizen_id)))
+            .where(Citizen.import_id == import_id)
+            .order_by(Citizen.citizen_id, Relative.relative_id)
+            .tuples().iterator())
+
+
+def relatives_birth_dates(import_id: int) -> Iterator[tuple[int, dt.date]]:
+    """(citizen_id, birth date of one of their relatives) for every relation of the import."""
+    return (Relative.select(Relative.citizen_id, Citizen.birth_date)
+            .join(Citizen, on=((Citizen.import_id == Relative.import_id)
+                               & (Citizen.citizen_id == Relative.relative_id)))
+            .where(Relative.import_id == import_id)
+            .tuples().iterator())
+
+
+def towns_and_birth_dates(import_id: int) -> Iterator[tuple[str, dt.date]]:
+    return (Citizen.select(Citizen.town, Citizen.birth_date)
+            .where(Citizen.import_id == import_id).tuples().iterator())
