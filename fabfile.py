@@ -8,6 +8,7 @@ its processes (`deploy.control`: systemd units, or pidfiles) comes from its own 
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -79,6 +80,9 @@ def deploy(c, role='all', root=ROOT, package=''):
         with host.step('clean up old releases'):
             prune(host, host.settings()['deploy']['keep_releases'])
     except StepFailed as failure:
+        with contextlib.suppress(StepFailed):
+            if host.link('current') != version:  # a release that never went live goes away
+                host.run(f'rm -rf {q(host.path(version))}')
         raise Exit(f'deploy of {version} failed: {failure}') from None
     host.say(f'{version} is live')
 
