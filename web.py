@@ -217,11 +217,7 @@ def check(settings: Section, timeout: float) -> str:
             with urllib.request.urlopen(url, timeout=5) as answer:
                 report = json.load(answer)
         except urllib.error.HTTPError as error:
-            report = json.loads(error.read() or b'{}')
-            failed = {name: check.get('error', 'failed')
-                      for name, check in report.get('checks', {}).items() if not check['ok']}
-            problem = f'{url} answered {error.code}: ' + (
-                ', '.join(f'{name}: {why}' for name, why in failed.items()) or error.reason)
+            problem = f'{url} answered {error.code}: {failed_checks(error.read()) or error.reason}'
             return False
         except (OSError, ValueError) as error:
             problem = f'no answer from {url} ({error})'
@@ -233,6 +229,16 @@ def check(settings: Section, timeout: float) -> str:
     if not wait_until(healthy, timeout, interval=0.5):
         raise ControlError(problem)
     return f'{url}: ok, version {expected}'
+
+
+def failed_checks(body: bytes) -> str:
+    """`name: error` of each failed check in a `/status` answer."""
+    try:
+        checks = json.loads(body).get('checks', {})
+    except (ValueError, AttributeError):
+        return ''
+    return ', '.join(f'{name}: {part.get("error", "failed")}'
+                     for name, part in checks.items() if not part.get('ok'))
 
 
 def stop(settings: Section) -> str:

@@ -43,20 +43,29 @@ class warble (
     managehome => false,
     require    => Group[$user],
   }
-  file { [$root, "${root}/releases", "${root}/envs", "${root}/shared", "${root}/shared/var",
-          "${root}/shared/log", "${root}/.ssh"]:
+  # nginx reads the releases' static files; shared/ (settings, data, logs) stays private.
+  file { [$root, "${root}/releases", "${root}/envs"]:
+    ensure  => directory,
+    owner   => $user,
+    group   => $user,
+    mode    => '0755',
+    require => User[$user],
+  }
+  file { ["${root}/shared", "${root}/shared/var", "${root}/shared/log", "${root}/.ssh"]:
     ensure  => directory,
     owner   => $user,
     group   => $user,
     mode    => '0750',
     require => User[$user],
   }
-  file { "${root}/.ssh/authorized_keys":
-    ensure  => file,
-    owner   => $user,
-    group   => $user,
-    mode    => '0600',
-    content => $deploy_keys.map |$key| { "${key}\n" }.join(''),
+  unless empty($deploy_keys) {  # else the keys are left to whoever set them (e.g. Vagrant)
+    file { "${root}/.ssh/authorized_keys":
+      ensure  => file,
+      owner   => $user,
+      group   => $user,
+      mode    => '0600',
+      content => $deploy_keys.map |$key| { "${key}\n" }.join(''),
+    }
   }
   file { "${root}/shared/warble.env":
     ensure  => file,

@@ -2,7 +2,7 @@
 # proxying to gunicorn with gevent workers run by the warble-web unit.
 class warble::web (
   String[1] $server_name = '_',
-  Integer[1] $max_body_megabytes = 2,
+  Integer[1] $max_body_megabytes = 80,
 ) {
   include warble
 
