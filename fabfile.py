@@ -54,7 +54,7 @@ def package(c, version=''):
 @task(help={**ROLE_HELP, 'package': 'tarball to deploy (default: build one now)'})
 def deploy(c, role='all', root=ROOT, package=''):
     """Upload a release, build its virtualenv, migrate, switch `current`, reload and check."""
-    host, names = Host(c, root), ROLES[role]
+    host, names = Host(c, root), processes(role)
     try:
         tarball = Path(package) if package else release.build(DIST)
         version = release.read_version(tarball)
@@ -90,35 +90,31 @@ def deploy(c, role='all', root=ROOT, package=''):
 @task(help=ROLE_HELP)
 def rollback(c, role='all', root=ROOT):
     """Switch back to the previous release and check its health."""
-    host = Host(c, root)
-    try:
+    host, names = Host(c, root), processes(role)
+    with failing('rollback'):
         target = host.link('previous')
         if not target:
             raise StepFailed(f'no previous release under {host.root}')
         host.say(f'rolling back from {host.link("current")} to {target}')
-        activate(host, target, ROLES[role])
-    except StepFailed as failure:
-        raise Exit(f'rollback failed: {failure}') from None
+        activate(host, target, names)
     host.say(f'{target} is live')
 
 
 @task(help=ROLE_HELP)
 def status(c, role='all', root=ROOT):
     """Show the releases, the state of each process and the health of the web server."""
-    host = Host(c, root)
-    try:
+    host, names = Host(c, root), processes(role)
+    with failing(f'status of {host.name}'):
         releases = host.run(f'ls -1t {q(host.root)}/releases | grep -v "^\\." || true').split()
         current, previous = host.link('current'), host.link('previous')
         for name in releases:
             mark = ' (current)' if name == current else ' (previous)' if name == previous else ''
             host.say(f'release {name}{mark}')
         control = control_of(host, host.settings())
-        for name in ROLES[role]:
+        for name in names:
             host.say(f'{name}: {control.state(name)}')
-        if 'web' in ROLES[role]:
+        if 'web' in names:
             host.say(host.warble('web', 'env/bin/python web.py check --timeout 0'))
-    except StepFailed as failure:
-        raise Exit(f'status: [{host.name}] {failure}') from None
 
 
 @task(help={'name': 'web, worker, beat or all (default)', 'lines': 'how many (default 50)',
@@ -127,22 +123,35 @@ def logs(c, name='all', lines=50, root=ROOT):
     """Print the last lines of the web, worker and beat logs."""
     host = Host(c, root)
     names = ROLES['all'] if name == 'all' else (name,)
+    if not set(names) <= set(ROLES['all']):
+        raise Exit(f'--name must be web, worker, beat or all, not {name!r}')
     files = ' '.join(q(f'{host.root}/shared/log/{each}.log') for each in names)
-    try:
+    with failing(f'logs of {host.name}'):
         print(host.run(f'tail -n {int(lines)} {files}'))
-    except StepFailed as failure:
-        raise Exit(f'logs: [{host.name}] {failure}') from None
 
 
 @task(help={'root': ROLE_HELP['root']})
 def migrate(c, root=ROOT):
     """Apply pending migrations with the current release."""
     host = Host(c, root)
+    with failing('migrate'), host.step('migrate') as notes:
+        notes.append(host.warble('web', 'env/bin/python manage.py migrate'))
+
+
+def processes(role: str) -> tuple[str, ...]:
+    """The processes of a role: web (gunicorn), worker and beat (Celery), or all three."""
+    if role not in ROLES:
+        raise Exit(f'--role must be one of {", ".join(ROLES)}, not {role!r}')
+    return ROLES[role]
+
+
+@contextlib.contextmanager
+def failing(what: str):
+    """Turn a failed step into Fabric's exit: the message on stderr and status 1."""
     try:
-        with host.step('migrate') as notes:
-            notes.append(host.warble('web', 'env/bin/python manage.py migrate'))
+        yield
     except StepFailed as failure:
-        raise Exit(str(failure)) from None
+        raise Exit(f'{what} failed: {failure}') from None
 
 
 if __name__ == '__main__':

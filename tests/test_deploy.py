@@ -256,3 +256,9 @@ def test_deploy_without_an_environment_file_names_the_host_and_step(deployment, 
     assert failed.returncode == 1
     assert f'[{deployment.host.address}] check the host failed: no environment file' \
         in failed.stderr
+
+
+def test_unknown_role_is_refused_before_connecting(deployment):
+    refused = deployment.fab('deploy', '--role', 'database')
+    assert refused.returncode == 1
+    assert "--role must be one of web, worker, all, not 'database'" in refused.stderr
