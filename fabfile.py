@@ -61,6 +61,7 @@ def deploy(c, role='all', root=ROOT, package=''):
     except release.ReleaseError as exc:
         raise Exit(f'deploy: {exc}') from None
     host.say(f'deploying {version} ({role}) to {host.root}')
+    unpacked = False  # True once this deploy has put releases/<version> in place
     try:
         with host.step('check the host'):
             host.run(CHECK_HOST.format(root=q(host.root), env=q(host.env_file),
@@ -68,9 +69,10 @@ def deploy(c, role='all', root=ROOT, package=''):
         with host.step(f'upload {tarball.name} ({tarball.stat().st_size / 2**20:.1f} MiB)'):
             upload = f'{host.root}/releases/.upload-{version}.tar.gz'
             c.put(str(tarball), upload)
-        with host.step('unpack and verify'):
-            host.run(UNPACK.format(releases=q(f'{host.root}/releases'), v=q(version),
-                                   upload=q(upload)))
+        with host.step('unpack and verify') as notes:
+            notes.append(host.run(UNPACK.format(releases=q(f'{host.root}/releases'),
+                                                v=q(version), upload=q(upload))))
+            unpacked = notes[-1] == 'unpacked'
         with host.step('virtualenv') as notes:
             notes.append(host.run(BUILD_ENV.format(root=q(host.root), v=q(version))))
         if 'web' in names:
@@ -81,7 +83,7 @@ def deploy(c, role='all', root=ROOT, package=''):
             prune(host, host.settings()['deploy']['keep_releases'])
     except StepFailed as failure:
         with contextlib.suppress(StepFailed):
-            if host.link('current') != version:  # a release that never went live goes away
+            if unpacked and host.link('current') != version:  # it never went live: remove it
                 host.run(f'rm -rf {q(host.path(version))}')
         raise Exit(f'deploy of {version} failed: {failure}') from None
     host.say(f'{version} is live')

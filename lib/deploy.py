@@ -209,10 +209,11 @@ CHECK_HOST = (
     ' >&2; exit 1; }}; mkdir -p {root}/releases {root}/envs {root}/shared/var {root}/shared/log')
 UNPACK = (
     'set -e; cd {releases}; if [ -f {v}/MANIFEST ] && (cd {v} && sha256sum --quiet --strict -c '
-    'MANIFEST); then touch {v}; rm -f {upload}; exit 0; fi; rm -rf {v}.partial; mkdir {v}.partial;'
-    ' tar -xzf {upload} -C {v}.partial --strip-components=1; rm -f {upload}; '
+    'MANIFEST); then touch {v}; rm -f {upload}; echo "already there"; exit 0; fi; '
+    'rm -rf {v}.partial; mkdir {v}.partial; '
+    'tar -xzf {upload} -C {v}.partial --strip-components=1; rm -f {upload}; '
     '(cd {v}.partial && sha256sum --quiet --strict -c MANIFEST && ln -s ../../shared/var var); '
-    'rm -rf {v}; mv {v}.partial {v}')
+    'rm -rf {v}; mv {v}.partial {v}; echo unpacked')
 BUILD_ENV = (
     'set -e; cd {root}/releases/{v}; hash=$( (cat requirements/runtime.lock; python3 -V) | '
     'sha256sum | cut -c1-16); env={root}/envs/$hash; if [ -f $env/.complete ]; then '
