@@ -17,6 +17,8 @@ from jsonschema import Draft202012Validator
 from controllers.errors import Invalid
 
 _validators: dict[int, Draft202012Validator] = {}
+# Failures explained by the schema's own `description` rather than by jsonschema's message.
+DESCRIBED = ('pattern', 'minLength', 'maxLength', 'anyOf', 'oneOf')
 
 
 def validator(schema: dict) -> Draft202012Validator:
@@ -42,8 +44,8 @@ def describe(error) -> str:
     if error.validator == 'additionalProperties':
         extra = sorted(set(error.instance) - set(error.schema.get('properties', {})))
         return f'unexpected field(s): {", ".join(extra)}'
-    if error.validator == 'pattern' and 'description' in error.schema:
-        return error.schema['description']
+    if error.validator in DESCRIBED and 'description' in error.schema:
+        return error.schema['description']  # says what is expected, and echoes no input
     return error.message
 
 

@@ -1,0 +1,27 @@
+"""Timelines: the posts of the users someone follows, oldest first."""
+from __future__ import annotations
+
+from controllers import represent
+from controllers.errors import Forbidden
+from controllers.paging import fetch_page
+from controllers.users import find_user
+from lib.utils.urlkit import Links
+from models.follows import Follow
+from models.microposts import Micropost
+
+
+class TimelineController:
+    """Pages of a user's timeline."""
+
+    def __init__(self, links: Links):
+        self.links = links
+
+    def page_for(self, caller: dict, username: str, page: int, size: int) -> dict:
+        """NotFound for an unknown user, Forbidden for another user than the caller."""
+        user = find_user(username)
+        if user.id != caller['id']:
+            raise Forbidden(f'Only {user.username} may read this timeline.')
+        followed = Follow.select(Follow.followed).where(Follow.follower == user.id)
+        query = (Micropost.listing().where(Micropost.user.in_(followed))
+                 .order_by(Micropost.id))
+        return fetch_page(query, page, size, lambda row: represent.micropost(self.links, row))
