@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import bottle
@@ -30,13 +30,26 @@ def validator(schema: dict) -> Draft202012Validator:
 
 def check(schema: dict, value: Any, what: str = 'body') -> Any:
     """Return `value` if it fits `schema`, else raise Invalid naming each wrong field."""
-    fields = {}
+    fields = {'.'.join(path) or what: 'must not contain NUL characters'
+              for path in nul_strings(value)}
     for error in sorted(validator(schema).iter_errors(value), key=lambda e: list(e.path)):
         name = '.'.join(str(part) for part in error.absolute_path) or what
         fields.setdefault(name, describe(error))
     if fields:
         raise Invalid(f'The request {what} is not valid.', fields)
     return value
+
+
+def nul_strings(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Paths of the strings in `value` holding U+0000, which no database column may store."""
+    if isinstance(value, str) and '\x00' in value:
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from nul_strings(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from nul_strings(item, (*path, str(index)))
 
 
 def describe(error) -> str:

@@ -17,6 +17,7 @@ from models.microposts import Micropost
 from models.users import User
 
 TEXT_MAX = 255
+ID_MAX = 2 ** 63 - 1
 
 
 class MicropostController:
@@ -40,10 +41,11 @@ class MicropostController:
     def get(self, username: str, post_id: int) -> dict:
         """One post of this user; NotFound for another user's post."""
         author = find_user(username)
+        check_id(author.username, post_id)
         row = Micropost.listing().where(Micropost.id == post_id,
                                         Micropost.user == author.id).first()
         if row is None:
-            raise NotFound(f'{author.username} has no post {post_id}.')
+            raise no_post(author.username, post_id)
         return self._represent(row)
 
     def create(self, author: dict, text: str, referenced: str | None = None) -> dict:
@@ -72,10 +74,11 @@ class MicropostController:
 
     def edit(self, author: dict, post_id: int, changes: dict) -> dict:
         """Change the `text` and/or `referenced` user of one of `author`'s posts."""
+        check_id(author['username'], post_id)
         with database.atomic():
             post = Micropost.get_or_none(Micropost.id == post_id, Micropost.user == author['id'])
             if post is None:
-                raise NotFound(f'{author["username"]} has no post {post_id}.')
+                raise no_post(author['username'], post_id)
             if 'text' in changes:
                 post.text = checked_text(changes['text'])
             if 'referenced' in changes:
@@ -85,12 +88,13 @@ class MicropostController:
         return self.get(author['username'], post_id)
 
     def delete(self, author: dict, post_id: int) -> None:
+        check_id(author['username'], post_id)
         with database.atomic():
             deleted = (Micropost.delete()
                        .where(Micropost.id == post_id, Micropost.user == author['id'])
                        .execute())
         if not deleted:
-            raise NotFound(f'{author["username"]} has no post {post_id}.')
+            raise no_post(author['username'], post_id)
         self._changed(author)
 
     def _changed(self, author: dict) -> None:
@@ -98,6 +102,16 @@ class MicropostController:
 
     def _represent(self, row: dict) -> dict:
         return represent.micropost(self.links, row)
+
+
+def no_post(username: str, post_id: int) -> NotFound:
+    return NotFound(f'{username} has no post {post_id}.')
+
+
+def check_id(username: str, post_id: int) -> None:
+    """Ids from a URL beyond the database's integers name no post."""
+    if not 0 < post_id <= ID_MAX:
+        raise no_post(username, post_id)
 
 
 def checked_text(text: str) -> str:

@@ -13,9 +13,8 @@ from lib.config import Section
 from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
 from models.db import database
-from models.users import User
+from models.users import USERNAME, User
 
-USERNAME = re.compile(r'^[A-Za-z0-9_]{3,30}$')
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 PASSWORD_MIN = 8
 hasher = PasswordHasher()  # argon2id; its cost comes from the `passwords` settings
@@ -49,9 +48,9 @@ class UserController:
 
     def _create(self, username: str, email: str, password: str) -> User:
         fields = {}
-        if not USERNAME.match(username or ''):
+        if not USERNAME.fullmatch(username or ''):
             fields['username'] = '3 to 30 letters, digits or underscores'
-        if not EMAIL.match(email or '') or len(email) > 254:
+        if not EMAIL.fullmatch(email or '') or len(email) > 254:
             fields['email'] = 'a valid e-mail address'
         if len(password or '') < PASSWORD_MIN:
             fields['password'] = f'at least {PASSWORD_MIN} characters'

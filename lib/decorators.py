@@ -137,7 +137,7 @@ def jsonp(callback: Callable) -> Callable:
         if request.method != 'GET' or request.credentials:
             raise web.error(400, 'JSONP answers anonymous GET requests only.',
                             {'callback': 'not allowed with credentials'})
-        if not CALLBACK.match(name):
+        if not CALLBACK.fullmatch(name):
             raise web.error(400, 'The JSONP callback is not a valid name.',
                             {'callback': f'must match {CALLBACK.pattern}'})
         body = json.dumps(callback(*args, **kwargs))

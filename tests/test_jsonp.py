@@ -47,7 +47,7 @@ def test_the_cached_script_is_the_same_answer(client, alice):
     assert client.get(COLLECTION).content_type == 'application/json'
 
 
-@pytest.mark.parametrize('name', ['1abc', 'alert(1)', 'a-b', 'x' * 65, 'a b', ''])
+@pytest.mark.parametrize('name', ['1abc', 'alert(1)', 'a-b', 'x' * 65, 'a b', '', 'show\n'])
 def test_invalid_callback_name_is_400(client, alice, name):
     answer = client.get(COLLECTION, params={'callback': name}, status=400)
     assert answer.content_type == 'application/json'

@@ -162,3 +162,10 @@ def test_a_page_of_posts_with_authors_and_references_is_one_query(client, alice,
     queries = [record for record in caplog.records if record.name == 'peewee']
     assert len(page.json['result']) == 20 and page.json['result'][0]['text'] == 'post 24'
     assert len(queries) == 1
+
+
+@pytest.mark.parametrize('post_id', ['0', '-1', '9' * 30, '-' + '9' * 30])
+def test_ids_beyond_the_database_integers_are_404(client, alice, post_id):
+    client.get(f'{COLLECTION}/{post_id}', status=404)
+    client.patch_json(f'{COLLECTION}/{post_id}', {'text': 'x'}, headers=alice, status=404)
+    client.delete(f'{COLLECTION}/{post_id}', headers=alice, status=404)

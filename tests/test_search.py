@@ -56,7 +56,8 @@ def test_results_are_paged(client, posts):
 
 
 @pytest.mark.parametrize('query', ['', 'text=ab', 'text=', 'username=alice',
-                                   'text=abc&username=', f'text={"x" * 256}'])
+                                   'text=abc&username=', f'text={"x" * 256}', 'text=ab%00c',
+                                   'text=abc&username=a%00'])
 def test_missing_or_too_short_text_is_400(client, query):
     answer = client.get(f'{SEARCH}?{query}', status=400)
     assert answer.json['error']['fields']

@@ -1,4 +1,6 @@
 """MicroPosts users: sign up and public profiles, on both backends."""
+import pytest
+
 import api
 from controllers.users import hasher
 from lib import config
@@ -39,6 +41,16 @@ def test_sign_up_with_bad_fields_is_400_naming_each_without_echoing_the_password
         'username': '3 to 30 letters, digits or underscores',
         'email': 'a valid e-mail address', 'password': '8 to 1024 characters'}
     assert 'short' not in answer.text
+    assert User.select().count() == 0
+
+
+@pytest.mark.parametrize('field, value', [
+    ('username', 'alice\n'), ('email', 'alice@example.com\n'), ('username', 'al\x00ce'),
+    ('password', 'pass\x00word'),
+])
+def test_sign_up_with_control_characters_is_400(client, field, value):
+    answer = client.post_json('/api/v1/users', dict(NEW, **{field: value}), status=400)
+    assert field in answer.json['error']['fields']
     assert User.select().count() == 0
 
 
