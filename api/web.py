@@ -57,7 +57,7 @@ class BottleWeb:
     def request(self) -> Request:
         request = bottle.request
         query = request.query_string
-        url = base_url() + request.fullpath
+        url = base_url() + request.environ.get('SCRIPT_NAME', '') + request.path
         if query:
             url += '?' + '&'.join(sorted(query.split('&')))
         return Request(request.method, url, request.query.getunicode('callback'),

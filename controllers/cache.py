@@ -28,23 +28,26 @@ def user_scope(username: str) -> str:
 class CacheController:
     """Looks pages up, stores them, and invalidates scopes; without Redis, nothing is cached."""
 
+    def __init__(self):
+        self.pages = PageStore()
+
     def lookup(self, scopes: list[str], url: str) -> tuple[str | None, str | None]:
         try:
-            return PageStore().lookup(scopes, url)
+            return self.pages.lookup(scopes, url)
         except RedisError as exc:
             _warn(exc)
             return None, None
 
     def store(self, version: str, url: str, answer: str, seconds: int) -> None:
         try:
-            PageStore().store(version, url, answer, seconds)
+            self.pages.store(version, url, answer, seconds)
         except RedisError as exc:
             _warn(exc)
 
     def invalidate(self, *scopes: str) -> None:
         """Renew `scopes`; if Redis is down, their pages expire by their TTL instead."""
         try:
-            PageStore().renew(list(scopes))
+            self.pages.renew(list(scopes))
         except RedisError as exc:
             _warn(exc)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from controllers import represent
 from controllers.errors import Invalid
-from controllers.paging import fetch_page
+from controllers.paging import page_of, window
 from lib.utils.urlkit import Links
 from models.db import is_postgres
 from models.microposts import Author, Micropost, MicropostSearch
@@ -24,10 +24,14 @@ class SearchController:
         if len(text) < TEXT_MIN:
             raise Invalid('The search text is too short.',
                           {'text': f'at least {TEXT_MIN} characters'})
-        query = Micropost.listing().where(text_contains(text)).order_by(Micropost.id.desc())
+        matching = Micropost.select(Micropost.id).where(text_contains(text))
         if username:
-            query = query.where(Author.username.contains(username))
-        return fetch_page(query, page, size, lambda row: represent.micropost(self.links, row))
+            matching = (matching.join(Author, on=(Micropost.user == Author.id))
+                        .where(Author.username.contains(username)))
+        # The page of ids first, then their authors: no join over every match.
+        ids = window(matching.order_by(Micropost.id.desc()), page, size)
+        rows = Micropost.listing().where(Micropost.id.in_(ids)).order_by(Micropost.id.desc())
+        return page_of(rows, size, lambda row: represent.micropost(self.links, row))
 
 
 def text_contains(text: str):

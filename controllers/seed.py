@@ -21,16 +21,21 @@ from models.users import User
 
 DEMO_PASSWORD = 'demo-password'
 BATCH = 2000
-SYLLABLES = ('ka', 'lo', 'mi', 'ren', 'to', 'sa', 'vel', 'di', 'nor', 'pa', 'qui', 'ber', 'zu',
-             'fen', 'ga', 'hol', 'jas', 'tur', 'wen', 'xo', 'li', 'mar', 'ost', 'ube')
+ONSETS = ('', 'b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v',
+          'w', 'z', 'br', 'st', 'tr')
+VOWELS = ('a', 'e', 'i', 'o', 'u', 'ea', 'ou')
+CODAS = ('', '', 'n', 'r', 's', 'l', 't', 'ng')
 
 
 def vocabulary(size: int = 5000, seed: int = 7) -> list[str]:
-    """Made-up words of two to four syllables, the same list for the same seed."""
+    """Made-up words of one to three syllables, the same list for the same seed."""
     chance = random.Random(seed)
     words: set[str] = set()
     while len(words) < size:
-        words.add(''.join(chance.choice(SYLLABLES) for _ in range(chance.randint(2, 4))))
+        word = ''.join(chance.choice(ONSETS) + chance.choice(VOWELS) + chance.choice(CODAS)
+                       for _ in range(chance.choice((1, 2, 2, 3))))
+        if len(word) >= 3:
+            words.add(word)
     return sorted(words)
 
 
@@ -89,8 +94,9 @@ class SeedController:
         return ' '.join(words)[:TEXT_MAX].strip().capitalize()
 
     def analyze(self) -> None:
-        """Refresh the planner's statistics after a bulk load (DESIGN.md §7)."""
-        database.execute_sql('ANALYZE' if is_postgres() else 'PRAGMA optimize')
+        """Refresh the planner's statistics (DESIGN.md §7) and the search index after a bulk
+        load; on PostgreSQL, VACUUM also merges the pending entries of the GIN index."""
+        database.execute_sql('VACUUM ANALYZE' if is_postgres() else 'PRAGMA optimize')
 
     def _changed(self, user_ids: list[int]) -> None:
         names = User.select(User.username).where(User.id.in_(set(user_ids)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from controllers import represent
 from controllers.errors import Forbidden
-from controllers.paging import fetch_page
+from controllers.paging import page_of, window
 from controllers.users import find_user
 from lib.utils.urlkit import Links
 from models.follows import Follow
@@ -22,6 +22,8 @@ class TimelineController:
         if user.id != caller['id']:
             raise Forbidden(f'Only {user.username} may read this timeline.')
         followed = Follow.select(Follow.followed).where(Follow.follower == user.id)
-        query = (Micropost.listing().where(Micropost.user.in_(followed))
-                 .order_by(Micropost.id))
-        return fetch_page(query, page, size, lambda row: represent.micropost(self.links, row))
+        # The page of ids first, from the (id, user_id) index alone; then those posts in full.
+        ids = window(Micropost.select(Micropost.id).where(Micropost.user.in_(followed))
+                     .order_by(Micropost.id), page, size)
+        rows = Micropost.listing().where(Micropost.id.in_(ids)).order_by(Micropost.id)
+        return page_of(rows, size, lambda row: represent.micropost(self.links, row))

@@ -8,6 +8,7 @@ Stdlib only: this runs before any dependency exists.
 from __future__ import annotations
 
 import argparse
+import glob
 import hashlib
 import os
 import re
@@ -64,18 +65,17 @@ def child_environ(**extra: str) -> dict[str, str]:
 
 
 def apt_install(packages: list[str]) -> None:
-    """Install missing Debian packages when running as root on a Debian-like system."""
-    missing = [name for name in packages if not _deb_installed(name)]
-    if not missing:
+    """Install Debian packages when running as root on a Debian-like system."""
+    if not packages:
         return
     if os.geteuid() != 0 or not shutil.which('apt-get'):
-        sys.exit(f'[setup] missing system packages: {" ".join(missing)} (install them as root)')
-    say(f'apt-get install {" ".join(missing)}')
+        sys.exit(f'[setup] missing system packages: {" ".join(packages)} (install them as root)')
+    say(f'apt-get install {" ".join(packages)}')
     environ = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
     lists = Path('/var/lib/apt/lists')
     if not any(lists.glob('*Packages*')):
         run('apt-get', 'update', '-q', env=environ)
-    run('apt-get', 'install', '-y', '-q', '--no-install-recommends', *missing, env=environ)
+    run('apt-get', 'install', '-y', '-q', '--no-install-recommends', *packages, env=environ)
 
 
 def _deb_installed(name: str) -> bool:
@@ -85,15 +85,29 @@ def _deb_installed(name: str) -> bool:
 
 
 def debian_packages(group: str) -> list[str]:
-    """Package names listed under `[group]` in requirements/debian.txt."""
+    """Packages under `[group]` in requirements/debian.txt whose program is not here yet.
+
+    A line is `package [program]`: the program is a command name or a path pattern; without
+    one, the package itself is looked up.
+    """
     packages, current = [], None
     for line in (LOCKS / 'debian.txt').read_text().splitlines():
         line = line.split('#', 1)[0].strip()
         if line.startswith('['):
             current = line.strip('[]')
         elif line and current == group:
-            packages.append(line)
+            package, _, program = line.partition(' ')
+            if not _present(package, program.strip()):
+                packages.append(package)
     return packages
+
+
+def _present(package: str, program: str) -> bool:
+    if not program:
+        return _deb_installed(package)
+    if '/' in program:
+        return bool(glob.glob(program))
+    return shutil.which(program) is not None
 
 
 def ensure_virtualenv() -> None:

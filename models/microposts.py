@@ -20,8 +20,10 @@ class Micropost(BaseModel):
     created = peewee.DateTimeField(default=utcnow)
 
     class Meta:
-        # A user's posts in order: their collection, and the timelines that follow them.
-        indexes = ((('user', 'id'), False),)
+        indexes = (
+            (('user', 'id'), False),  # a user's posts in order: their collection
+            (('id', 'user'), False),  # posts in order with their author: timelines (0006)
+        )
 
     @classmethod
     def listing(cls) -> peewee.ModelSelect:
