@@ -1,6 +1,8 @@
 """Follows: who a user follows and who follows them; following and unfollowing."""
 from __future__ import annotations
 
+import peewee
+
 from controllers import represent
 from controllers.cache import CacheController, user_scope
 from controllers.errors import Invalid, NotFound
@@ -20,17 +22,18 @@ class FollowController:
 
     def following(self, username: str, page: int, size: int) -> dict:
         user = find_user(username)
-        query = (User.select(User.username, User.created)
-                 .join(Follow, on=(Follow.followed == User.id))
-                 .where(Follow.follower == user.id)
-                 .order_by(Follow.id))
-        return fetch_page(query.dicts(), page, size, self._represent)
+        return self._users(Follow.followed, Follow.follower == user.id, page, size)
 
     def followers(self, username: str, page: int, size: int) -> dict:
         user = find_user(username)
+        return self._users(Follow.follower, Follow.followed == user.id, page, size)
+
+    def _users(self, listed: peewee.Field, condition: peewee.Expression, page: int,
+               size: int) -> dict:
+        """A page of the `listed` side of the follows matching `condition`."""
         query = (User.select(User.username, User.created)
-                 .join(Follow, on=(Follow.follower == User.id))
-                 .where(Follow.followed == user.id)
+                 .join(Follow, on=(listed == User.id))
+                 .where(condition)
                  .order_by(Follow.id))
         return fetch_page(query.dicts(), page, size, self._represent)
 

@@ -131,3 +131,16 @@ def client(settings):
     import api
     from tests.apiclient import CheckedApp
     return CheckedApp(api.create_wsgi(settings))
+
+
+@pytest.fixture
+def alice(client) -> dict:
+    """A signed-up user `alice`: the headers that authenticate as her."""
+    from tests.apiclient import sign_up
+    return sign_up(client, 'alice')
+
+
+@pytest.fixture
+def bob(client) -> dict:
+    from tests.apiclient import sign_up
+    return sign_up(client, 'bob')

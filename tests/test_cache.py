@@ -10,11 +10,6 @@ from tests.apiclient import CheckedApp, post, sign_up
 COLLECTION = '/api/v1/users/alice/collection'
 
 
-@pytest.fixture
-def alice(client):
-    return sign_up(client, 'alice')
-
-
 def change_behind_the_api(text: str) -> None:
     """Change every post in the database directly: only an uncached read can see it."""
     Micropost.update(text=text).execute()

@@ -6,16 +6,6 @@ from tests.apiclient import post, sign_up
 FOLLOWING = '/api/v1/users/alice/following'
 
 
-@pytest.fixture
-def alice(client):
-    return sign_up(client, 'alice')
-
-
-@pytest.fixture
-def bob(client):
-    return sign_up(client, 'bob')
-
-
 def names(page: dict) -> list[str]:
     return [user['username'] for user in page['result']]
 

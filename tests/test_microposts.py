@@ -3,19 +3,9 @@ import logging
 
 import pytest
 
-from tests.apiclient import post, sign_up
+from tests.apiclient import post
 
 COLLECTION = '/api/v1/users/alice/collection'
-
-
-@pytest.fixture
-def alice(client):
-    return sign_up(client, 'alice')
-
-
-@pytest.fixture
-def bob(client):
-    return sign_up(client, 'bob')
 
 
 def test_create_is_201_with_the_micropost_and_its_location(client, alice, bob):

@@ -10,11 +10,6 @@ from models.tokens import Token
 from tests.apiclient import PASSWORD, CheckedApp, post, sign_up
 
 
-@pytest.fixture
-def alice(client):
-    return sign_up(client, 'alice')
-
-
 def log_in(client, username='alice', password=PASSWORD, status=200, address='10.0.0.1',
            **headers):
     return client.post_json('/api/v1/token', {'grant_type': 'password', 'username': username,
