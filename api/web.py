@@ -35,7 +35,9 @@ def links() -> Links:
 def bearer_token() -> str | None:
     """The token of an `Authorization: Bearer <token>` header, else None."""
     scheme, _, token = bottle.request.get_header('Authorization', '').partition(' ')
-    return token.strip() or None if scheme.lower() == 'bearer' else None
+    if scheme.lower() != 'bearer':
+        return None
+    return token.strip() or None
 
 
 def client_address() -> str:
