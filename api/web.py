@@ -19,13 +19,18 @@ def settings() -> Section:
 
 
 def base_url() -> str:
-    """`app.base_url` when set, else the scheme and host of the request."""
-    configured = settings().app.base_url
-    if configured:
-        return configured.rstrip('/')
-    parts = bottle.request.urlparts
-    host = parts.netloc.removesuffix(DEFAULT_PORTS.get(parts.scheme, ''))
-    return f'{parts.scheme}://{host}'
+    """`app.base_url` when set, else the scheme and host the client asked for (as a trusted
+    proxy forwards them, with `server.proxy_hops`)."""
+    configured = settings()
+    if configured.app.base_url:
+        return configured.app.base_url.rstrip('/')
+    environ = bottle.request.environ
+    scheme = environ.get('wsgi.url_scheme', 'http')
+    host = environ.get('HTTP_HOST') or f'{environ["SERVER_NAME"]}:{environ["SERVER_PORT"]}'
+    if configured.server.proxy_hops:
+        scheme = environ.get('HTTP_X_FORWARDED_PROTO', scheme).split(',')[0].strip()
+        host = environ.get('HTTP_X_FORWARDED_HOST', host).split(',')[0].strip()
+    return f'{scheme}://{host.removesuffix(DEFAULT_PORTS.get(scheme, ""))}'
 
 
 def links() -> Links:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from redis.exceptions import NoScriptError
+
 from models.redisdb import get_redis
 
 # One round trip: the generations of the scopes, then the page stored under them.
@@ -22,17 +24,22 @@ return {version, redis.call('GET', 'page:' .. version .. ':' .. ARGV[1])}
 """
 
 
+LOOKUP_SHA = hashlib.sha1(LOOKUP.encode()).hexdigest()
+
+
 class PageStore:
     """Pages by URL under the current generations of their scopes."""
 
     def __init__(self):
         self.redis = get_redis('cache')
-        self._lookup = self.redis.register_script(LOOKUP)
 
     def lookup(self, scopes: list[str], url: str) -> tuple[str | None, str | None]:
         """(version, page); version None when a scope has no generation yet (one is made)."""
         keys = [f'generation:{scope}' for scope in scopes]
-        found = self._lookup(keys=keys, args=[_digest(url)])
+        try:
+            found = self.redis.evalsha(LOOKUP_SHA, len(keys), *keys, _digest(url))
+        except NoScriptError:  # a restarted Redis: load the script again
+            found = self.redis.eval(LOOKUP, len(keys), *keys, _digest(url))
         if not found:
             with self.redis.pipeline(transaction=False) as pipe:
                 for key in keys:

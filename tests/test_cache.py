@@ -4,6 +4,7 @@ import pytest
 import api
 from controllers import boot
 from lib import config
+from models import redisdb
 from models.microposts import Micropost
 from tests.apiclient import CheckedApp, post, sign_up
 
@@ -59,6 +60,14 @@ def test_follows_invalidate_both_users_lists(client, alice):
     assert len(client.get('/api/v1/users/bob/followers').json['result']) == 1
     client.delete('/api/v1/users/alice/following/bob', headers=alice, status=204)
     assert client.get('/api/v1/users/bob/followers').json['result'] == []
+
+
+def test_a_restarted_redis_without_the_lookup_script_still_serves_the_cache(client, alice):
+    post(client, 'alice', alice, 'original')
+    redisdb.get_redis('cache').script_flush()
+    assert client.get(COLLECTION).json['result'][0]['text'] == 'original'
+    change_behind_the_api('changed in the database')
+    assert client.get(COLLECTION).json['result'][0]['text'] == 'original'
 
 
 def test_errors_are_not_cached(client):

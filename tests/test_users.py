@@ -87,6 +87,19 @@ def test_links_use_the_configured_base_url(settings, environ):
     assert answer.headers['Location'] == 'https://warble.example/api/v1/users/alice'
 
 
+def test_behind_a_proxy_links_follow_the_forwarded_host(settings, environ):
+    client = CheckedApp(api.create_wsgi(config.load(dict(environ, WARBLE_SERVER_PROXY_HOPS='1'))))
+    answer = client.post_json('/api/v1/users', NEW, status=201, headers={
+        'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'warble.example'})
+    assert answer.json['href'] == 'https://warble.example/api/v1/users/alice'
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(client):
+    answer = client.post_json('/api/v1/users', NEW, status=201, headers={
+        'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'evil.example'})
+    assert answer.json['href'] == 'http://localhost/api/v1/users/alice'
+
+
 def test_links_follow_the_host_of_the_request(client):
     client.post_json('/api/v1/users', NEW, status=201)
     answer = client.get('/api/v1/users/alice', extra_environ={'HTTP_HOST': 'posts.test:8443',
