@@ -3,7 +3,8 @@
     python3 bench/microposts.py [--users 10000] [--posts 1000000] [--follows 20]
                                 [--seconds 10] [--connections 8]
 
-Builds the data set in a fresh PostgreSQL (initdb in a temporary directory) with its own Redis,
+Builds the data set in a fresh PostgreSQL (initdb in a temporary directory, shared_buffers 1 GB)
+with its own Redis,
 plus a user `reader` who follows 500 users; serves Warble with gunicorn and two gevent workers;
 drives each scenario with wrk from a separate process; and prints every figure beside the same
 gunicorn serving a bare WSGI "hello" (bench/hello.py), the ceiling of this machine.
@@ -39,11 +40,22 @@ from models.follows import Follow  # noqa: E402
 from models.users import User  # noqa: E402
 from tests.servers import PostgresServer, RedisServer  # noqa: E402
 
+# Sized like a database server, not like the tests' throwaway cluster.
+POSTGRES_SETTINGS = ('shared_buffers=1GB', 'effective_cache_size=4GB')
 READER_FOLLOWS = 500
 READER_PASSWORD = 'reader-password'
 # Sent to public reads to measure them uncached: the cache serves anonymous requests only,
 # and these routes never look the token up.
 BYPASS_CACHE = {'Authorization': 'Bearer uncached'}
+
+
+class ServerPostgres(PostgresServer):
+    """The tests' PostgreSQL (initdb in a temporary directory) with POSTGRES_SETTINGS."""
+
+    def start(self) -> None:
+        self.command = [*self.command, *(part for setting in POSTGRES_SETTINGS
+                                         for part in ('-c', setting))]
+        super().start()
 
 
 def build(settings: config.Section, args: argparse.Namespace) -> dict:
@@ -115,7 +127,7 @@ def main() -> None:
     parser.add_argument('--random-seed', type=int, default=1)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix='warble-bench-'))
-    redis, postgres = RedisServer(work), PostgresServer()
+    redis, postgres = RedisServer(work), ServerPostgres()
     try:
         environ = {'WARBLE_DATABASE_URL': postgres.create_database('warble_bench'),
                    'WARBLE_REDIS_URL': redis.url, 'WARBLE_PATHS_VAR': str(work),

@@ -17,11 +17,11 @@ class TimelineController:
         self.links = links
 
     def page_for(self, caller: dict, username: str, page: int, size: int) -> dict:
-        """NotFound for an unknown user, Forbidden for another user than the caller."""
-        user = find_user(username)
-        if user.id != caller['id']:
-            raise Forbidden(f'Only {user.username} may read this timeline.')
-        followed = Follow.select(Follow.followed).where(Follow.follower == user.id)
+        """The timeline of `username`, for that user only: NotFound for an unknown user,
+        Forbidden for another one."""
+        if username.lower() != caller['username'].lower():
+            raise Forbidden(f'Only {find_user(username).username} may read this timeline.')
+        followed = Follow.select(Follow.followed).where(Follow.follower == caller['id'])
         # The page of ids first, from the (id, user_id) index alone; then those posts in full.
         ids = window(Micropost.select(Micropost.id).where(Micropost.user.in_(followed))
                      .order_by(Micropost.id), page, size)
