@@ -4,10 +4,10 @@
                                 [--seconds 10] [--connections 8]
 
 Builds the data set in a fresh PostgreSQL (initdb in a temporary directory, shared_buffers 1 GB)
-with its own Redis,
-plus a user `reader` who follows 500 users; serves Warble with gunicorn and two gevent workers;
-drives each scenario with wrk from a separate process; and prints every figure beside the same
-gunicorn serving a bare WSGI "hello" (bench/hello.py), the ceiling of this machine.
+with its own Redis, plus a user `reader` who follows 500 users; serves Warble with gunicorn and two
+gevent workers; drives each scenario with wrk from a separate process, with `--connections` and
+then with one connection; and prints every figure beside the same gunicorn serving a bare WSGI
+"hello" (bench/hello.py), the ceiling of this machine.
 """
 from __future__ import annotations
 
