@@ -5,8 +5,7 @@ from collections.abc import Callable
 
 import bottle
 
-from api import (errors, follows, imports, microposts, openapi, pages, search, status, tokens,
-                 users)
+from api import errors, follows, imports, microposts, openapi, pages, search, status, tokens, users
 from api.middleware import RequestContext
 from api.web import BottleWeb
 from controllers import boot
