@@ -5,16 +5,30 @@ from collections.abc import Callable
 
 import bottle
 
-from api import errors, follows, imports, microposts, openapi, pages, search, status, tokens, users
+from api import (
+    errors,
+    follows,
+    imports,
+    metrics,
+    microposts,
+    openapi,
+    pages,
+    search,
+    status,
+    tokens,
+    users,
+)
 from api.middleware import RequestContext
+from api.profiling import Profiling
 from api.web import BottleWeb
 from controllers import boot
 from controllers.cache import CacheController
 from controllers.tokens import TokenController
 from lib import decorators
-from lib.config import ROOT, Section
+from lib.config import ROOT, Section, resolve
 
-RESOURCES = (status, pages, openapi, users, tokens, microposts, follows, search, imports)
+RESOURCES = (status, metrics, pages, openapi, users, tokens, microposts, follows, search,
+             imports)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 
 
@@ -34,8 +48,11 @@ def create_app(settings: Section) -> bottle.Bottle:
 
 def create_wsgi(settings: Section) -> Callable:
     """The WSGI callable served in production: the app inside its request middleware."""
-    return RequestContext(create_app(settings), settings.server.max_body_bytes,
-                          boot.release_connection,
+    app = create_app(settings)
+    if settings.profiling.enabled:
+        app = Profiling(app, settings.profiling.header,
+                        resolve(settings.paths.var) / 'profiles')
+    return RequestContext(app, settings.server.max_body_bytes, boot.release_connection,
                           {'/imports': settings.server.max_import_bytes})
 
 

@@ -1,4 +1,5 @@
-"""WSGI middleware around the whole app: request id, access log, body limit, connection release."""
+"""WSGI middleware around the whole app: request id, access log and metrics, body limit,
+connection release."""
 from __future__ import annotations
 
 import logging
@@ -8,15 +9,19 @@ import uuid
 from collections.abc import Callable, Iterable
 
 from api.errors import error_response, wants_json
+from api.web import CALLER
+from lib import metrics
 from lib.logs import request_id
 
 access_log = logging.getLogger('warble.access')
 VALID_REQUEST_ID = re.compile(r'^[A-Za-z0-9._:-]{1,128}$')
+UNMATCHED = 'unmatched'  # the route label of requests that matched no route
+METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS')
 
 
 class RequestContext:
     """Give each request an id (the client's `X-Request-ID` when sane), refuse oversized bodies,
-    log one line when the answer is done, and run `on_finish` (database connection release).
+    count and log the answer, and run `on_finish` (database connection release).
     `path_limits` raises the body limit for paths that take bulk uploads."""
 
     def __init__(self, app: Callable, max_body_bytes: int, on_finish: Callable[[], None],
@@ -44,10 +49,8 @@ class RequestContext:
             return self.app(environ, start)
         finally:
             self.on_finish()
-            line = {'method': environ.get('REQUEST_METHOD'), 'path': environ.get('PATH_INFO'),
-                    'status': status_seen[0][:3] if status_seen else '-',
-                    'duration_ms': round((time.perf_counter() - started) * 1000, 1)}
-            access_log.info('%(method)s %(path)s %(status)s %(duration_ms)sms', line, extra=line)
+            answered(environ, status_seen[-1][:3] if status_seen else '-',
+                     time.perf_counter() - started)
             request_id.reset(token)
 
     def _refuse_body(self, environ: dict, start: Callable) -> list[bytes]:
@@ -65,3 +68,16 @@ class RequestContext:
     def _too_large(self, environ: dict) -> bool:
         length = environ.get('CONTENT_LENGTH') or '0'
         return length.isdigit() and int(length) > self._limit(environ)
+
+
+def answered(environ: dict, status: str, seconds: float) -> None:
+    """Count the answer by its route rule (not its path) and log one line about it."""
+    route = environ.get('bottle.route')
+    method = environ.get('REQUEST_METHOD', '-')
+    line = {'method': method, 'path': environ.get('PATH_INFO'),
+            'route': route.rule if route else None,
+            'status': int(status) if status.isdigit() else None,
+            'duration_ms': round(seconds * 1000, 1), 'user': environ.get(CALLER)}
+    metrics.request_answered(method if method in METHODS else 'other',
+                             line['route'] or UNMATCHED, status, seconds)
+    access_log.info('%(method)s %(path)s %(status)s %(duration_ms)sms', line, extra=line)

@@ -12,6 +12,7 @@ from lib.utils.urlkit import Links
 
 ERRORS = {400: Invalid, 401: Unauthorized, 403: Forbidden}
 DEFAULT_PORTS = {'http': ':80', 'https': ':443'}
+CALLER = 'warble.caller'  # where the request's environ keeps the username it authenticated as
 
 
 def settings() -> Section:
@@ -55,6 +56,11 @@ def client_address() -> str:
     return chain[-1 - hops] if len(chain) > hops else chain[0]
 
 
+def through_proxy() -> bool:
+    """Whether the request came through the trusted proxy in front (`server.proxy_hops`)."""
+    return bool(settings().server.proxy_hops) and 'HTTP_X_FORWARDED_FOR' in bottle.request.environ
+
+
 class BottleWeb:
     """`lib.decorators.Web` on Bottle's request and response of the current thread/greenlet."""
 
@@ -72,7 +78,10 @@ class BottleWeb:
 
     def caller(self) -> dict | None:
         token = bearer_token()
-        return self.tokens.resolve(token) if token else None
+        caller = self.tokens.resolve(token) if token else None
+        if caller is not None:
+            bottle.request.environ[CALLER] = caller['username']
+        return caller
 
     def answer(self, body: str, content_type: str) -> str:
         bottle.response.content_type = content_type

@@ -9,6 +9,7 @@ from typing import Any
 from celery import Celery
 
 from lib.config import Section
+from lib.logs import request_id
 from lib.utils.urlkit import celery_broker_url
 
 _celery: Celery | None = None
@@ -46,8 +47,9 @@ def celery() -> Celery:
 
 
 def send(name: str, *args: Any, **kwargs: Any) -> None:
-    """Enqueue the task called `name`."""
-    celery().send_task(name, args=args, kwargs=kwargs)
+    """Enqueue the task called `name`, carrying the id of the request that causes it."""
+    celery().send_task(name, args=args, kwargs=kwargs,
+                       headers={'request_id': request_id.get()})
 
 
 def ping_workers(timeout: float) -> int:
