@@ -172,3 +172,21 @@ def start_gunicorn(environ: dict[str, str], log: Path, workers: int = 2) -> tupl
         stop(process)
         raise
     return process, url
+
+
+def start_web(environ: dict[str, str], log: Path, workers: int = 2) -> tuple[
+        subprocess.Popen, str]:
+    """`web.py`, as production runs it (gunicorn, gevent workers), on a free loopback port;
+    returns the process and its base URL once it answers."""
+    from urllib.request import urlopen
+    port = free_port()
+    process = start_process([PYTHON, 'web.py'], dict(
+        environ, WARBLE_SERVER_PORT=str(port), WARBLE_SERVER_WORKERS=str(workers)), log)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        wait_for(lambda: urlopen(f'{url}/openapi.json', timeout=1).status == 200, timeout=60,
+                 what=f'web.py (log: {log})')
+    except TimeoutError:
+        stop(process)
+        raise
+    return process, url
