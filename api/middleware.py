@@ -2,6 +2,7 @@
 connection release."""
 from __future__ import annotations
 
+import io
 import logging
 import re
 import time
@@ -17,12 +18,13 @@ access_log = logging.getLogger('warble.access')
 VALID_REQUEST_ID = re.compile(r'^[A-Za-z0-9._:-]{1,128}$')
 UNMATCHED = 'unmatched'  # the route label of requests that matched no route
 METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS')
+DRAIN_BYTES = 16 * 1024 * 1024
 
 
 class RequestContext:
-    """Give each request an id (the client's `X-Request-ID` when sane), refuse oversized bodies,
-    count and log the answer, and run `on_finish` (database connection release).
-    `path_limits` raises the body limit for paths that take bulk uploads."""
+    """Give each request an id (the client's `X-Request-ID` when sane), refuse oversized bodies
+    (sent whole or in chunks), count and log the answer, and run `on_finish` (database
+    connection release). `path_limits` raises the body limit for paths that take bulk uploads."""
 
     def __init__(self, app: Callable, max_body_bytes: int, on_finish: Callable[[], None],
                  path_limits: dict[str, int] | None = None):
@@ -44,7 +46,7 @@ class RequestContext:
             return start_response(status, headers, exc_info)
 
         try:
-            if self._too_large(environ):
+            if self._too_large(environ) or not self._take_chunked_body(environ):
                 return self._refuse_body(environ, start)
             return self.app(environ, start)
         finally:
@@ -54,6 +56,7 @@ class RequestContext:
             request_id.reset(token)
 
     def _refuse_body(self, environ: dict, start: Callable) -> list[bytes]:
+        drain(environ)
         message = f'The request body exceeds {self._limit(environ)} bytes.'
         if wants_json(environ.get('PATH_INFO', '')):
             answer = error_response(413, message)
@@ -68,6 +71,36 @@ class RequestContext:
     def _too_large(self, environ: dict) -> bool:
         length = environ.get('CONTENT_LENGTH') or '0'
         return length.isdigit() and int(length) > self._limit(environ)
+
+    def _take_chunked_body(self, environ: dict) -> bool:
+        """A body sent in chunks, which the server has joined already (`wsgi.input_terminated`,
+        as gunicorn does): read up to the limit and hand it on as a plain body, since Bottle
+        would try to join the chunks again. False when it is over the limit."""
+        chunked = 'chunked' in environ.get('HTTP_TRANSFER_ENCODING', '').lower()
+        if not chunked or not environ.get('wsgi.input_terminated'):
+            return True
+        limit = self._limit(environ)
+        body = environ['wsgi.input'].read(limit + 1)
+        if len(body) > limit:
+            return False
+        environ['wsgi.input'] = io.BytesIO(body)
+        environ['CONTENT_LENGTH'] = str(len(body))
+        del environ['HTTP_TRANSFER_ENCODING']
+        return True
+
+
+def drain(environ: dict) -> None:
+    """Read and drop what is left of a refused body, up to DRAIN_BYTES: closing a connection
+    with unread data resets it, and the client would see that rather than the 413."""
+    length = environ.get('CONTENT_LENGTH') or ''
+    left = int(length) if length.isdigit() else DRAIN_BYTES
+    if left > DRAIN_BYTES:
+        return
+    while left > 0:
+        chunk = environ['wsgi.input'].read(min(left, 65536))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def answered(environ: dict, status: str, seconds: float) -> None:

@@ -38,9 +38,17 @@ def links() -> Links:
     return Links(base_url())
 
 
+def header(name: str) -> str:
+    """A request header as text; empty when absent or not UTF-8 (which no valid value is)."""
+    try:
+        return bottle.request.get_header(name, '')
+    except UnicodeError:
+        return ''
+
+
 def bearer_token() -> str | None:
     """The token of an `Authorization: Bearer <token>` header, else None."""
-    scheme, _, token = bottle.request.get_header('Authorization', '').partition(' ')
+    scheme, _, token = header('Authorization').partition(' ')
     if scheme.lower() != 'bearer':
         return None
     return token.strip() or None
@@ -51,7 +59,7 @@ def client_address() -> str:
     hops = settings().server.proxy_hops
     chain = [bottle.request.environ.get('REMOTE_ADDR') or 'unknown']
     if hops:
-        forwarded = bottle.request.get_header('X-Forwarded-For', '')
+        forwarded = header('X-Forwarded-For')
         chain = [part.strip() for part in forwarded.split(',') if part.strip()] + chain
     return chain[-1 - hops] if len(chain) > hops else chain[0]
 
