@@ -20,6 +20,9 @@ ERROR = {
     }},
 }
 PARAMETER = re.compile(r'<([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?>')
+# Classes that ECMA-262, the regular expressions of JSON Schema, reads as ASCII only, while
+# Python's `re`, which checks the patterns here, reads them over all of Unicode.
+UNICODE_IN_PYTHON_ONLY = re.compile(r'(?<!\\)\\[wWdDbB]')
 
 
 def build_document(root: bottle.Bottle) -> dict:
@@ -35,12 +38,24 @@ def build_document(root: bottle.Bottle) -> dict:
         'openapi': '3.1.0',
         'info': {'title': 'Warble', 'version': version(),
                  'description': 'MicroPosts, a microblog, and the Analyzer of citizens imports.'},
-        'paths': paths,
+        'paths': portable(paths),
         'components': {
             'schemas': {'Error': ERROR},
             'securitySchemes': {'bearer': {'type': 'http', 'scheme': 'bearer'}},
         },
     }
+
+
+def portable(schema):
+    """`schema` without the patterns that mean otherwise in ECMA-262 (`[^\\W_]` would refuse
+    "Москва"); their descriptions still say what is expected."""
+    if isinstance(schema, list):
+        return [portable(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {key: portable(value) for key, value in schema.items()
+            if not (key == 'pattern' and isinstance(value, str) and
+                    UNICODE_IN_PYTHON_ONLY.search(value))}
 
 
 def describe(route: bottle.Route, declared: dict) -> dict:

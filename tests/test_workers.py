@@ -5,7 +5,7 @@ import collections
 import pytest
 import requests
 
-from tests.apiclient import PASSWORD
+from tests.apiclient import sign_up_over_http as sign_up
 from tests.servers import PYTHON, free_port, start_process, stop, wait_for
 
 ROUNDS = 12
@@ -30,14 +30,6 @@ def server(settings, environ, tmp_path):
 
 def workers_that_answered(access_log) -> collections.Counter:
     return collections.Counter(line.split()[0] for line in access_log.read_text().splitlines())
-
-
-def sign_up(url: str, username: str) -> dict:
-    requests.post(f'{url}/api/v1/users', json={'username': username, 'password': PASSWORD,
-                                               'email': f'{username}@example.com'}, timeout=10)
-    answer = requests.post(f'{url}/api/v1/token', timeout=10, json={
-        'grant_type': 'password', 'username': username, 'password': PASSWORD})
-    return {'Authorization': f'Bearer {answer.json()["access_token"]}'}
 
 
 def rounds(access_log, since: collections.Counter | None = None):
