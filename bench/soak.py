@@ -114,6 +114,24 @@ def post_count(stack: Stack) -> int:
         return connection.execute('SELECT count(*) FROM micropost').fetchone()[0]
 
 
+def by_route(log: Path, offset: int) -> None:
+    """Requests and server-side durations by route, from the JSON access lines of the run."""
+    durations: dict[str, list[float]] = {}
+    with open(log) as lines:
+        lines.seek(offset)
+        for line in lines:
+            if line.startswith('{') and '"warble.access"' in line:
+                entry = json.loads(line)
+                key = f'{entry["method"]} {entry["route"]}'
+                durations.setdefault(key, []).append(entry['duration_ms'])
+    print('by route, as the access log has it (ms, inside the worker):')
+    for key, values in sorted(durations.items(), key=lambda item: -len(item[1])):
+        values.sort()
+        p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+        print(f'  {key:45} {len(values):7} p50 {values[len(values) // 2]:7.1f} '
+              f'p99 {p99:7.1f} max {values[-1]:7.1f}')
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--seconds', type=int, default=60)
@@ -132,11 +150,14 @@ def main() -> int:
         before = post_count(stack)
         sampler = MemorySampler(stack, 10)
         sampler.start()
+        measured_from = stack.log.stat().st_size
         output = wrk(stack.url, script, args.seconds, args.connections)
         sampler.finished.set()
         sampler.join()
         written = post_count(stack) - before
-    return report(args, output, written, sampler.samples)
+        failed = report(args, output, written, sampler.samples)
+        by_route(stack.log, measured_from)
+    return failed
 
 
 def report(args: argparse.Namespace, output: str, written: int,
