@@ -62,7 +62,7 @@ def describe(route: bottle.Route, declared: dict) -> dict:
     operation = {'summary': declared['summary'], 'tags': declared['tags'],
                  'operationId': f'{route.method.lower()}_{route.callback.__name__}',
                  'parameters': path_parameters(route.rule) + query_parameters(declared['query']),
-                 'responses': responses(declared['responses'])}
+                 'responses': responses({**always(declared), **declared['responses']})}
     if declared['body'] is not None:
         operation['requestBody'] = {'required': True, 'content': {
             'application/json': {'schema': declared['body']}}}
@@ -73,6 +73,12 @@ def describe(route: bottle.Route, declared: dict) -> dict:
             if status.startswith('2') and 'content' in answer:
                 answer['content']['application/javascript'] = {'schema': {'type': 'string'}}
     return operation
+
+
+def always(declared: dict) -> dict:
+    """Answers any operation may give: 503 while the database is unreachable, and 413 for a
+    body over the limit."""
+    return {503: None, **({413: None} if declared['body'] is not None else {})}
 
 
 def path_parameters(rule: str) -> list[dict]:
