@@ -61,18 +61,27 @@ def unstorable_strings(value: Any, what: str) -> dict[str, str]:
     with lone surrogates (which `\\ud800` escapes make). Invalid when arrays and objects nest
     deeper than MAX_DEPTH; iterative, so that no depth of input exhausts the stack."""
     fields = {}
-    stack: list[tuple[tuple[str, ...], Any]] = [((), value)]
-    while stack:
-        path, item = stack.pop()
-        if isinstance(item, str):
-            problem = string_problem(item)
-            if problem:
-                fields['.'.join(path) or what] = problem
-        elif isinstance(item, dict | list):
-            if len(path) >= MAX_DEPTH:
-                raise too_deep(what)
-            pairs = item.items() if isinstance(item, dict) else enumerate(item)
-            stack.extend(((*path, str(key)), child) for key, child in pairs)
+    if isinstance(value, str):
+        problem = string_problem(value)
+        return {what: problem} if problem else {}
+    containers: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
+    while containers:
+        container, path = containers.pop()
+        if isinstance(container, dict):
+            pairs = container.items()
+        elif isinstance(container, list):
+            pairs = enumerate(container)
+        else:
+            continue
+        if len(path) >= MAX_DEPTH:
+            raise too_deep(what)
+        for key, item in pairs:
+            if isinstance(item, str):
+                problem = string_problem(item)
+                if problem:
+                    fields['.'.join((*path, str(key)))] = problem
+            elif isinstance(item, dict | list):
+                containers.append((item, (*path, str(key))))
     return dict(sorted(fields.items()))
 
 
