@@ -36,9 +36,9 @@ def create_app(settings: Section) -> bottle.Bottle:
     """The Bottle app with every resource mounted and the error handling installed."""
     app = bottle.Bottle(catchall=True, autojson=True)
     app.config['warble.settings'] = settings
-    # `<name:int>` takes at most 19 digits (a database integer): a longer number names nothing,
-    # a 404, rather than Bottle's 400 for numbers too long to convert.
-    app.router.add_filter('int', lambda conf: (r'-?\d{1,19}', int, lambda x: str(int(x))))
+    # `<name:int>` takes at most 19 ASCII digits (a database integer): anything else names
+    # nothing, a 404, rather than Bottle's 400 for numbers too long to convert.
+    app.router.add_filter('int', lambda conf: (r'-?[0-9]{1,19}', int, lambda x: str(int(x))))
     for resource in RESOURCES:  # routes made anew on `app`, so that its plugins apply to them
         for route in resource.app.routes:
             app.route(route.rule, route.method, route.callback, name=route.name)

@@ -70,7 +70,7 @@ class RequestContext:
 
     def _too_large(self, environ: dict) -> bool:
         length = environ.get('CONTENT_LENGTH') or '0'
-        return length.isdigit() and int(length) > self._limit(environ)
+        return is_number(length) and int(length) > self._limit(environ)
 
     def _take_chunked_body(self, environ: dict) -> bool:
         """A body sent in chunks, which the server has joined already (`wsgi.input_terminated`,
@@ -89,11 +89,16 @@ class RequestContext:
         return True
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits only: `isdigit` also takes "³", which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def drain(environ: dict) -> None:
     """Read and drop what is left of a refused body, up to DRAIN_BYTES: closing a connection
     with unread data resets it, and the client would see that rather than the 413."""
     length = environ.get('CONTENT_LENGTH') or ''
-    left = int(length) if length.isdigit() else DRAIN_BYTES
+    left = int(length) if is_number(length) else DRAIN_BYTES
     if left > DRAIN_BYTES:
         return
     while left > 0:
@@ -109,7 +114,7 @@ def answered(environ: dict, status: str, seconds: float) -> None:
     method = environ.get('REQUEST_METHOD', '-')
     line = {'method': method, 'path': environ.get('PATH_INFO'),
             'route': route.rule if route else None,
-            'status': int(status) if status.isdigit() else None,
+            'status': int(status) if is_number(status) else None,
             'duration_ms': round(seconds * 1000, 1), 'user': environ.get(CALLER)}
     metrics.request_answered(method if method in METHODS else 'other',
                              line['route'] or UNMATCHED, status, seconds)

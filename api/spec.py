@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ _quick_checks: dict[int, Check | None] = {}
 # Failures explained by the schema's own `description` rather than by jsonschema's message.
 DESCRIBED = ('pattern', 'minLength', 'maxLength', 'anyOf', 'oneOf')
 MAX_DEPTH = 32  # nesting of arrays and objects in a request; the deepest valid one has 4
+INTEGER = re.compile(r'-?[0-9]{1,18}')  # ASCII digits: `isdigit` takes "³", which int() refuses
 
 
 def validator(schema: dict) -> Draft202012Validator:
@@ -135,7 +137,7 @@ def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
         if text is None:
             raise Invalid('The query string is not valid UTF-8.', {name: 'not valid UTF-8'})
         kind = properties.get(name, {}).get('type')
-        if kind == 'integer' and text.lstrip('-').isdigit() and len(text) < 19:
+        if kind == 'integer' and INTEGER.fullmatch(text):
             values[name] = int(text)
         elif kind == 'boolean' and text in ('true', 'false'):
             values[name] = text == 'true'

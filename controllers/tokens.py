@@ -16,6 +16,7 @@ from redis import RedisError
 from controllers.errors import Invalid, TooManyRequests
 from controllers.users import UserController
 from lib import metrics
+from lib.logs import Throttle
 from lib.utils.datekit import utcnow
 from models.db import database
 from models.ratelimits import SlidingWindow
@@ -27,6 +28,7 @@ FAILURES_ALLOWED = 10
 FAILURE_WINDOW = 60
 
 log = logging.getLogger('warble.tokens')
+throttle = Throttle()
 
 
 def digest(raw_token: str) -> str:
@@ -95,4 +97,5 @@ class LoginGuard:
 
 def _limit_unavailable(exc: RedisError) -> None:
     metrics.redis_error('ratelimit')
-    log.warning('login rate limit unavailable: %s', exc)
+    if throttle.ready():
+        log.warning('login rate limit unavailable, logins are not limited: %s', exc)

@@ -3,6 +3,7 @@ deep JSON, lone surrogates, invalid UTF-8, huge values; and, through a live guni
 bodies sent whole or in chunks and oversized request lines and headers."""
 import json
 import socket
+from urllib.parse import quote
 
 import pytest
 
@@ -108,6 +109,14 @@ def test_invalid_utf8_in_a_forwarded_address_is_not_a_crash(settings, environ, a
 ])
 def test_huge_query_values_are_400_naming_the_parameter(client, path, field):
     assert field in client.get(path, status=400).json['error']['fields']
+
+
+@pytest.mark.parametrize('digit', ['\u00b3', '\u0663', '\uff11'])  # ³, Arabic-Indic 3, fullwidth 1
+def test_digits_other_than_ascii_are_not_numbers(app, digit):
+    answer = app.get(f'/api/v1/microposts?size={quote(digit)}', status=400)
+    assert list(answer.json['error']['fields']) == ['size']
+    assert app.get(f'/imports/{quote(digit)}/citizens', status=404).json['error'][
+        'code'] == 'not_found'
 
 
 @pytest.mark.parametrize('path', ['/imports/' + '9' * 5000 + '/citizens',
