@@ -100,7 +100,7 @@ class OutboxController:
             log.info('%s: claimed by another worker meanwhile; not sent here', key)
             return 'taken over'
         with database.atomic():
-            (OutboxEmail.update(state=DELIVERED, delivered=utcnow(), claim=None, error=None)
+            (OutboxEmail.update(state=DELIVERED, delivered=utcnow(), claim=None)
              .where(OutboxEmail.key == key).execute())
         return 'delivered'
 

@@ -14,7 +14,9 @@ from aiosmtpd.controller import Controller
 
 from tests.servers import free_port
 
-STEPS = ('rcpt', 'data')  # RCPT: before the end of data can be sent; DATA: after it arrived
+# RCPT: before the end of the data can be sent. DATA: once it arrived, the message kept (as an
+# MTA commits it to its queue on reading the final "."), before the reply.
+STEPS = ('rcpt', 'data')
 
 
 @dataclass
@@ -79,28 +81,30 @@ class SmtpServer:
         return sorted(address for received in self.messages for address in received.recipients)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
-        refused = await self._step('rcpt')
+        await self._maybe_stall('rcpt')
+        refused = self._refusals.pop('rcpt', None)
         if refused:
             return refused
         envelope.rcpt_tos.append(address)
         return '250 OK'
 
     async def handle_DATA(self, server, session, envelope) -> str:
-        refused = await self._step('data')
+        refused = self._refusals.pop('data', None)
         if refused:
             return refused
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(Received(list(envelope.rcpt_tos), message, time.monotonic()))
+        await self._maybe_stall('data')
         return '250 Message accepted'
 
-    async def _step(self, step: str) -> str | None:
+    async def _maybe_stall(self, step: str) -> None:
+        """Hang here until released, if told to (aiosmtpd cancels this when the client goes)."""
         if self._stall == step:
             self._stall = None
             self.stalled.set()
             while not self._released.is_set():
                 await asyncio.sleep(0.01)
-        return self._refusals.pop(step, None)
 
 
 def text_and_html(message: EmailMessage) -> tuple[str, str]:

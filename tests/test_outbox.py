@@ -7,12 +7,14 @@ import threading
 import pytest
 
 from controllers.mentions import mentioned_names
-from controllers.outbox import OutboxController
+from controllers.outbox import OutboxController, RetryLater
+from lib import config
 from lib.utils.datekit import utcnow
 from models import db
-from models.outbox import DELIVERED, PENDING, SENDING, SENT, OutboxEmail
+from models.outbox import DELIVERED, FAILED, PENDING, SENDING, SENT, OutboxEmail
 from models.users import User
 from tests.apiclient import post, sign_up
+from tests.servers import free_port
 from tests.smtp import text_and_html
 
 
@@ -99,7 +101,45 @@ def test_an_email_is_multipart_with_a_link_to_the_post_and_sent_once(settings, c
     assert OutboxEmail.get(OutboxEmail.key == key).state == DELIVERED
 
 
-def test_a_deleted_post_or_recipient_sends_nothing(settings, client, alice, bob, smtp_server):
+@pytest.mark.parametrize('step, error', [('rcpt', 'RCPT: 451 4.3.0 Try again later'),
+                                         ('data', 'end of data: 451 4.3.0 Try again later')])
+def test_a_refusal_for_now_is_tried_again_after_a_growing_wait(settings, client, alice, bob,
+                                                               smtp_server, step, error):
+    post(client, 'alice', alice, 'hi @bob')
+    key, outbox = key_for('bob'), OutboxController(settings)
+    waits = []
+    for _attempt in range(2):
+        smtp_server.refuse_once(step, '451 4.3.0 Try again later')
+        with pytest.raises(RetryLater) as later:
+            outbox.deliver(key)
+        waits.append(later.value.seconds)
+    assert waits == [30.0, 60.0]  # mail.retry_seconds, doubling
+    row = OutboxEmail.get(OutboxEmail.key == key)
+    assert (row.state, row.attempts, row.error, row.sent) == (PENDING, 2, error, None)
+    assert row.due > utcnow() + dt.timedelta(seconds=60)  # the sweep leaves the retry be
+    assert outbox.deliver(key) == 'delivered'
+    assert smtp_server.recipients() == ['bob@example.com']
+
+
+def test_a_refusal_for_good_is_not_tried_again(settings, client, alice, bob, smtp_server):
+    post(client, 'alice', alice, 'hi @bob')
+    smtp_server.refuse_once('rcpt', '550 5.1.1 No such mailbox')
+    assert OutboxController(settings).deliver(key_for('bob')) == 'failed'
+    assert owed() == [('bob', FAILED)]
+    assert OutboxController(settings).deliver(key_for('bob')) == 'skipped'
+    assert smtp_server.messages == []
+
+
+def test_an_unreachable_server_is_tried_again(settings, environ, client, alice, bob):
+    post(client, 'alice', alice, 'hi @bob')
+    closed = config.load(dict(environ, WARBLE_MAIL_PORT=str(free_port())))
+    with pytest.raises(RetryLater):
+        OutboxController(closed).deliver(key_for('bob'))
+    row = OutboxEmail.get(OutboxEmail.key == key_for('bob'))
+    assert row.state == PENDING and 'ConnectionRefusedError' in row.error
+
+
+def test_an_email_about_a_deleted_post_is_not_sent(settings, client, alice, bob, smtp_server):
     item = post(client, 'alice', alice, 'hi @bob')['href']
     key = key_for('bob')
     client.delete(item, headers=alice, status=204)
