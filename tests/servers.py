@@ -159,8 +159,8 @@ def start_worker(environ: dict[str, str], log: Path) -> subprocess.Popen:
     """A Celery worker (`tasks.py worker`, solo pool) on the broker of `environ`, once it answers
     a ping."""
     from lib import config, jobs
-    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', '-P', 'solo'],
-                            environ, log)
+    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', '-P', 'solo',
+                             '--without-mingle', '--without-gossip'], environ, log)
     jobs.configure(config.load(environ))
     try:
         wait_for(lambda: jobs.ping_workers(0.5) > 0, timeout=30, what=f'celery worker ({log})')
