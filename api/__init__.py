@@ -5,7 +5,19 @@ from collections.abc import Callable
 
 import bottle
 
-from api import errors, follows, imports, microposts, openapi, pages, search, status, tokens, users
+from api import (
+    errors,
+    follows,
+    imports,
+    microposts,
+    openapi,
+    pages,
+    search,
+    stats,
+    status,
+    tokens,
+    users,
+)
 from api.middleware import RequestContext
 from api.web import BottleWeb
 from controllers import boot
@@ -14,7 +26,7 @@ from controllers.tokens import TokenController
 from lib import decorators
 from lib.config import ROOT, Section
 
-RESOURCES = (status, pages, openapi, users, tokens, microposts, follows, search, imports)
+RESOURCES = (status, pages, openapi, users, tokens, microposts, follows, search, imports, stats)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 
 
