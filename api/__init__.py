@@ -14,6 +14,7 @@ from api import (
     openapi,
     pages,
     search,
+    stats,
     status,
     tokens,
     users,
@@ -28,7 +29,7 @@ from lib import decorators
 from lib.config import ROOT, Section, resolve
 
 RESOURCES = (status, metrics, pages, openapi, users, tokens, microposts, follows, search,
-             imports)
+             imports, stats)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 
 

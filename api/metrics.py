@@ -2,12 +2,14 @@
 
 Served when `metrics.enabled`; with `metrics.public` off, only to requests that did not come
 through the trusted proxy, so that it is scraped on the loopback port of gunicorn, not from outside.
+The outbox backlog is measured at each scrape.
 """
 from __future__ import annotations
 
 import bottle
 
 from api.web import settings, through_proxy
+from controllers import outbox
 from lib import metrics
 
 app = bottle.Bottle()
@@ -19,4 +21,5 @@ def metrics_page() -> bytes:
     if not configured.enabled or (through_proxy() and not configured.public):
         raise bottle.HTTPError(404)
     bottle.response.content_type = metrics.CONTENT_TYPE
-    return metrics.exposition()
+    backlog = outbox.backlog()  # left out while the database cannot answer
+    return metrics.exposition([metrics.OutboxBacklog(backlog)] if backlog else [])

@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
+from kombu.exceptions import OperationalError
 
 from lib.config import Section
 from lib.logs import request_id
 from lib.utils.urlkit import celery_broker_url
 
 _celery: Celery | None = None
+OFFER_RETRY = {'max_retries': 1, 'interval_start': 0, 'interval_step': 0, 'interval_max': 0}
 
 
 def make_celery(settings: Section) -> Celery:
@@ -48,8 +50,23 @@ def celery() -> Celery:
 
 def send(name: str, *args: Any, **kwargs: Any) -> None:
     """Enqueue the task called `name`, carrying the id of the request that causes it."""
-    celery().send_task(name, args=args, kwargs=kwargs,
-                       headers={'request_id': request_id.get()})
+    celery().send_task(name, args=args, kwargs=kwargs, headers=_headers(None))
+
+
+def offer(name: str, *args: Any, cause: str | None = None) -> bool:
+    """Enqueue the task called `name` now, or return False at once when the broker is out of
+    reach (one reconnection is tried): for callers that keep the work to hand over later.
+    The task carries the request id `cause`, by default that of the request being served."""
+    try:
+        celery().send_task(name, args=args, headers=_headers(cause), retry=True,
+                           retry_policy=OFFER_RETRY)
+    except OperationalError:
+        return False
+    return True
+
+
+def _headers(cause: str | None) -> dict[str, str]:
+    return {'request_id': cause or request_id.get()}
 
 
 def ping_workers(timeout: float) -> int:

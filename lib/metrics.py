@@ -19,12 +19,14 @@ from prometheus_client import (
     start_http_server,
     values,
 )
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4 as CONTENT_TYPE
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from lib.config import Section, resolve
 
-__all__ = ['CONTENT_TYPE', 'configure', 'directory_of', 'exposition', 'prepare', 'serve']
+__all__ = ['CONTENT_TYPE', 'OutboxBacklog', 'configure', 'directory_of', 'exposition', 'prepare',
+           'serve']
 
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 TASK_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0)
@@ -56,6 +58,21 @@ class Metrics:
         self.task_seconds = Histogram(
             'warble_celery_task_duration_seconds', 'Time Celery tasks ran',
             ['task'], buckets=TASK_BUCKETS, registry=None)
+
+
+class OutboxBacklog:
+    """Gauges of the outbox measured at scrape time: `{'emails', 'oldest_seconds'}`."""
+
+    def __init__(self, backlog: dict):
+        self.backlog = backlog
+
+    def collect(self):
+        yield GaugeMetricFamily('warble_outbox_backlog_emails',
+                                'Mention e-mails owed and not sent yet',
+                                value=self.backlog['emails'])
+        yield GaugeMetricFamily('warble_outbox_backlog_oldest_seconds',
+                                'Age of the oldest e-mail owed and not sent yet (0 without any)',
+                                value=self.backlog['oldest_seconds'])
 
 
 _metrics: Metrics | None = None

@@ -16,6 +16,7 @@ ENDPOINTS = {
     ('post', '/api/v1/token'): {'200', '400', '429'},
     ('delete', '/api/v1/token'): {'204', '401'},
     ('get', '/api/v1/users/{username}'): {'200', '400', '404'},
+    ('patch', '/api/v1/users/{username}'): {'200', '400', '401', '403'},
     ('get', '/api/v1/users/{username}/collection'): {'200', '400', '404'},
     ('post', '/api/v1/users/{username}/collection'): {'201', '400', '401', '403'},
     ('get', '/api/v1/users/{username}/collection/{post_id}'): {'200', '400', '404'},
@@ -31,6 +32,7 @@ ENDPOINTS = {
     ('get', '/api/v1/users/{username}/followers'): {'200', '400', '404'},
     ('get', '/api/v1/search'): {'200', '400'},
     ('get', '/api/v1/microposts'): {'200', '400'},
+    ('get', '/api/v1/stats/daily'): {'200', '400'},
 }
 
 
