@@ -12,6 +12,7 @@ from lib.utils.datekit import utcnow
 from models.outbox import DELIVERED, SENDING, SENT, OutboxEmail
 from models.users import User
 from tests.apiclient import post, sign_up
+from tests.metrics import value
 from tests.servers import start_worker, stop, wait_for
 
 
@@ -118,3 +119,25 @@ def test_a_refusal_at_the_end_of_data_is_retried_and_delivered_once(client, alic
     delivered = wait_for_state('bob', DELIVERED)
     assert delivered.attempts == 2 and delivered.error == 'end of data: 451 4.3.0 Try again later'
     assert smtp_server.recipients() == ['bob@example.com']
+
+
+def test_notification_and_statistics_tasks_are_counted_by_outcome_with_their_durations(
+        client, alice, bob, celery_worker, smtp_server):
+    jobs.send('notifications.sweep')
+    jobs.send('stats.daily')
+    smtp_server.refuse_once('data', '451 4.3.0 Try again later')
+    post(client, 'alice', alice, 'hi @bob')
+    counted = {('notifications.sweep', 'success'): 1, ('stats.daily', 'success'): 1,
+               ('notifications.deliver', 'retry'): 1, ('notifications.deliver', 'success'): 1}
+
+    def tasks() -> dict:
+        text = client.get('/metrics').text  # the worker's figures, from the same directory
+        return {labels: value(text, 'warble_celery_tasks_total', task=labels[0], state=labels[1])
+                for labels in counted}
+
+    wait_for(lambda: tasks() == counted, timeout=30, what='every task counted')
+    text = client.get('/metrics').text
+    assert value(text, 'warble_celery_task_duration_seconds_count',
+                 task='notifications.deliver') == 2
+    assert value(text, 'warble_celery_task_duration_seconds_count', task='stats.daily') == 1
+    assert value(text, 'warble_outbox_backlog_emails') == 0
