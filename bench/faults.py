@@ -1,15 +1,20 @@
-"""Faults under load: a web worker killed, Redis stopped and restarted, PostgreSQL restarted.
+"""Faults under load: a web worker killed, Redis stopped and restarted, PostgreSQL restarted,
+Celery workers killed again and again.
 
-    python3 bench/faults.py [--seconds 10] [--redis-down 30] [--postgres-down 10] [--clients 16]
+    python3 bench/faults.py [--seconds 10] [--redis-down 30] [--postgres-down 10]
+                            [--celery-burst 20] [--clients 16]
 
 Each fault runs against a fresh stack (bench/stack.py: PostgreSQL, Redis, `web.py` with two
-gevent workers) under `--clients` clients writing posts and reading pages (bench/traffic.py), and
-prints what the clients got before, during and after it, how long recovery took, and how many
-posts acknowledged with 201 are missing from the database afterwards (the goal: none).
+gevent workers, a Celery worker and beat, an SMTP server) under `--clients` clients writing posts
+that name another user and reading pages (bench/traffic.py), and prints what the clients got
+before, during and after it, how long recovery took, how many posts acknowledged with 201 are
+missing from the database afterwards, and, once the system settled, how many e-mails owed for
+those posts the SMTP server never got or got twice (the goal: none of either).
 """
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -66,17 +71,32 @@ def restart_postgres(stack: Stack, traffic: Traffic, seconds: float, down: float
     return {'recovered_after': min(written) - back if written else None, 'back_at': back}
 
 
+def kill_celery(stack: Stack, traffic: Traffic, seconds: float, burst: float) -> dict:
+    """For `burst` seconds, about every second, SIGKILL a Celery pool process, and every third
+    time the whole worker (started again at once)."""
+    time.sleep(seconds)
+    traffic.phase = 'down'
+    kills, end = 0, time.monotonic() + burst
+    while time.monotonic() < end:
+        time.sleep(random.uniform(0.5, 1.5))
+        kills += 1
+        stack.kill_celery(whole=kills % 3 == 0)
+    traffic.phase = 'after'
+    time.sleep(seconds)
+    return {'celery_kills': kills}
+
+
 def run(fault: Callable[..., dict], clients: int, *args: float, **settings: str) -> dict:
-    """Run `fault` on a fresh stack under traffic; its report, the traffic, and the posts
-    acknowledged but missing from the database."""
-    with Stack(**settings) as stack:
+    """Run `fault` on a fresh stack under traffic; its report, the traffic, the posts
+    acknowledged but missing from the database, and the e-mails owed for them (`Stack.emails`)."""
+    with Stack(mail=True, **settings) as stack:
         users = stack.users(clients)
         with Traffic(stack.url, users, clients) as traffic:
             report = fault(stack, traffic, *args)
         acknowledged = traffic.acknowledged()
         report.update(traffic=traffic, acknowledged=len(acknowledged),
                       lost=sorted(set(acknowledged) - stack.stored_posts(acknowledged)),
-                      metrics=stack.metrics())
+                      **stack.emails(acknowledged), metrics=stack.metrics())
     return report
 
 
@@ -93,13 +113,17 @@ def show(title: str, report: dict) -> None:
         worst = max(outcome.seconds for outcome in outcomes) * 1000
         print(f'  {phase:7} {len(outcomes):6} requests  p50 {p50:6.1f} ms  max {worst:7.1f} ms'
               f'  {statuses}')
-    extra = {key: value for key, value in report.items()
-             if key not in ('traffic', 'acknowledged', 'lost', 'metrics')}
+    extra = {key: value for key, value in report.items() if key not in (
+        'traffic', 'acknowledged', 'lost', 'metrics') and not key.startswith('emails_')}
     if extra:
         print('  ' + ', '.join(f'{key}: {value:.2f}' if isinstance(value, float)
                                else f'{key}: {value}' for key, value in extra.items()))
     print(f'  posts acknowledged with 201: {report["acknowledged"]}, '
           f'missing from the database: {len(report["lost"])}')
+    print(f'  e-mails owed for them: {report["emails_owed"]}, never received: '
+          f'{len(report["emails_missing"])}, received twice: {len(report["emails_doubled"])}; '
+          f'sent again after a try cut short: {report["emails_sent_again"]}; '
+          f'all sent {report["emails_settled_in"]:.1f} s after the load stopped')
 
 
 def main() -> None:
@@ -107,15 +131,19 @@ def main() -> None:
     parser.add_argument('--seconds', type=float, default=10, help='load before and after')
     parser.add_argument('--redis-down', type=float, default=30)
     parser.add_argument('--postgres-down', type=float, default=10)
+    parser.add_argument('--celery-burst', type=float, default=20)
     parser.add_argument('--clients', type=int, default=16)
     args = parser.parse_args()
-    print(f'{args.clients} clients; each writes a post, reads two cached pages and its timeline,'
-          ' in turn; gunicorn -k gevent -w 2 on PostgreSQL')
+    print(f'{args.clients} clients; each writes a post naming another user, reads two cached '
+          'pages and its timeline, in turn; gunicorn -k gevent -w 2 on PostgreSQL; a Celery '
+          'worker with two processes sends the e-mails')
     show('web worker killed (SIGKILL)', run(kill_worker, args.clients, args.seconds))
     show(f'Redis stopped for {args.redis_down:g} s',
          run(stop_redis, args.clients, args.seconds, args.redis_down))
     show(f'PostgreSQL shut down for {args.postgres_down:g} s',
          run(restart_postgres, args.clients, args.seconds, args.postgres_down))
+    show(f'Celery worker killed about every second for {args.celery_burst:g} s',
+         run(kill_celery, args.clients, args.seconds, args.celery_burst))
 
 
 if __name__ == '__main__':

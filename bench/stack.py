@@ -1,13 +1,16 @@
 """A throwaway Warble for the load and fault scripts (and the fault tests): its own PostgreSQL
 and Redis, and `web.py` (gunicorn with gevent workers) as production runs it, in a temporary
-directory; with ways to kill a worker, stop Redis or restart PostgreSQL underneath it."""
+directory, with Celery and an SMTP server on request; with ways to kill a web or Celery worker,
+stop Redis or restart PostgreSQL underneath it."""
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import psycopg
@@ -15,21 +18,37 @@ import requests
 
 from lib import bootstrap
 from tests.metrics import value
-from tests.servers import PYTHON, ROOT, PostgresServer, RedisServer, start_web, stop
+from tests.servers import (
+    PYTHON,
+    ROOT,
+    PostgresServer,
+    RedisServer,
+    start_process,
+    start_web,
+    start_worker,
+    stop,
+    wait_for,
+)
+from tests.smtp import SmtpServer
 
 PASSWORD = 'stack-password'
 CHEAP_PASSWORDS = {'WARBLE_PASSWORDS_TIME_COST': '1', 'WARBLE_PASSWORDS_MEMORY_KIB': '1024',
                    'WARBLE_PASSWORDS_PARALLELISM': '1'}
+# Claims and hand-overs that run out in 2 s, a sweep every 0.5 s, two pool processes.
+MAIL_TIMING = {'WARBLE_MAIL_LEASE_SECONDS': '2', 'WARBLE_MAIL_RETRY_SECONDS': '0.2',
+               'WARBLE_MAIL_SWEEP_SECONDS': '0.5', 'WARBLE_CELERY_CONCURRENCY': '2'}
 
 
 class Stack(contextlib.ExitStack):
-    """PostgreSQL, Redis and `web.py` with `workers` workers, role `web`; `settings` are more
+    """PostgreSQL, Redis and `web.py` with `workers` workers, role `web`; with `mail`, a Celery
+    worker and beat sending mention e-mails to an SMTP server (`smtp`); `settings` are more
     `WARBLE_*` variables. Leaving the `with` block stops everything and removes the directory."""
 
     def __init__(self, workers: int = 2, postgres: type[PostgresServer] = PostgresServer,
-                 **settings: str):
+                 mail: bool = False, **settings: str):
         super().__init__()
         self.workers, self.postgres_class, self.settings = workers, postgres, settings
+        self.mail = mail
 
     def __enter__(self) -> Stack:
         super().__enter__()
@@ -41,6 +60,10 @@ class Stack(contextlib.ExitStack):
             self.postgres = self.postgres_class()
             self.callback(self.postgres.stop)
             self.database_url = self.postgres.create_database('warble')
+            if self.mail:
+                self.smtp = SmtpServer(delay=0.02).start()
+                self.callback(self.smtp.stop)
+                self.settings = {**self.smtp.environ(), **MAIL_TIMING, **self.settings}
             self.environ = {'WARBLE_ROLE': 'web', 'WARBLE_DATABASE_URL': self.database_url,
                             'WARBLE_REDIS_URL': self.redis.url,
                             'WARBLE_PATHS_VAR': str(self.work / 'var'), **CHEAP_PASSWORDS,
@@ -53,6 +76,12 @@ class Stack(contextlib.ExitStack):
             self.log = self.work / 'web.log'
             self.process, self.url = start_web(self.environ, self.log, self.workers)
             self.callback(stop, self.process)
+            if self.mail:
+                beat = start_process([PYTHON, 'tasks.py', 'beat'], self.environ,
+                                     self.work / 'beat.log')
+                self.callback(stop, beat)
+                self.start_celery()
+                self.callback(lambda: stop(self.celery))
         except BaseException:
             self.close()
             raise
@@ -60,15 +89,52 @@ class Stack(contextlib.ExitStack):
 
     def worker_pids(self) -> list[int]:
         """The gunicorn workers (children of the master)."""
-        pid = self.process.pid
-        return [int(child) for child in
-                Path(f'/proc/{pid}/task/{pid}/children').read_text().split()]
+        return children(self.process.pid)
 
     def kill_worker(self) -> int:
         """SIGKILL one worker, as the kernel's OOM killer would; gunicorn starts another."""
         pid = self.worker_pids()[0]
         os.kill(pid, signal.SIGKILL)
         return pid
+
+    def start_celery(self) -> None:
+        """A Celery worker with two pool processes, once it answers."""
+        self.celery = start_worker(self.environ, self.work / 'celery.log', solo=False)
+
+    def kill_celery(self, whole: bool) -> None:
+        """SIGKILL a pool process of the Celery worker (its main process starts another), or
+        with `whole` the worker and its pool together, and start a new worker."""
+        if whole:
+            os.killpg(self.celery.pid, signal.SIGKILL)
+            self.celery.wait(10)
+            self.start_celery()
+        else:
+            os.kill(children(self.celery.pid)[0], signal.SIGKILL)
+
+    def emails(self, post_ids: list[int], timeout: float = 90.0) -> dict:
+        """Once no e-mail is owed unsent and none arrived for a second: the e-mails owed for
+        these posts, those of them not received, those received more than once, those sent
+        again after a try that was cut short, and how long that took to settle."""
+        started = time.monotonic()
+
+        def settled() -> bool:
+            before = len(self.smtp.messages)
+            backlog = value(self.metrics(), 'warble_outbox_backlog_emails')
+            time.sleep(1.0)
+            return backlog == 0 and len(self.smtp.messages) == before
+        wait_for(settled, timeout=timeout, what='every e-mail owed sent')
+        received = collections.Counter(
+            received.message['Message-ID'].strip('<>').partition('@')[0]
+            for received in self.smtp.messages)
+        with psycopg.connect(self.database_url) as connection:
+            owed = {key: attempts for key, attempts in connection.execute(
+                'SELECT key, attempts FROM outbox_email WHERE micropost_id = ANY(%s)',
+                [post_ids])}
+        return {'emails_owed': len(owed),
+                'emails_missing': sorted(set(owed) - set(received)),
+                'emails_doubled': sorted(key for key, count in received.items() if count > 1),
+                'emails_sent_again': sum(attempts > 1 for attempts in owed.values()),
+                'emails_settled_in': time.monotonic() - started}
 
     def users(self, count: int) -> list[tuple[str, dict]]:
         """`count` new users, signed up and logged in: (username, headers with their token)."""
@@ -94,6 +160,10 @@ class Stack(contextlib.ExitStack):
         with psycopg.connect(self.database_url) as connection:
             rows = connection.execute('SELECT id FROM micropost WHERE id = ANY(%s)', [ids])
             return {row[0] for row in rows}
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f'/proc/{pid}/task/{pid}/children').read_text().split()]
 
 
 def rss_kib(pid: int) -> int:

@@ -25,8 +25,9 @@ class Outcome:
 
 
 class Traffic:
-    """`clients` threads, each as one of `users` (username, headers), in turns: write a post,
-    read another user's posts (cached), read the public feed (cached), read the own timeline."""
+    """`clients` threads, each as one of `users` (username, headers), in turns: write a post
+    naming the next user (who is owed an e-mail), read that user's posts (cached), read the
+    public feed (cached), read the own timeline."""
 
     def __init__(self, url: str, users: list[tuple[str, dict]], clients: int):
         self.url, self.users, self.clients = url, users, clients
@@ -65,7 +66,7 @@ class Traffic:
         while True:
             written += 1
             yield 'write', 'POST', f'/api/v1/users/{name}/collection', headers, {
-                'text': f'post {written} of {name}'}
+                'text': f'post {written} of {name} for @{other}'}
             yield 'read', 'GET', f'/api/v1/users/{other}/collection', {}, None
             yield 'read', 'GET', '/api/v1/microposts', {}, None
             yield 'read', 'GET', f'/api/v1/users/{name}/timeline', headers, None

@@ -46,6 +46,11 @@ def release_connection() -> None:
         db.database.close()
 
 
+def close_connections() -> None:
+    """Close every database connection of this process (before it forks workers)."""
+    db.close_all()
+
+
 def start(build: Callable[[Section], T], exit_code: int = 1) -> T:
     """Load the settings, configure, and `build`; on a bad start print one line and exit."""
     try:

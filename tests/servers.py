@@ -159,11 +159,12 @@ def start_process(command: list[str], environ: dict[str, str], log: Path) -> sub
                                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def start_worker(environ: dict[str, str], log: Path) -> subprocess.Popen:
-    """A Celery worker (`tasks.py worker`, solo pool) on the broker of `environ`, once it answers
-    a ping."""
+def start_worker(environ: dict[str, str], log: Path, solo: bool = True) -> subprocess.Popen:
+    """A Celery worker (`tasks.py worker`, solo pool, else `celery.concurrency` processes) on
+    the broker of `environ`, once it answers a ping."""
     from lib import config, jobs
-    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', '-P', 'solo',
+    pool = ['-P', 'solo'] if solo else []
+    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', *pool,
                              '--without-mingle', '--without-gossip'], environ, log)
     jobs.configure(config.load(environ))
     try:

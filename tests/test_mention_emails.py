@@ -141,3 +141,30 @@ def test_notification_and_statistics_tasks_are_counted_by_outcome_with_their_dur
                  task='notifications.deliver') == 2
     assert value(text, 'warble_celery_task_duration_seconds_count', task='stats.daily') == 1
     assert value(text, 'warble_outbox_backlog_emails') == 0
+
+
+def test_a_worker_with_several_processes_sends_each_email_once(postgres_environ, smtp_server,
+                                                               tmp_path):
+    """The pool processes are forked after the start-up check used the database: each must
+    open its own connections, not share the one left in the pool."""
+    import webtest
+
+    import api
+    from lib import config
+    environ = {**postgres_environ, **smtp_server.environ(), 'WARBLE_CELERY_CONCURRENCY': '3'}
+    client = webtest.TestApp(api.create_wsgi(config.load(environ)))
+    alice = sign_up(client, 'alice')
+    for name in ('bob', 'carol'):
+        sign_up(client, name)
+    worker = start_worker(environ, tmp_path / 'worker.log', solo=False)
+    try:
+        for number in range(30):
+            post(client, 'alice', alice, f'{number}: hi @bob and @carol')
+        smtp_server.wait_for(60)
+        wait_for(lambda: OutboxEmail.select().where(OutboxEmail.state == DELIVERED).count() == 60,
+                 what='every e-mail delivered')
+    finally:
+        stop(worker)
+    ids = [received.message['Message-ID'] for received in smtp_server.messages]
+    assert len(ids) == len(set(ids)) == 60
+    assert 'ProgrammingError' not in (tmp_path / 'worker.log').read_text()
