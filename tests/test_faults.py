@@ -61,12 +61,10 @@ def test_with_postgresql_restarted_requests_fail_cleanly_then_recover_by_themsel
 
 
 def test_a_celery_worker_killed_again_and_again_under_writes_sends_each_email_once():
-    report = run(kill_celery, CLIENTS, SECONDS, 4 * SECONDS)
+    report = run(kill_celery, CLIENTS, SECONDS, 3 * SECONDS)
     for phase in ('before', 'down', 'after'):
         assert set(report['traffic'].statuses(phase)) == {'200', '201'}, phase
     assert report['celery_kills'] >= 4
     assert report['emails_sent_again'] > 0  # kills that cut a delivery short
     assert report['lost'] == []
     assert_each_email_owed_sent_once(report)
-    assert value(report['metrics'], 'warble_celery_tasks_total', task='notifications.deliver',
-                 state='success') >= report['emails_owed']
