@@ -5,12 +5,12 @@ from collections.abc import Callable
 
 import bottle
 
-from api import errors, imports, openapi, pages, status
+from api import assets, errors, imports, openapi, pages, status
 from api.middleware import RequestContext
 from controllers import boot
 from lib.config import ROOT, Section
 
-RESOURCES = (status, pages, openapi, imports)
+RESOURCES = (status, pages, assets, openapi, imports)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 for resource in RESOURCES:  # merged routes keep their own app's plugins, not the root's
     resource.app.install(errors.ErrorPlugin())

@@ -5,6 +5,7 @@ import re
 
 import bottle
 
+from api.assets import static_prefix
 from controllers.status import VERSION
 
 app = bottle.Bottle()
@@ -90,4 +91,4 @@ def openapi_document() -> dict:
 
 @app.get('/docs')
 def docs_page() -> str:
-    return bottle.template('docs')
+    return bottle.template('docs', static=static_prefix())
