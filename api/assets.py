@@ -50,7 +50,7 @@ def static_prefix() -> str:
 @app.get('/static/<asset_version:re:[0-9a-f]{12}>/<path:path>')
 def versioned_file(asset_version: str, path: str) -> bottle.HTTPResponse:
     if asset_version != version.current():
-        raise bottle.HTTPError(404, f'Asset version {asset_version} is not served here.')
+        raise bottle.HTTPError(404)
     answer = bottle.static_file(path, root=str(STATIC))
     if answer.status_code == 200:
         answer.set_header('Cache-Control', f'public, max-age={YEAR}, immutable')

@@ -15,7 +15,7 @@
         <span class="status" role="status" data-bind="text: phase"></span>
       </div>
       <div class="progress" data-bind="visible: progressShown">
-        <label for="upload-progress">Upload progress</label>
+        <label for="upload-progress" data-bind="text: progressLabel"></label>
         <progress id="upload-progress" max="100" data-bind="attr: {value: progress}, text: progress"></progress>
       </div>
       <p class="notice success" role="status" data-bind="visible: created"><!-- ko with: created -->Stored as <a data-bind="attr: {href: link}, text: text"></a>.<!-- /ko --></p>

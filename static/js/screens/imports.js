@@ -27,6 +27,7 @@ export class ImportsScreen {
     this.uploading = ko.observable(false);
     this.progress = ko.observable(0);
     this.progressShown = ko.pureComputed(() => this.uploading() || this.progress() > 0);
+    this.progressLabel = ko.pureComputed(() => `Upload progress: ${this.progress()}%`);
     this.phase = ko.observable('');
     this.refusal = ko.observable('');
     this.problems = ko.observableArray([]);
