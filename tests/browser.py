@@ -104,7 +104,7 @@ class Screens:
                                  f'{self.page.url}; console: {self.problems}') from None
 
     def shot(self, name: str) -> Path:
-        """Check the console so far, and save the screen as `var/screenshots/<prefix>-<name>.png`."""
+        """Check the console so far; save the screen as `var/screenshots/<prefix>-<name>.png`."""
         self.page.wait_for_load_state('networkidle')
         self.assert_clean()
         path = SCREENSHOTS / f'{self.prefix}-{name}.png'

@@ -51,3 +51,12 @@ def test_api_documentation_runs_under_the_content_security_policy(screens):
     screens.page.wait_for_selector('.swagger-ui .opblock')
     assert screens.page.locator('.opblock-summary-path').count() > 3
     screens.shot('docs')
+
+
+def test_the_screens_run_with_eval_refused_by_the_policy(screens):
+    screens.visit('/analyzer', 'imports')
+    refused = screens.page.evaluate('''() => {
+        try { new Function('return 1'); return false; } catch (error) { return error.name; }
+    }''')
+    assert refused == 'EvalError'
+    assert screens.page.locator('h1').inner_text() == 'Analyzer'

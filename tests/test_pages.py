@@ -1,4 +1,4 @@
-"""The page shell and its assets: screen URLs, the content security policy, versioned static files."""
+"""The page shell and its assets: screen URLs, the security policy, versioned static files."""
 import re
 from html.parser import HTMLParser
 
