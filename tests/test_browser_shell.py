@@ -53,10 +53,18 @@ def test_api_documentation_runs_under_the_content_security_policy(screens):
     screens.shot('docs')
 
 
-def test_the_screens_run_with_eval_refused_by_the_policy(screens):
+def test_the_screens_run_with_eval_and_inline_scripts_refused(screens):
     screens.visit('/analyzer', 'imports')
-    refused = screens.page.evaluate('''() => {
-        try { new Function('return 1'); return false; } catch (error) { return error.name; }
-    }''')
-    assert refused == 'EvalError'
-    assert screens.page.locator('h1').inner_text() == 'Analyzer'
+    page = screens.page
+    page.evaluate('''() => setTimeout(() => {
+        try { new Function('return 1'); window.evaluated = 'run'; }
+        catch (error) { window.evaluated = error.name; }
+        const script = document.createElement('script');
+        script.textContent = 'window.injected = true';
+        document.body.appendChild(script);
+    })''')
+    page.wait_for_function('window.evaluated !== undefined')
+    assert page.evaluate('[window.evaluated, window.injected]') == ['EvalError', None]
+    refusals, screens.problems = screens.problems, []
+    assert any('Content Security Policy' in problem for problem in refusals), refusals
+    assert page.locator('h1').inner_text() == 'Analyzer'
