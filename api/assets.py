@@ -7,6 +7,7 @@ browsers fetch the new set. Unversioned `/static/<path>` is revalidated on every
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import bottle
@@ -26,7 +27,9 @@ class AssetVersion:
         self._digest = ''
 
     def current(self) -> str:
-        files = sorted(path for path in self.root.rglob('*') if path.is_file())
+        files = sorted(Path(folder, name) for folder, _, names in os.walk(self.root,
+                                                                        followlinks=True)
+                       for name in names)
         signature = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
                           for path in files)
         if signature != self._signature:

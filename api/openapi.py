@@ -6,7 +6,7 @@ import re
 import bottle
 
 from api.assets import static_prefix
-from controllers.status import VERSION
+from lib.version import version
 
 app = bottle.Bottle()
 
@@ -34,7 +34,7 @@ def build_document(root: bottle.Bottle) -> dict:
         paths.setdefault(path, {})[route.method.lower()] = describe(route, declared)
     return {
         'openapi': '3.1.0',
-        'info': {'title': 'Warble', 'version': VERSION,
+        'info': {'title': 'Warble', 'version': version(),
                  'description': 'MicroPosts, a microblog, and the Analyzer of citizens imports.'},
         'paths': paths,
         'components': {

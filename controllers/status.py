@@ -6,9 +6,8 @@ from collections.abc import Callable
 
 from lib import jobs
 from lib.config import Section
+from lib.version import version
 from models import db, redisdb
-
-VERSION = '0.1.0'
 
 
 class StatusController:
@@ -24,7 +23,7 @@ class StatusController:
             'celery': self._timed(self._ping_celery),
         }
         healthy = all(check['ok'] for check in checks.values())
-        return {'status': 'ok' if healthy else 'degraded', 'version': VERSION, 'checks': checks}
+        return {'status': 'ok' if healthy else 'degraded', 'version': version(), 'checks': checks}
 
     def _ping_celery(self) -> None:
         if not jobs.ping_workers(self.settings.celery.ping_timeout):

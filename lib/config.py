@@ -161,3 +161,20 @@ def resolve(path: str) -> Path:
 def get_settings() -> Section:
     """The settings of this process, loaded once."""
     return load()
+
+
+def masked(values: dict[str, Any]) -> dict[str, Any]:
+    """`values` with every non-empty secret replaced by `***`."""
+    return {key: masked(value) if isinstance(value, dict) else
+            ('***' if is_secret(key) and value else value) for key, value in values.items()}
+
+
+if __name__ == '__main__':
+    # `python3 -m lib.config [SECTION ...]`: the effective settings as JSON, secrets masked.
+    import sys
+    try:
+        effective = masked(load().as_dict())
+    except ConfigError as exc:
+        sys.exit(f'warble: {exc}')
+    wanted = sys.argv[1:] or list(effective)
+    print(json.dumps({name: effective.get(name) for name in wanted}, indent=2))

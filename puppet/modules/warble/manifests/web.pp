@@ -1,0 +1,41 @@
+# A web server: nginx in front (static files from the current release, gzip, timeouts),
+# proxying to gunicorn with gevent workers run by the warble-web unit.
+class warble::web (
+  String[1] $server_name = '_',
+  Integer[1] $max_body_megabytes = 80,
+) {
+  include warble
+
+  warble::service { 'web':
+    description => 'Warble web: gunicorn with gevent workers',
+  }
+  package { 'nginx': ensure => installed }
+  file { '/etc/nginx/sites-available/warble':
+    ensure  => file,
+    mode    => '0644',
+    content => epp('warble/nginx.conf.epp', {
+      'root'               => $warble::root,
+      'port'               => $warble::web_port,
+      'server_name'        => $server_name,
+      'max_body_megabytes' => $max_body_megabytes,
+    }),
+    require => Package['nginx'],
+    notify  => Service['nginx'],
+  }
+  file { '/etc/nginx/sites-enabled/warble':
+    ensure  => link,
+    target  => '/etc/nginx/sites-available/warble',
+    require => Package['nginx'],
+    notify  => Service['nginx'],
+  }
+  file { '/etc/nginx/sites-enabled/default':
+    ensure  => absent,
+    require => Package['nginx'],
+    notify  => Service['nginx'],
+  }
+  service { 'nginx':
+    ensure   => running,
+    enable   => true,
+    provider => 'systemd',
+  }
+}

@@ -1,0 +1,122 @@
+"""Puppet manifests (parse, and a clean `--noop` apply per role) and the Vagrantfile."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT, missing
+
+PUPPET = ROOT / 'puppet'
+FACTS = {'FACTER_warble_secret_key': 'box-secret-1234', 'FACTER_warble_db_password': 'pw-5678'}
+
+
+def puppet() -> str:
+    found = shutil.which('puppet')
+    if found is None:
+        missing('puppet (Debian package puppet)')
+    return found
+
+
+def noop_apply(tmp_path: Path, facts: dict[str, str]) -> subprocess.CompletedProcess:
+    """`puppet apply --noop` of site.pp, with Puppet's state in `tmp_path`.
+
+    Puppet's systemd provider works only where PID 1 is systemd, so the run happens in a PID
+    namespace whose PID 1 is a shell named `systemd`. systemctl there answers that the system
+    was not booted with systemd: every unit reads as stopped and disabled, which noop reports.
+    """
+    init = tmp_path / 'systemd'
+    init.symlink_to(shutil.which('bash'))
+    dirs = ' '.join(f'--{name}dir={tmp_path / name}' for name in ('conf', 'var', 'log', 'run',
+                                                                 'code'))
+    command = (f'{puppet()} apply --noop --detailed-exitcodes --color=false {dirs} '
+               f'--modulepath={PUPPET / "modules"} {PUPPET / "manifests" / "site.pp"}; exit $?')
+    namespace = ['unshare', '--pid', '--fork', '--mount-proc']
+    if os.geteuid() != 0:
+        namespace[1:1] = ['--user', '--map-root-user']
+    return subprocess.run([*namespace, str(init), '-c', command], capture_output=True, text=True,
+                          env=dict(os.environ, **facts), timeout=300)
+
+
+def test_every_manifest_parses():
+    manifests = sorted(str(path) for path in PUPPET.rglob('*.pp'))
+    assert len(manifests) >= 9
+    parsed = subprocess.run([puppet(), 'parser', 'validate', *manifests], capture_output=True,
+                            text=True)
+    assert parsed.returncode == 0, parsed.stdout + parsed.stderr
+
+
+@pytest.mark.parametrize('role, expected', [
+    ('web', ['Service[nginx]', 'File[/etc/nginx/sites-available/warble]',
+             'File[/etc/systemd/system/warble-web.service]', 'Service[warble-web]']),
+    ('worker', ['File[/etc/systemd/system/warble-worker.service]',
+                'File[/etc/systemd/system/warble-beat.service]']),
+    ('all', ['Service[redis-server]', 'Service[postgresql]', 'Exec[warble postgresql database]',
+             'Service[nginx]', 'Service[warble-web]', 'Service[warble-beat]']),
+])
+def test_noop_apply_of_each_role_is_clean(tmp_path, role, expected):
+    applied = noop_apply(tmp_path, dict(FACTS, FACTER_warble_role=role))
+    output = applied.stdout + applied.stderr
+    assert applied.returncode == 0, output
+    assert 'Error' not in output and 'Warning' not in output, output
+    for resource in expected:
+        assert resource in output
+    assert 'User[warble]' in output and 'File[/srv/warble/shared/warble.env]' in output
+    assert 'File[/etc/logrotate.d/warble]' in output and 'File[/etc/sudoers.d/warble]' in output
+    assert FACTS['FACTER_warble_secret_key'] not in output  # the environment file is redacted
+    if role == 'worker':
+        assert 'nginx' not in output and 'warble-web' not in output
+
+
+def test_apply_without_secrets_stops_and_names_the_parameter(tmp_path):
+    applied = noop_apply(tmp_path, {'FACTER_warble_role': 'web'})
+    assert applied.returncode != 0
+    assert "parameter 'secret_key' expects" in applied.stdout + applied.stderr
+
+
+def test_environment_file_loads_in_the_shell_the_deploy_uses(tmp_path):
+    rendered = subprocess.run(
+        [puppet(), 'epp', 'render', str(PUPPET / 'modules/warble/templates/warble.env.epp'),
+         '--values', "{environment => {'WARBLE_DEPLOY_CONTROL' => 'systemd', "
+         "'WARBLE_SERVER_PORT' => 8000}, secret_key => Sensitive('s3 cret'), "
+         "database_url => Sensitive('postgresql://warble:pw@127.0.0.1/warble')}"],
+        capture_output=True, text=True, cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    env_file = tmp_path / 'warble.env'
+    env_file.write_text(rendered.stdout)
+    loaded = subprocess.run(['bash', '-c', f'set -a && . {env_file} && set +a && env'],
+                            capture_output=True, text=True, env={'PATH': os.environ['PATH']})
+    assert {'WARBLE_DEPLOY_CONTROL=systemd', 'WARBLE_SERVER_PORT=8000',
+            'WARBLE_APP_SECRET_KEY=s3 cret',
+            'WARBLE_DATABASE_URL=postgresql://warble:pw@127.0.0.1/warble'} \
+        <= set(loaded.stdout.splitlines())
+
+
+def vagrant_validate(directory: Path) -> subprocess.CompletedProcess:
+    if shutil.which('vagrant') is None:
+        missing('vagrant (Debian package vagrant)')
+    environ = dict(os.environ, VAGRANT_CWD=str(directory), VAGRANT_HOME=str(directory / 'home'),
+                   VAGRANT_CHECKPOINT_DISABLE='1')
+    return subprocess.run(['vagrant', 'validate', '--ignore-provider'], capture_output=True,
+                          text=True, env=environ, timeout=120)
+
+
+def test_vagrantfile_validates_with_the_puppet_manifests(tmp_path):
+    shutil.copy(ROOT / 'Vagrantfile', tmp_path)
+    shutil.copytree(PUPPET, tmp_path / 'puppet')
+    validated = vagrant_validate(tmp_path)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert 'Vagrantfile validated successfully' in validated.stdout
+    text = (ROOT / 'Vagrantfile').read_text()
+    assert "'debian/bookworm64'" in text and 'host: 8080' in text
+
+
+def test_vagrantfile_without_the_manifests_does_not_validate(tmp_path):
+    shutil.copy(ROOT / 'Vagrantfile', tmp_path)
+    validated = vagrant_validate(tmp_path)
+    assert validated.returncode != 0
+    assert 'manifests path specified for Puppet does not exist' in validated.stdout + \
+        validated.stderr
