@@ -145,13 +145,27 @@ def web_server(postgres_server, tmp_path_factory):
 
 
 @pytest.fixture
-def screens(browser, web_server, request):
-    """A fresh browser context (no cookies) at desktop size, named after the test."""
-    context = browser.new_context(viewport=DESKTOP, reduced_motion='reduce', locale='en-GB',
-                                  timezone_id='UTC')
-    context.set_default_timeout(10_000)
-    prefix = request.node.name.removeprefix('test_')
-    s = Screens(context.new_page(), web_server.url, prefix)
-    s.expect_refusal(404, '/api/v1/session')  # TEMP until issue 3
-    yield s
-    context.close()
+def people(browser, web_server, request):
+    """`people(name)`: a browser of its own (its own cookies) at desktop size, for one person;
+    screenshots are named after the test and the person."""
+    contexts = []
+
+    def person(name: str = '') -> Screens:
+        context = browser.new_context(viewport=DESKTOP, reduced_motion='reduce',
+                                      locale='en-GB', timezone_id='UTC')
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        prefix = '-'.join(filter(None, (request.node.name.removeprefix('test_'), name)))
+        opened = Screens(context.new_page(), web_server.url, prefix)
+        opened.expect_refusal(404, '/api/v1/session')  # TEMP until issue 3
+        return opened
+
+    yield person
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screens(people) -> Screens:
+    """One fresh browser (no cookies) at desktop size."""
+    return people()

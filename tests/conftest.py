@@ -12,7 +12,7 @@ bootstrap.use_vendor()
 from controllers import boot  # noqa: E402
 from lib import config  # noqa: E402
 from models import db, redisdb  # noqa: E402
-from tests.browser import browser, screens, web_server  # noqa: E402,F401 - browser fixtures
+from tests.browser import browser, people, screens, web_server  # noqa: E402,F401 - fixtures
 from tests.servers import PYTHON, PostgresServer, RedisServer, start_process, stop, wait_for  # noqa: E402,E501
 
 BACKENDS = ('sqlite', 'postgres')

@@ -41,9 +41,10 @@ class Shell {
     this.screen(screen);
     this.loading(false);
     document.title = `${ko.unwrap(screen.title)} · Warble`;
-    if (!first) {
+    const main = document.getElementById('main');
+    if (!first && !main.contains(document.activeElement)) {
       window.scrollTo(0, 0);
-      document.getElementById('main').focus();
+      main.focus();
     }
   }
 

@@ -17,7 +17,7 @@
           <!-- /ko -->
           <!-- ko if: confirming -->
           <span class="confirm">Delete this post?</span>
-          <button type="button" class="danger" data-bind="click: destroy, disable: busy, hasFocus: confirming">Delete</button>
+          <button type="button" class="danger" data-bind="click: destroy, disable: busy, hasFocus: true">Delete</button>
           <button type="button" data-bind="click: keep">Keep</button>
           <!-- /ko -->
         </div>
@@ -25,7 +25,7 @@
         <!-- ko if: editing -->
         <form class="edit" novalidate data-bind="submit: save">
           <label data-bind="attr: {for: fieldId + '-text'}">Text</label>
-          <textarea rows="3" data-bind="textInput: draft, hasFocus: editing, attr: {id: fieldId + '-text', 'aria-describedby': fieldId + '-count', 'aria-invalid': !!errors().text}"></textarea>
+          <textarea rows="3" data-bind="textInput: draft, hasFocus: true, attr: {id: fieldId + '-text', 'aria-describedby': fieldId + '-count', 'aria-invalid': !!errors().text}"></textarea>
           <p class="counter" data-bind="text: draftCounter.label, css: {over: draftCounter.over}, attr: {id: fieldId + '-count'}"></p>
           <p class="field-error" data-bind="visible: errors().text, text: errors().text"></p>
           <label data-bind="attr: {for: fieldId + '-to'}">To <span class="hint">(optional username)</span></label>

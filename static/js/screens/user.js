@@ -53,13 +53,14 @@ export class UserScreen {
     const page = { page: pageOf(this.query) };
     const loads = [this.tab === 'posts'
       ? this.posts.load(api.withQuery(`${this.path}/collection`, page), this.query)
-      : this.loadPeople(api.withQuery(`${this.path}/${this.tab}`, page))];
+      : this.loadPeople()];
     if (this.canFollow) loads.push(this.loadFollowing());
     await Promise.all(loads);
   }
 
-  async loadPeople(url) {
-    const answer = await api.get(url);
+  async loadPeople() {
+    const answer = await api.get(api.withQuery(`${this.path}/${this.tab}`,
+      { page: pageOf(this.query) }));
     this.people(answer.result.map((user) => ({
       username: user.username, link: `/users/${encodeURIComponent(user.username)}`,
     })));
@@ -81,6 +82,7 @@ export class UserScreen {
       if (this.following()) await api.remove(`${mine}/${encodeURIComponent(this.username)}`);
       else await api.post(mine, { username: this.username });
       this.following(!this.following());
+      if (this.tab === 'followers') await this.loadPeople();
     } catch (error) {
       this.followError(error.message);
     } finally {
