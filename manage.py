@@ -68,6 +68,23 @@ def export_citizens(settings: Section, args: argparse.Namespace) -> None:
         target.write('\n')
 
 
+def seed(settings: Section, args: argparse.Namespace) -> None:
+    """Fill the database with demo users, follows and posts (password: demo-password)."""
+    from tqdm import tqdm
+
+    from controllers.seed import DEMO_PASSWORD, SeedController
+    seeder = SeedController(args.random_seed)
+    steps = (('users', args.users, seeder.users(args.users)),  # generators: run one by one
+             ('follows', None, seeder.follows(args.follows)),
+             ('posts', args.posts, seeder.posts(args.posts)))
+    for label, total, step in steps:
+        with tqdm(total=total, desc=label, unit=' rows', file=sys.stderr) as bar:
+            for done in step:
+                bar.update(done)
+    seeder.analyze()
+    print(f'seeded: demo users sign in with the password {DEMO_PASSWORD!r}')
+
+
 def shell(settings: Section, args: argparse.Namespace) -> None:
     """An interactive Python shell with the settings, database and models loaded."""
     import code
@@ -111,6 +128,14 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument('import_id', type=int)
     sub.add_argument('-o', '--output', metavar='FILE', help='write here instead of to standard '
                      'output')
+
+
+    sub = add(seed)
+    sub.add_argument('--users', type=int, default=100, help='demo users to add (default 100)')
+    sub.add_argument('--posts', type=int, default=1000, help='posts to add (default 1000)')
+    sub.add_argument('--follows', type=int, default=20,
+                     help='users each user follows (default 20)')
+    sub.add_argument('--random-seed', type=int, default=1, help='for repeatable data')
     add(shell)
     add(routes)
     return main

@@ -5,26 +5,42 @@ from collections.abc import Callable
 
 import bottle
 
-from api import assets, errors, imports, openapi, pages, status
+from api import (
+    assets,
+    errors,
+    follows,
+    imports,
+    microposts,
+    openapi,
+    pages,
+    search,
+    status,
+    tokens,
+    users,
+)
 from api.middleware import RequestContext
+from api.web import BottleWeb
 from controllers import boot
+from controllers.cache import CacheController
+from controllers.tokens import TokenController
+from lib import decorators
 from lib.config import ROOT, Section
 
-RESOURCES = (status, pages, assets, openapi, imports)
+RESOURCES = (status, pages, assets, openapi, users, tokens, microposts, follows, search, imports)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
-for resource in RESOURCES:  # merged routes keep their own app's plugins, not the root's
-    resource.app.install(errors.ErrorPlugin())
 
 
 def create_app(settings: Section) -> bottle.Bottle:
     """The Bottle app with every resource mounted and the error handling installed."""
     app = bottle.Bottle(catchall=True, autojson=True)
     app.config['warble.settings'] = settings
-    for resource in RESOURCES:
-        app.merge(resource.app)
+    for resource in RESOURCES:  # routes made anew on `app`, so that its plugins apply to them
+        for route in resource.app.routes:
+            app.route(route.rule, route.method, route.callback, name=route.name)
     app.install(errors.ErrorPlugin())
     app.default_error_handler = errors.handle_http_error
     bottle.BaseRequest.MEMFILE_MAX = settings.server.max_body_bytes
+    decorators.bind(BottleWeb(TokenController()), CacheController())
     return app
 
 

@@ -54,6 +54,10 @@ def describe(route: bottle.Route, declared: dict) -> dict:
             'application/json': {'schema': declared['body']}}}
     if declared['security']:
         operation['security'] = [{'bearer': []}]
+    if 'callback' in (declared['query'] or {}).get('properties', {}):
+        for status, answer in operation['responses'].items():  # JSONP: the answer as a script
+            if status.startswith('2') and 'content' in answer:
+                answer['content']['application/javascript'] = {'schema': {'type': 'string'}}
     return operation
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import bottle
@@ -19,6 +19,8 @@ from lib.utils.schemakit import Check, Unsupported, compile_check
 
 _validators: dict[int, Draft202012Validator] = {}
 _quick_checks: dict[int, Check | None] = {}
+# Failures explained by the schema's own `description` rather than by jsonschema's message.
+DESCRIBED = ('pattern', 'minLength', 'maxLength', 'anyOf', 'oneOf')
 
 
 def validator(schema: dict) -> Draft202012Validator:
@@ -41,10 +43,11 @@ def quick_check(schema: dict) -> Check | None:
 
 def check(schema: dict, value: Any, what: str = 'body') -> Any:
     """Return `value` if it fits `schema`, else raise Invalid naming each wrong field."""
+    fields = {'.'.join(path) or what: 'must not contain NUL characters'
+              for path in nul_strings(value)}
     quick = quick_check(schema)
-    if quick is not None and quick(value):
+    if not fields and quick is not None and quick(value):
         return value
-    fields = {}
     for error in sorted(validator(schema).iter_errors(value), key=lambda e: list(e.path)):
         name = '.'.join(str(part) for part in error.absolute_path) or what
         fields.setdefault(name, describe(error))
@@ -53,13 +56,25 @@ def check(schema: dict, value: Any, what: str = 'body') -> Any:
     return value
 
 
+def nul_strings(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Paths of the strings in `value` holding U+0000, which no database column may store."""
+    if isinstance(value, str) and '\x00' in value:
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from nul_strings(item, (*path, str(key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from nul_strings(item, (*path, str(index)))
+
+
 def describe(error) -> str:
     """A short human message for one schema error."""
     if error.validator == 'additionalProperties':
         extra = sorted(set(error.instance) - set(error.schema.get('properties', {})))
         return f'unexpected field(s): {", ".join(extra)}'
-    if error.validator == 'pattern' and 'description' in error.schema:
-        return error.schema['description']
+    if error.validator in DESCRIBED and 'description' in error.schema:
+        return error.schema['description']  # says what is expected, and echoes no input
     return error.message
 
 

@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
+from controllers import users
 from controllers.errors import DomainError
 from lib import jobs, logs
 from lib.config import ConfigError, Section, get_settings
@@ -26,6 +27,7 @@ def configure(settings: Section, check_database: bool = True) -> None:
     except ValueError as exc:
         raise StartupError(str(exc)) from None
     redisdb.configure(settings.redis)
+    users.configure(settings.passwords)
     jobs.configure(settings)
     if check_database:
         try:

@@ -1,4 +1,4 @@
-"""Accounts: creating users and checking their passwords."""
+"""Accounts: creating users, checking their passwords, showing their public profiles."""
 from __future__ import annotations
 
 import re
@@ -7,25 +7,50 @@ import peewee
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from controllers.errors import Conflict, Invalid
+from controllers import represent
+from controllers.errors import Conflict, Invalid, NotFound
+from lib.config import Section
 from lib.utils.datekit import isoformat
+from lib.utils.urlkit import Links
 from models.db import database
-from models.users import User
+from models.users import USERNAME, User
 
-USERNAME = re.compile(r'^[A-Za-z0-9_]{3,30}$')
 EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
 PASSWORD_MIN = 8
-hasher = PasswordHasher()  # argon2id with the library's recommended cost
+hasher = PasswordHasher()  # argon2id; its cost comes from the `passwords` settings
+
+
+def configure(passwords: Section) -> None:
+    """Hash new passwords with the argon2id cost of the settings (checks read it from the hash)."""
+    global hasher
+    hasher = PasswordHasher(time_cost=passwords.time_cost, memory_cost=passwords.memory_kib,
+                            parallelism=passwords.parallelism)
 
 
 class UserController:
-    """Creates users and verifies credentials."""
+    """Creates users, verifies credentials and shows public profiles (with `links`)."""
+
+    def __init__(self, links: Links | None = None):
+        self.links = links
 
     def create(self, username: str, email: str, password: str) -> dict:
+        """Create a user; the account as a dict with its id and e-mail."""
+        return as_dict(self._create(username, email, password))
+
+    def register(self, username: str, email: str, password: str) -> dict:
+        """Create a user; the public profile."""
+        user = self._create(username, email, password)
+        return represent.user(self.links, user.username, user.created)
+
+    def profile(self, username: str) -> dict:
+        user = find_user(username)
+        return represent.user(self.links, user.username, user.created)
+
+    def _create(self, username: str, email: str, password: str) -> User:
         fields = {}
-        if not USERNAME.match(username or ''):
+        if not USERNAME.fullmatch(username or ''):
             fields['username'] = '3 to 30 letters, digits or underscores'
-        if not EMAIL.match(email or '') or len(email) > 254:
+        if not EMAIL.fullmatch(email or '') or len(email) > 254:
             fields['email'] = 'a valid e-mail address'
         if len(password or '') < PASSWORD_MIN:
             fields['password'] = f'at least {PASSWORD_MIN} characters'
@@ -40,7 +65,7 @@ class UserController:
         except peewee.IntegrityError:
             raise Conflict(f'The username {username!r} is taken.',
                            {'username': 'already taken'}) from None
-        return as_dict(user)
+        return user
 
     def authenticate(self, username: str, password: str) -> dict | None:
         """The user when the password matches, else None."""
@@ -53,6 +78,14 @@ class UserController:
         except (VerificationError, InvalidHashError):
             return None
         return as_dict(user)
+
+
+def find_user(username: str) -> User:
+    """The user with this username (any case), or NotFound."""
+    user = User.by_username(username)
+    if user is None:
+        raise NotFound(f'There is no user {username!r}.')
+    return user
 
 
 def as_dict(user: User) -> dict:

@@ -10,7 +10,7 @@ from tests.servers import PYTHON, ROOT
 def manage(environ, *args, stdin=''):
     from lib.bootstrap import child_environ
     return subprocess.run([PYTHON, 'manage.py', *args], cwd=ROOT, input=stdin, text=True,
-                          capture_output=True, env=child_environ(**environ), timeout=60)
+                          capture_output=True, env=child_environ(**environ), timeout=120)
 
 
 def test_createuser_creates_a_user_with_a_hashed_password(settings, environ):
@@ -44,7 +44,8 @@ def test_routes_lists_every_route(settings, environ):
     assert 'GET     /status' in done.stdout and 'api.status.service_status' in done.stdout
 
 
-@pytest.mark.parametrize('command', ['migrate', 'createuser', 'shell', 'routes'])
+@pytest.mark.parametrize('command', ['migrate', 'createuser', 'seed', 'import-citizens',
+                                     'export-citizens', 'shell', 'routes'])
 def test_every_command_has_help(command):
     done = subprocess.run([PYTHON, 'manage.py', command, '--help'], cwd=ROOT, text=True,
                           capture_output=True, timeout=60)

@@ -3,7 +3,9 @@ from models import db
 
 
 def table_names() -> set[str]:
-    return set(db.database.get_tables()) - {'schema_migration'}
+    """Our tables: not the migration history, nor SQLite's own (`sqlite_stat1` of ANALYZE)."""
+    return {name for name in db.database.get_tables()
+            if name != 'schema_migration' and not name.startswith('sqlite_')}
 
 
 def test_stairway_up_down_up(settings):

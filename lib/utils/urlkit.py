@@ -29,3 +29,28 @@ def with_query(url: str, **params: object) -> str:
     """`url` with the given query parameters (None values dropped)."""
     query = urlencode({key: value for key, value in params.items() if value is not None})
     return f'{url}?{query}' if query else url
+
+
+class Links:
+    """Absolute URLs of the MicroPosts resources under one base URL (`https://host`)."""
+
+    def __init__(self, base: str):
+        self.api = base.rstrip('/') + '/api/v1'
+
+    def user(self, username: str) -> str:
+        return f'{self.api}/users/{username}'
+
+    def collection(self, username: str) -> str:
+        return f'{self.api}/users/{username}/collection'
+
+    def micropost(self, username: str, post_id: int) -> str:
+        return f'{self.api}/users/{username}/collection/{post_id}'
+
+    def following(self, username: str) -> str:
+        return f'{self.api}/users/{username}/following'
+
+    def followers(self, username: str) -> str:
+        return f'{self.api}/users/{username}/followers'
+
+    def timeline(self, username: str) -> str:
+        return f'{self.api}/users/{username}/timeline'

@@ -1,0 +1,56 @@
+"""MicroPosts pages: the `page` and `size` query, the `{"next", "previous", "result"}` answer."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import bottle
+
+from api.web import base_url
+from lib.decorators import CALLBACK
+
+PAGE_PARAMETERS = {
+    'page': {'type': 'integer', 'minimum': 1, 'maximum': 10000, 'default': 1,
+             'description': 'page number, from 1'},
+    'size': {'type': 'integer', 'minimum': 1, 'maximum': 100, 'default': 20,
+             'description': 'items per page'},
+}
+CALLBACK_PARAMETER = {
+    'callback': {'type': 'string', 'pattern': CALLBACK.pattern,
+                 'description': 'JSONP: answer as JavaScript calling this function'},
+}
+LINK = {'type': ['string', 'null'], 'format': 'uri'}
+
+
+def page_query(**parameters: dict) -> dict:
+    """The query schema of a page: `page`, `size` and `parameters`; nothing else."""
+    return {'type': 'object', 'properties': {**PAGE_PARAMETERS, **parameters},
+            'additionalProperties': False}
+
+
+def page_of(item: dict) -> dict:
+    """The schema of a page of `item`s."""
+    return {'type': 'object', 'required': ['next', 'previous', 'result'],
+            'additionalProperties': False,
+            'properties': {'next': LINK, 'previous': LINK,
+                           'result': {'type': 'array', 'items': item}}}
+
+
+def paging(query: dict) -> tuple[int, int]:
+    """(page, size) from a validated page query."""
+    return query.get('page', 1), query.get('size', 20)
+
+
+def envelope(found: dict, query: dict) -> dict:
+    """A controller's `{"result", "more"}` as a page with links to its neighbours."""
+    page, _size = paging(query)
+    return {'next': page_link(page + 1) if found['more'] else None,
+            'previous': page_link(page - 1) if page > 1 else None,
+            'result': found['result']}
+
+
+def page_link(page: int) -> str:
+    """This request's URL, with the other query parameters kept, at `page`."""
+    request = bottle.request
+    query = [(name, value) for name, value in request.query.decode().allitems()
+             if name != 'page']
+    return f'{base_url()}{request.urlparts.path}?{urlencode([*query, ("page", page)])}'

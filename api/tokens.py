@@ -1,0 +1,55 @@
+"""Bearer tokens: log in with a username and password, log out."""
+from __future__ import annotations
+
+import bottle
+
+from api.spec import operation
+from api.web import bearer_token, client_address
+from controllers.tokens import TokenController
+from lib.decorators import auth
+
+app = bottle.Bottle()
+
+CREDENTIAL = {'type': 'string', 'minLength': 1, 'maxLength': 1024,
+              'description': '1 to 1024 characters'}
+TOKEN_REQUEST = {
+    'type': 'object',
+    'description': 'Either grant_type "password" with username and password, or client_id '
+                   '(the username) and client_secret (the password) with any grant_type.',
+    'additionalProperties': False,
+    'properties': {'grant_type': {'type': 'string', 'maxLength': 64},
+                   'username': CREDENTIAL, 'password': CREDENTIAL,
+                   'client_id': CREDENTIAL, 'client_secret': CREDENTIAL},
+    'anyOf': [
+        {'required': ['grant_type', 'username', 'password'],
+         'properties': {'grant_type': {'const': 'password'}}},
+        {'required': ['client_id', 'client_secret']},
+    ],
+}
+TOKEN = {
+    'type': 'object',
+    'required': ['access_token', 'token_type', 'expires_in'],
+    'additionalProperties': False,
+    'properties': {'access_token': {'type': 'string'}, 'token_type': {'const': 'bearer'},
+                   'expires_in': {'type': 'integer'}},
+}
+
+
+@app.post('/api/v1/token')
+@operation('Log in: a bearer token for 24 hours', tags=('tokens',), body=TOKEN_REQUEST,
+           responses={200: TOKEN, 400: None, 429: None})
+def create_token(body: dict) -> dict:
+    username = body.get('client_id', body.get('username'))
+    password = body.get('client_secret', body.get('password'))
+    token = TokenController().issue(username, password, client_address())
+    bottle.response.set_header('Cache-Control', 'no-store')
+    return token
+
+
+@app.delete('/api/v1/token')
+@auth('user')
+@operation('Log out: revoke the bearer token of this request', tags=('tokens',),
+           responses={204: None, 401: None}, security=True)
+def delete_token(caller: dict) -> None:
+    TokenController().revoke(bearer_token())
+    bottle.response.status = 204

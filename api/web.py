@@ -1,0 +1,86 @@
+"""What routes read of the request (base URL, caller, client address), and the Bottle side of
+`lib.decorators` (`BottleWeb`)."""
+from __future__ import annotations
+
+import bottle
+
+from controllers.errors import Forbidden, Invalid, Unauthorized
+from controllers.tokens import TokenController
+from lib.config import Section
+from lib.decorators import Request
+from lib.utils.urlkit import Links
+
+ERRORS = {400: Invalid, 401: Unauthorized, 403: Forbidden}
+DEFAULT_PORTS = {'http': ':80', 'https': ':443'}
+
+
+def settings() -> Section:
+    return bottle.request.app.config['warble.settings']
+
+
+def base_url() -> str:
+    """`app.base_url` when set, else the scheme and host the client asked for (as a trusted
+    proxy forwards them, with `server.proxy_hops`)."""
+    configured = settings()
+    if configured.app.base_url:
+        return configured.app.base_url.rstrip('/')
+    environ = bottle.request.environ
+    scheme = environ.get('wsgi.url_scheme', 'http')
+    host = environ.get('HTTP_HOST') or f'{environ["SERVER_NAME"]}:{environ["SERVER_PORT"]}'
+    if configured.server.proxy_hops:
+        scheme = environ.get('HTTP_X_FORWARDED_PROTO', scheme).split(',')[0].strip()
+        host = environ.get('HTTP_X_FORWARDED_HOST', host).split(',')[0].strip()
+    return f'{scheme}://{host.removesuffix(DEFAULT_PORTS.get(scheme, ""))}'
+
+
+def links() -> Links:
+    return Links(base_url())
+
+
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, else None."""
+    scheme, _, token = bottle.request.get_header('Authorization', '').partition(' ')
+    if scheme.lower() != 'bearer':
+        return None
+    return token.strip() or None
+
+
+def client_address() -> str:
+    """The client's IP address, behind `server.proxy_hops` trusted proxies (X-Forwarded-For)."""
+    hops = settings().server.proxy_hops
+    chain = [bottle.request.environ.get('REMOTE_ADDR') or 'unknown']
+    if hops:
+        forwarded = bottle.request.get_header('X-Forwarded-For', '')
+        chain = [part.strip() for part in forwarded.split(',') if part.strip()] + chain
+    return chain[-1 - hops] if len(chain) > hops else chain[0]
+
+
+class BottleWeb:
+    """`lib.decorators.Web` on Bottle's request and response of the current thread/greenlet."""
+
+    def __init__(self, tokens: TokenController):
+        self.tokens = tokens
+
+    def request(self) -> Request:
+        request = bottle.request
+        query = request.query_string
+        url = base_url() + request.environ.get('SCRIPT_NAME', '') + request.path
+        if query:
+            url += '?' + '&'.join(sorted(query.split('&')))
+        return Request(request.method, url, request.query.getunicode('callback'),
+                       'HTTP_AUTHORIZATION' in request.environ)
+
+    def caller(self) -> dict | None:
+        token = bearer_token()
+        return self.tokens.resolve(token) if token else None
+
+    def answer(self, body: str, content_type: str) -> str:
+        bottle.response.content_type = content_type
+        bottle.response.set_header('X-Content-Type-Options', 'nosniff')
+        return body
+
+    def answer_type(self) -> str:
+        return bottle.response.content_type
+
+    def error(self, status: int, message: str, fields: dict | None = None) -> Exception:
+        return ERRORS[status](message, fields)

@@ -1,0 +1,94 @@
+"""Load from a separate process: gunicorn started like production, wrk driving it with Lua."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from tests.servers import PYTHON, free_port, start_process, stop, wait_for
+
+RESULT = re.compile(r'^RESULT (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)$', re.M)
+SCRIPT = """
+local paths = %(paths)s
+local headers = %(headers)s
+request = function()
+  local body = nil
+  if %(post)s then
+    body = string.format('{"text": "benchmark post %%d"}', math.random(1, 1000000000))
+  end
+  return wrk.format("%(method)s", paths[math.random(#paths)], headers, body)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%d %%.0f %%.0f %%.0f\\n", summary.requests,
+    summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+@dataclass
+class Figures:
+    """Requests per second and latency percentiles (ms) of one wrk run."""
+
+    requests_per_second: float
+    p50: float
+    p95: float
+    p99: float
+    failures: int
+
+
+def lua_table(value: dict | list) -> str:
+    """A Lua table literal of strings (JSON strings are Lua strings too)."""
+    if isinstance(value, dict):
+        items = [f'[{json.dumps(key)}] = {json.dumps(item)}' for key, item in value.items()]
+    else:
+        items = [json.dumps(item) for item in value]
+    return '{' + ', '.join(items) + '}'
+
+
+def drive(base: str, paths: list[str], seconds: int, connections: int, method: str = 'GET',
+          headers: dict | None = None) -> Figures:
+    """Run wrk against `base` for `seconds`, each request to one of `paths` at random."""
+    if shutil.which('wrk') is None:
+        raise SystemExit('bench: wrk is missing (apt-get install wrk)')
+    script = SCRIPT % {'paths': lua_table(paths), 'headers': lua_table(headers or {}),
+                       'post': 'true' if method == 'POST' else 'false', 'method': method}
+    with tempfile.NamedTemporaryFile('w', suffix='.lua') as lua:
+        lua.write(script)
+        lua.flush()
+        output = subprocess.run(['wrk', '-t1', f'-c{connections}', f'-d{seconds}s',
+                                 '--timeout', '10s', '-s', lua.name, base],
+                                capture_output=True, text=True, check=True).stdout
+    found = RESULT.search(output)
+    if found is None:
+        raise RuntimeError(f'wrk gave no result:\n{output}')
+    count, micros, status_errors, socket_errors = (int(found.group(n)) for n in range(1, 5))
+    p50, p95, p99 = (float(found.group(n)) / 1000 for n in range(5, 8))
+    return Figures(count / (micros / 1e6), p50, p95, p99, status_errors + socket_errors)
+
+
+class Gunicorn:
+    """gunicorn with gevent workers on a free loopback port, as a context manager."""
+
+    def __init__(self, app: str, environ: dict, log: Path, workers: int = 2):
+        self.port = free_port()
+        self.command = [PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', str(workers),
+                        '--no-control-socket', '-b', f'127.0.0.1:{self.port}', app]
+        self.environ, self.log = environ, log
+        self.base = f'http://127.0.0.1:{self.port}'
+
+    def __enter__(self) -> Gunicorn:
+        self.process = start_process(self.command, self.environ, self.log)
+        wait_for(lambda: requests.get(self.base, timeout=1).status_code < 500, timeout=60,
+                 what=f'gunicorn on {self.base}')
+        return self
+
+    def __exit__(self, *exc) -> None:
+        stop(self.process)

@@ -1,0 +1,133 @@
+"""Microposts: the one place where posts are written, each write in one transaction.
+
+Reads return pages of posts with their authors and referenced users, fetched in one query.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from controllers import represent
+from controllers.cache import FEED_SCOPE, CacheController, user_scope
+from controllers.errors import Invalid, NotFound
+from controllers.paging import fetch_page
+from controllers.users import find_user
+from lib.utils.urlkit import Links
+from models.db import database
+from models.microposts import Micropost
+from models.users import User
+
+TEXT_MAX = 255
+ID_MAX = 2 ** 63 - 1
+
+
+class MicropostController:
+    """Reads, creates, edits and deletes microposts; `links` makes the URLs of what it shows."""
+
+    def __init__(self, links: Links | None = None):
+        self.links = links
+
+    def feed(self, page: int, size: int) -> dict:
+        """Every post, newest first."""
+        query = Micropost.listing().order_by(Micropost.id.desc())
+        return fetch_page(query, page, size, self._represent)
+
+    def collection(self, username: str, page: int, size: int) -> dict:
+        """The posts of one user, newest first."""
+        author = find_user(username)
+        query = (Micropost.listing().where(Micropost.user == author.id)
+                 .order_by(Micropost.id.desc()))
+        return fetch_page(query, page, size, self._represent)
+
+    def get(self, username: str, post_id: int) -> dict:
+        """One post of this user; NotFound for another user's post."""
+        author = find_user(username)
+        check_id(author.username, post_id)
+        row = Micropost.listing().where(Micropost.id == post_id,
+                                        Micropost.user == author.id).first()
+        if row is None:
+            raise no_post(author.username, post_id)
+        return self._represent(row)
+
+    def create(self, author: dict, text: str, referenced: str | None = None) -> dict:
+        """A new post by `author` (`{"id", "username"}`)."""
+        text = checked_text(text)
+        with database.atomic():
+            mentioned = referenced_user(referenced)
+            post = Micropost.create(user=author['id'], text=text, referenced=mentioned)
+        self._changed(author)
+        return self._represent({'id': post.id, 'text': post.text, 'created': post.created,
+                                'username': author['username'],
+                                'referenced_username': mentioned and mentioned.username})
+
+    def create_many(self, posts: Iterable[dict]) -> int:
+        """Insert posts `{"user": id, "text", "referenced": id or None, "created"}` in one
+        transaction: imports and demo data. Returns how many were written."""
+        rows = [dict(post, text=checked_text(post['text'])) for post in posts]
+        if not rows:
+            return 0
+        with database.atomic():
+            Micropost.insert_many(rows).execute()
+            authors = User.select(User.username).where(User.id.in_({row['user'] for row in rows}))
+            scopes = [user_scope(author.username) for author in authors]
+        CacheController().invalidate(FEED_SCOPE, *scopes)
+        return len(rows)
+
+    def edit(self, author: dict, post_id: int, changes: dict) -> dict:
+        """Change the `text` and/or `referenced` user of one of `author`'s posts."""
+        check_id(author['username'], post_id)
+        with database.atomic():
+            post = Micropost.get_or_none(Micropost.id == post_id, Micropost.user == author['id'])
+            if post is None:
+                raise no_post(author['username'], post_id)
+            if 'text' in changes:
+                post.text = checked_text(changes['text'])
+            if 'referenced' in changes:
+                post.referenced = referenced_user(changes['referenced'])
+            post.save()
+        self._changed(author)
+        return self.get(author['username'], post_id)
+
+    def delete(self, author: dict, post_id: int) -> None:
+        check_id(author['username'], post_id)
+        with database.atomic():
+            deleted = (Micropost.delete()
+                       .where(Micropost.id == post_id, Micropost.user == author['id'])
+                       .execute())
+        if not deleted:
+            raise no_post(author['username'], post_id)
+        self._changed(author)
+
+    def _changed(self, author: dict) -> None:
+        CacheController().invalidate(user_scope(author['username']), FEED_SCOPE)
+
+    def _represent(self, row: dict) -> dict:
+        return represent.micropost(self.links, row)
+
+
+def no_post(username: str, post_id: int) -> NotFound:
+    return NotFound(f'{username} has no post {post_id}.')
+
+
+def check_id(username: str, post_id: int) -> None:
+    """Ids from a URL beyond the database's integers name no post."""
+    if not 0 < post_id <= ID_MAX:
+        raise no_post(username, post_id)
+
+
+def checked_text(text: str) -> str:
+    if not text.strip():
+        raise Invalid('The post is empty.', {'text': 'must not be blank'})
+    if len(text) > TEXT_MAX:
+        raise Invalid('The post is too long.', {'text': f'at most {TEXT_MAX} characters'})
+    return text
+
+
+def referenced_user(username: str | None) -> User | None:
+    """The user a post is addressed to; Invalid when there is no such user."""
+    if username is None:
+        return None
+    user = User.by_username(username)
+    if user is None:
+        raise Invalid(f'There is no user {username!r} to reference.',
+                      {'referenced': 'no such user'})
+    return user

@@ -1,0 +1,22 @@
+"""How MicroPosts shows its resources: users and microposts as JSON-ready dicts with links."""
+from __future__ import annotations
+
+import datetime as dt
+
+from lib.utils.datekit import isoformat
+from lib.utils.urlkit import Links
+
+
+def user(links: Links, username: str, created: dt.datetime) -> dict:
+    return {'username': username, 'href': links.user(username),
+            'collection': links.collection(username), 'following': links.following(username),
+            'followers': links.followers(username), 'timeline': links.timeline(username),
+            'created': isoformat(created)}
+
+
+def micropost(links: Links, row: dict) -> dict:
+    """A row of `Micropost.listing()` as the API shows it."""
+    return {'id': row['id'], 'href': links.micropost(row['username'], row['id']),
+            'user': links.user(row['username']), 'username': row['username'],
+            'text': row['text'], 'timestamp': isoformat(row['created']),
+            'referenced': row['referenced_username']}

@@ -1,0 +1,103 @@
+"""Demo data: users, follows and posts in bulk, for trying MicroPosts and for benchmarks.
+
+Each step is a generator that yields how many rows it has just written, for a progress bar.
+Demo users are named `demo_<n>` and share one password (`DEMO_PASSWORD`), hashed once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+
+import peewee
+
+from controllers import users
+from controllers.cache import CacheController, user_scope
+from controllers.microposts import TEXT_MAX, MicropostController
+from lib.utils.datekit import utcnow
+from models.db import database, is_postgres
+from models.follows import Follow
+from models.users import User
+
+DEMO_PASSWORD = 'demo-password'
+BATCH = 2000
+ONSETS = ('', 'b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v',
+          'w', 'z', 'br', 'st', 'tr')
+VOWELS = ('a', 'e', 'i', 'o', 'u', 'ea', 'ou')
+CODAS = ('', '', 'n', 'r', 's', 'l', 't', 'ng')
+
+
+def vocabulary(size: int = 5000, seed: int = 7) -> list[str]:
+    """Made-up words of one to three syllables, the same list for the same seed."""
+    chance = random.Random(seed)
+    words: set[str] = set()
+    while len(words) < size:
+        word = ''.join(chance.choice(ONSETS) + chance.choice(VOWELS) + chance.choice(CODAS)
+                       for _ in range(chance.choice((1, 2, 2, 3))))
+        if len(word) >= 3:
+            words.add(word)
+    return sorted(words)
+
+
+class SeedController:
+    """Writes demo users, follows and posts, in batches of one transaction each."""
+
+    def __init__(self, seed: int = 1):
+        self.chance = random.Random(seed)
+        self.words = vocabulary()
+
+    def users(self, count: int) -> Iterator[int]:
+        """`count` new demo users (names already taken are skipped)."""
+        start = (User.select(peewee.fn.MAX(User.id)).scalar() or 0) + 1
+        password_hash = users.hasher.hash(DEMO_PASSWORD)
+        for first in range(start, start + count, BATCH):
+            names = range(first, min(first + BATCH, start + count))
+            rows = [{'username': f'demo_{n}', 'email': f'demo_{n}@example.com',
+                     'password_hash': password_hash} for n in names]
+            with database.atomic():
+                User.insert_many(rows).on_conflict_ignore().execute()
+            yield len(rows)
+
+    def follows(self, per_user: int) -> Iterator[int]:
+        """Each user follows `per_user` other users chosen at random (fewer if there are not
+        that many)."""
+        ids = [user.id for user in User.select(User.id).order_by(User.id)]
+        per_user = max(0, min(per_user, len(ids) - 1))
+        step = max(1, BATCH // max(per_user, 1))
+        for first in range(0, len(ids), step):
+            followers = ids[first:first + step]
+            rows = [{'follower': follower, 'followed': followed}
+                    for follower in followers
+                    for followed in [other for other in self.chance.sample(ids, per_user + 1)
+                                     if other != follower][:per_user]]
+            if rows:
+                with database.atomic():
+                    Follow.insert_many(rows).on_conflict_ignore().execute()
+            self._changed(followers + [row['followed'] for row in rows])
+            yield len(rows)
+
+    def posts(self, count: int) -> Iterator[int]:
+        """`count` posts by random users, one in ten addressed to another user, one a second
+        up to now."""
+        ids = [user.id for user in User.select(User.id)]
+        started = utcnow() - dt.timedelta(seconds=count)
+        writer = MicropostController()
+        for first in range(0, count, BATCH):
+            batch = range(first, min(first + BATCH, count))
+            yield writer.create_many([{
+                'user': self.chance.choice(ids), 'text': self.text(),
+                'referenced': self.chance.choice(ids) if self.chance.random() < 0.1 else None,
+                'created': started + dt.timedelta(seconds=n)} for n in batch])
+
+    def text(self) -> str:
+        words = self.chance.choices(self.words, k=self.chance.randint(3, 24))
+        return ' '.join(words)[:TEXT_MAX].strip().capitalize()
+
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (DESIGN.md §7) and the search index after a bulk
+        load; on PostgreSQL, VACUUM also merges the pending entries of the GIN index."""
+        database.execute_sql('VACUUM ANALYZE' if is_postgres() else 'PRAGMA optimize')
+
+    def _changed(self, user_ids: list[int]) -> None:
+        names = User.select(User.username).where(User.id.in_(set(user_ids)))
+        CacheController().invalidate(*(user_scope(user.username) for user in names))

@@ -1,0 +1,145 @@
+"""Route decorators `@auth(rule)`, `@cache(seconds, *scopes)` and `@jsonp`, applied in that order
+under the route (DESIGN.md §4).
+
+lib sits below the web framework and the stores, so the web layer binds the decorators once, with
+`bind(web, pages)`, to the current request and answer (`Web`) and to the shared page cache.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+JSON = 'application/json'
+JAVASCRIPT = 'application/javascript'
+CALLBACK = re.compile(r'^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$')
+RULES = ('user', 'owner')
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the decorators read of the current request."""
+
+    method: str
+    url: str                # absolute, query parameters sorted: names the answer in the cache
+    callback: str | None    # the `callback` query parameter, for JSONP
+    credentials: bool       # whether it carries credentials; anonymous requests do not
+
+
+class Web(Protocol):
+    """The web layer as the decorators use it."""
+
+    def request(self) -> Request:
+        """The current request."""
+
+    def caller(self) -> dict | None:
+        """The user the current request authenticates as, or None."""
+
+    def answer(self, body: str, content_type: str) -> Any:
+        """Make `body` the current answer; the result is what the route returns."""
+
+    def answer_type(self) -> str:
+        """The content type of the current answer."""
+
+    def error(self, status: int, message: str, fields: dict | None = None) -> Exception:
+        """The exception that answers with this error status."""
+
+
+class PageCache(Protocol):
+    """Answers shared by every worker, versioned by the scopes they show."""
+
+    def lookup(self, scopes: list[str], url: str) -> tuple[str | None, str | None]:
+        """(version of the scopes, cached answer or None); version None: do not store."""
+
+    def store(self, version: str, url: str, answer: str, seconds: int) -> None:
+        """Keep `answer` for `seconds` under `url` at this version of its scopes."""
+
+
+_bound: dict[str, Any] = {}
+
+
+def bind(web: Web, pages: PageCache) -> None:
+    """Give the decorators the web layer and the page cache they work with."""
+    _bound.update(web=web, pages=pages)
+
+
+def _web() -> Web:
+    if 'web' not in _bound:
+        raise RuntimeError('lib.decorators.bind() was not called')
+    return _bound['web']
+
+
+def auth(rule: str = 'user') -> Callable:
+    """Let in an authenticated caller (`user`), or only the user named by the path (`owner`).
+
+    The route receives that user as `caller`: 401 without valid credentials, 403 for another user.
+    """
+    if rule not in RULES:
+        raise ValueError(f'unknown auth rule {rule!r}; use one of {RULES}')
+
+    def decorate(callback: Callable) -> Callable:
+        @functools.wraps(callback)
+        def wrapper(*args, **kwargs):
+            web = _web()
+            caller = web.caller()
+            if caller is None:
+                raise web.error(401, 'This needs a valid bearer token (Authorization: Bearer).')
+            if rule == 'owner' and caller['username'].lower() != kwargs['username'].lower():
+                raise web.error(403, f'Only {kwargs["username"]} may do this.')
+            return callback(*args, caller=caller, **kwargs)
+        return wrapper
+    return decorate
+
+
+def cache(seconds: int, *scopes: str) -> Callable:
+    """Share the answers of anonymous GETs through the page cache for up to `seconds`.
+
+    `scopes` name what an answer shows (`'user:{username}'`, formatted with the route's
+    arguments, lower-cased); a write that changes a scope makes every page of it unreachable.
+    """
+    def decorate(callback: Callable) -> Callable:
+        @functools.wraps(callback)
+        def wrapper(*args, **kwargs):
+            web, pages = _web(), _bound['pages']
+            request = web.request()
+            if request.method != 'GET' or request.credentials:
+                return callback(*args, **kwargs)
+            values = {name: str(value).lower() for name, value in kwargs.items()}
+            version, cached = pages.lookup([scope.format_map(values) for scope in scopes],
+                                           request.url)
+            if cached is not None:
+                content_type, _, body = cached.partition('\n')
+                return web.answer(body, content_type)
+            result = callback(*args, **kwargs)
+            if isinstance(result, str):
+                body, content_type = result, web.answer_type()
+            else:
+                body, content_type = json.dumps(result), JSON
+            if version is not None:
+                pages.store(version, request.url, f'{content_type}\n{body}', seconds)
+            return web.answer(body, content_type)
+        return wrapper
+    return decorate
+
+
+def jsonp(callback: Callable) -> Callable:
+    """With `?callback=name`, answer `name(<json>);` as JavaScript; anonymous GETs only."""
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        web = _web()
+        request = web.request()
+        name = request.callback
+        if name is None:
+            return callback(*args, **kwargs)
+        if request.method != 'GET' or request.credentials:
+            raise web.error(400, 'JSONP answers anonymous GET requests only.',
+                            {'callback': 'not allowed with credentials'})
+        if not CALLBACK.fullmatch(name):
+            raise web.error(400, 'The JSONP callback is not a valid name.',
+                            {'callback': f'must match {CALLBACK.pattern}'})
+        body = json.dumps(callback(*args, **kwargs))
+        return web.answer(f'/**/{name}({body});', JAVASCRIPT)
+    return wrapper

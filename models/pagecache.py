@@ -1,0 +1,61 @@
+"""Shared page cache in Redis (purpose `cache`), invalidated by generations of scopes.
+
+Each scope (`user:alice`, `feed`) has a generation: a random value replaced on every write to
+it. A page is stored under the generations of the scopes it shows, so a write makes the old pages
+unreachable at once, on every worker, without finding or deleting them; they expire by TTL.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from redis.exceptions import NoScriptError
+
+from models.redisdb import get_redis
+
+# One round trip: the generations of the scopes, then the page stored under them.
+LOOKUP = """
+local generations = redis.call('MGET', unpack(KEYS))
+for i = 1, #KEYS do
+  if not generations[i] then return false end
+end
+local version = table.concat(generations, '.')
+return {version, redis.call('GET', 'page:' .. version .. ':' .. ARGV[1])}
+"""
+
+
+LOOKUP_SHA = hashlib.sha1(LOOKUP.encode()).hexdigest()
+
+
+class PageStore:
+    """Pages by URL under the current generations of their scopes."""
+
+    def __init__(self):
+        self.redis = get_redis('cache')
+
+    def lookup(self, scopes: list[str], url: str) -> tuple[str | None, str | None]:
+        """(version, page); version None when a scope has no generation yet (one is made)."""
+        keys = [f'generation:{scope}' for scope in scopes]
+        try:
+            found = self.redis.evalsha(LOOKUP_SHA, len(keys), *keys, _digest(url))
+        except NoScriptError:  # a restarted Redis: load the script again
+            found = self.redis.eval(LOOKUP, len(keys), *keys, _digest(url))
+        if not found:
+            with self.redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.set(key, secrets.token_hex(8), nx=True)
+                pipe.execute()
+            return None, None
+        version, page = found
+        return version.decode(), page.decode() if page is not None else None
+
+    def store(self, version: str, url: str, page: str, seconds: int) -> None:
+        self.redis.set(f'page:{version}:{_digest(url)}', page, ex=seconds)
+
+    def renew(self, scopes: list[str]) -> None:
+        """New generations for `scopes`: their pages are no longer found."""
+        self.redis.mset({f'generation:{scope}': secrets.token_hex(8) for scope in scopes})
+
+
+def _digest(url: str) -> str:
+    return hashlib.blake2b(url.encode(), digest_size=16).hexdigest()

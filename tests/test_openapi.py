@@ -1,0 +1,94 @@
+"""The OpenAPI document covers every MicroPosts route, and the client used by the API tests
+rejects answers that the document does not describe."""
+import bottle
+import jsonschema
+import pytest
+
+import api
+from api.openapi import PARAMETER
+from api.spec import operation
+from tests.apiclient import CheckedApp
+
+ENDPOINTS = {
+    ('post', '/api/v1/users'): {'201', '400', '409'},
+    ('post', '/api/v1/token'): {'200', '400', '429'},
+    ('delete', '/api/v1/token'): {'204', '401'},
+    ('get', '/api/v1/users/{username}'): {'200', '400', '404'},
+    ('get', '/api/v1/users/{username}/collection'): {'200', '400', '404'},
+    ('post', '/api/v1/users/{username}/collection'): {'201', '400', '401', '403'},
+    ('get', '/api/v1/users/{username}/collection/{post_id}'): {'200', '400', '404'},
+    ('put', '/api/v1/users/{username}/collection/{post_id}'):
+        {'200', '400', '401', '403', '404'},
+    ('patch', '/api/v1/users/{username}/collection/{post_id}'):
+        {'200', '400', '401', '403', '404'},
+    ('delete', '/api/v1/users/{username}/collection/{post_id}'): {'204', '401', '403', '404'},
+    ('get', '/api/v1/users/{username}/timeline'): {'200', '400', '401', '403', '404'},
+    ('get', '/api/v1/users/{username}/following'): {'200', '400', '404'},
+    ('post', '/api/v1/users/{username}/following'): {'200', '201', '400', '401', '403'},
+    ('delete', '/api/v1/users/{username}/following/{other}'): {'204', '401', '403', '404'},
+    ('get', '/api/v1/users/{username}/followers'): {'200', '400', '404'},
+    ('get', '/api/v1/search'): {'200', '400'},
+    ('get', '/api/v1/microposts'): {'200', '400'},
+}
+
+
+def test_every_endpoint_is_documented_with_its_statuses(client):
+    paths = client.document['paths']
+    documented = {(method, path): set(paths[path][method]['responses'])
+                  for path in paths for method in paths[path] if path.startswith('/api/v1/')}
+    assert documented == ENDPOINTS
+
+
+def test_every_api_route_declares_an_operation(settings):
+    for route in api.create_app(settings).routes:
+        if route.rule.startswith('/api/'):
+            assert hasattr(route.callback, 'operation'), route.rule
+
+
+def test_writes_and_the_timeline_need_a_bearer_token(client):
+    paths = client.document['paths']
+    secured = {(method, path) for path in paths for method in paths[path]
+               if 'security' in paths[path][method]}
+    assert secured == {(method, path) for method, path in ENDPOINTS
+                       if '401' in ENDPOINTS[method, path]}
+    assert client.document['components']['securitySchemes']['bearer']['scheme'] == 'bearer'
+
+
+def test_query_parameters_come_from_the_validating_schema(client):
+    search = client.document['paths']['/api/v1/search']['get']
+    parameters = {item['name']: item for item in search['parameters']}
+    assert set(parameters) == {'text', 'username', 'page', 'size', 'callback'}
+    assert parameters['text']['required'] is True
+    assert parameters['size']['schema']['maximum'] == 100
+
+
+def test_path_parameters_match_the_routes(client):
+    for path, item in client.document['paths'].items():
+        for declared in item.values():
+            names = {p['name'] for p in declared['parameters'] if p['in'] == 'path'}
+            assert names == {name for name, _kind in PARAMETER.findall(
+                path.replace('{', '<').replace('}', '>'))}
+
+
+def checked_app_answering(answer: dict, status: int = 200) -> CheckedApp:
+    app = bottle.Bottle()
+
+    @app.get('/thing')
+    @operation('A thing', responses={200: {'type': 'object', 'required': ['name']}})
+    def thing():
+        bottle.response.status = status
+        return answer
+
+    app.route('/openapi.json', 'GET', lambda: api.openapi.build_document(app))
+    return CheckedApp(app)
+
+
+def test_the_checking_client_rejects_an_answer_outside_its_schema():
+    assert checked_app_answering({'name': 'ok'}).get('/thing').json == {'name': 'ok'}
+    with pytest.raises(jsonschema.ValidationError):
+        checked_app_answering({}).get('/thing')
+
+
+def test_the_checking_client_rejects_an_undocumented_status():
+    with pytest.raises(AssertionError, match='answered 202, which is not documented'):
+        checked_app_answering({'name': 'ok'}, status=202).get('/thing')

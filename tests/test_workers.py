@@ -1,0 +1,74 @@
+"""Two gunicorn gevent workers share their state through PostgreSQL/SQLite and Redis: no worker
+serves a page older than a write another worker answered, and a revoked token fails on both."""
+import collections
+
+import pytest
+import requests
+
+from tests.apiclient import PASSWORD
+from tests.servers import PYTHON, free_port, start_process, stop, wait_for
+
+ROUNDS = 12
+MAX_ROUNDS = 200  # rounds go on until both workers have answered, within this bound
+
+
+@pytest.fixture
+def server(settings, environ, tmp_path):
+    """gunicorn with two gevent workers on this run's backend; yields (URL, access log)."""
+    port, access_log = free_port(), tmp_path / 'access.log'
+    process = start_process([PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', '2',
+                             '--no-control-socket', '-b', f'127.0.0.1:{port}',
+                             '--access-logfile', str(access_log),
+                             '--access-logformat', '%(p)s %(m)s %(U)s %(s)s',
+                             'app:application'], environ, tmp_path / 'gunicorn.log')
+    url = f'http://127.0.0.1:{port}'
+    wait_for(lambda: requests.get(f'{url}/api/v1/microposts', timeout=1).ok, timeout=60,
+             what='gunicorn')
+    yield url, access_log
+    stop(process)
+
+
+def workers_that_answered(access_log) -> collections.Counter:
+    return collections.Counter(line.split()[0] for line in access_log.read_text().splitlines())
+
+
+def sign_up(url: str, username: str) -> dict:
+    requests.post(f'{url}/api/v1/users', json={'username': username, 'password': PASSWORD,
+                                               'email': f'{username}@example.com'}, timeout=10)
+    answer = requests.post(f'{url}/api/v1/token', timeout=10, json={
+        'grant_type': 'password', 'username': username, 'password': PASSWORD})
+    return {'Authorization': f'Bearer {answer.json()["access_token"]}'}
+
+
+def rounds(access_log, since: collections.Counter | None = None):
+    """At least ROUNDS round numbers, and more until both workers have answered (since)."""
+    for number in range(MAX_ROUNDS):
+        answered = workers_that_answered(access_log) - (since or collections.Counter())
+        if number >= ROUNDS and len(answered) == 2:
+            return
+        yield number
+    raise AssertionError(f'one worker answered everything: {answered}')
+
+
+def test_a_write_is_never_followed_by_a_stale_page_on_another_worker(server):
+    url, access_log = server
+    alice = sign_up(url, 'alice')
+    collection = f'{url}/api/v1/users/alice/collection'
+    for number in rounds(access_log):
+        before = requests.get(collection, timeout=10).json()['result']  # cached by a worker
+        assert requests.get(f'{url}/api/v1/microposts', timeout=10).ok
+        created = requests.post(collection, json={'text': f'post {number}'}, headers=alice,
+                                timeout=10).json()
+        for page in (collection, f'{url}/api/v1/microposts', f'{url}/api/v1/search?text=post'):
+            assert requests.get(page, timeout=10).json()['result'] == [created, *before][:20]
+
+
+def test_a_revoked_token_fails_at_once_on_every_worker(server):
+    url, access_log = server
+    alice = sign_up(url, 'alice')
+    collection = f'{url}/api/v1/users/alice/collection'
+    assert requests.post(collection, json={'text': 'in'}, headers=alice, timeout=10).ok
+    assert requests.delete(f'{url}/api/v1/token', headers=alice, timeout=10).status_code == 204
+    for number in rounds(access_log, since=workers_that_answered(access_log)):
+        answer = requests.post(collection, json={'text': 'late'}, headers=alice, timeout=10)
+        assert answer.status_code == 401, number
