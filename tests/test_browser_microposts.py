@@ -1,0 +1,174 @@
+"""MicroPosts in Chromium, as two people use it: sign up, post with a mention, follow, read the
+timeline, search, edit and delete, log out and see writes refused."""
+import json
+from urllib.request import Request, urlopen
+
+from tests.browser import PHONE, Screens, texts
+
+PASSWORD = 'correct horse battery'
+
+
+def api(web_server, method: str, path: str, body: dict | None = None,
+        token: str | None = None) -> dict | None:
+    request = Request(web_server.url + path, method=method,
+                      data=None if body is None else json.dumps(body).encode(),
+                      headers={'Content-Type': 'application/json',
+                               **({'Authorization': f'Bearer {token}'} if token else {})})
+    with urlopen(request) as answer:
+        return json.loads(answer.read() or 'null')
+
+
+def api_user(web_server, username: str) -> str:
+    """A user made through the API; their bearer token."""
+    api(web_server, 'POST', '/api/v1/users', {'username': username, 'password': PASSWORD,
+                                             'email': f'{username}@example.com'})
+    return api(web_server, 'POST', '/api/v1/token', {'grant_type': 'password',
+                                                    'username': username,
+                                                    'password': PASSWORD})['access_token']
+
+
+def sign_up(screens: Screens, username: str) -> None:
+    screens.visit('/signup', 'signup')
+    page = screens.page
+    page.get_by_label('Username').fill(username)
+    page.get_by_label('E-mail').fill(f'{username}@example.com')
+    page.get_by_label('Password').fill(PASSWORD)
+    page.get_by_role('button', name='Create account').click()
+    screens.wait_for('user')
+
+
+def compose(screens: Screens, text: str, to: str = '') -> None:
+    page = screens.page
+    page.get_by_label('What is on your mind?').fill(text)
+    page.get_by_label('To (optional username)').first.fill(to)
+    page.get_by_role('button', name='Post', exact=True).click()
+
+
+def post_texts(screens: Screens) -> list[str]:
+    return texts(screens.page.locator('.posts .post-text'))
+
+
+def test_two_people_post_follow_search_edit_delete_and_log_out(people):
+    alice, bob = people('alice'), people('bob')
+    alice.visit('/', 'feed')
+    alice.shot('feed-anonymous')
+    sign_up(alice, 'alice_w')
+    sign_up(bob, 'bob_w')
+    bob.shot('user-new')
+
+    page = alice.page
+    page.evaluate('window.sameDocument = true')
+    hello = 'Hello @bob_w, <b>welcome</b> & enjoy'
+    page.get_by_label('What is on your mind?').fill(hello)
+    counter = page.locator('#compose-count')
+    assert counter.inner_text() == f'{255 - len(hello)} characters left'
+    compose(alice, hello, to='bob_w')
+    page.wait_for_selector('.posts .post-text')
+    assert post_texts(alice) == [hello]
+    assert page.locator('.posts .post-text b').count() == 0, 'text must never become HTML'
+    assert texts(page.locator('.posts .to a')) == ['@bob_w']
+    assert page.evaluate('window.sameDocument') is True, 'posting must not reload the page'
+    alice.shot('user-posted')
+
+    bob.visit('/users/alice_w', 'user')
+    bob.page.get_by_role('button', name='Follow').click()
+    bob.page.get_by_role('button', name='Unfollow').wait_for()
+    bob.page.reload()
+    bob.wait_for('user')
+    assert bob.page.get_by_role('button', name='Unfollow').is_visible()
+    assert bob.page.locator('.post-actions:visible').count() == 0
+    bob.shot('user-followed')
+    bob.page.get_by_role('link', name='Followers').click()
+    bob.wait_for('user')
+    assert texts(bob.page.locator('.people a')) == ['bob_w']
+    bob.shot('followers')
+
+    bob.page.get_by_role('link', name='Timeline').click()
+    bob.wait_for('timeline')
+    assert post_texts(bob) == [hello]
+    bob.shot('timeline')
+
+    bob.page.get_by_role('link', name='Search').click()
+    bob.wait_for('search')
+    bob.page.get_by_label('Text').fill('WELCOME')
+    bob.page.get_by_label('Author (optional)').fill('alice')
+    bob.page.get_by_role('button', name='Search').click()
+    bob.wait_for('search')
+    assert bob.page.url.endswith('/search?text=WELCOME&username=alice')
+    assert post_texts(bob) == [hello]
+    bob.shot('search')
+
+    first = page.locator('.posts .post').first
+    first.get_by_role('button', name='Edit').click()
+    first.get_by_label('Text').fill('Hello again @bob_w')
+    first.get_by_role('button', name='Save').click()
+    page.wait_for_selector('.posts .post-text:text("Hello again @bob_w")')
+    compose(alice, 'A post to delete')
+    page.wait_for_selector('.posts .post-text:text("A post to delete")')
+    newest = page.locator('.posts .post').first
+    newest.get_by_role('button', name='Delete').click()
+    alice.shot('delete-confirm')
+    newest.get_by_role('button', name='Delete').click()
+    page.wait_for_selector('.posts .post-text:text("A post to delete")', state='detached')
+    page.reload()
+    alice.wait_for('user')
+    assert post_texts(alice) == ['Hello again @bob_w']
+
+    csrf = page.evaluate('fetch("/api/v1/session").then(answer => answer.json())')['csrf_token']
+    cookies = page.context.cookies()
+    page.get_by_role('button', name='Log out').click()
+    alice.wait_for('feed')
+    assert page.get_by_role('link', name='Log in', exact=True).is_visible()
+    assert page.locator('#compose-text').count() == 0
+    alice.shot('logged-out')
+    alice.expect_refusal(401, '/collection$')
+    page.context.add_cookies(cookies)
+    status = page.evaluate('''csrf => fetch("/api/v1/users/alice_w/collection", {
+        method: "POST", headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
+        body: JSON.stringify({text: "after logging out"})}).then(answer => answer.status)''', csrf)
+    assert status == 401
+    alice.assert_clean()
+
+
+def test_compose_counts_characters_and_shows_errors_next_to_the_field(people, web_server):
+    api_user(web_server, 'carol_w')
+    carol = people('carol')
+    carol.visit('/login', 'login')
+    carol.page.get_by_label('Username').fill('carol_w')
+    carol.page.get_by_label('Password').fill(PASSWORD)
+    carol.page.get_by_role('button', name='Log in').click()
+    carol.wait_for('feed')
+    page = carol.page
+    page.get_by_label('What is on your mind?').fill('é' * 256)
+    assert page.locator('#compose-count').inner_text() == '1 characters too many'
+    page.get_by_role('button', name='Post', exact=True).click()
+    assert texts(page.locator('.compose .field-error:visible')) == ['At most 255 characters.']
+
+    carol.expect_refusal(400, '/collection$')
+    compose(carol, 'To nobody', to='nobody_here')
+    error = page.locator('#compose-to ~ .field-error')
+    error.wait_for()
+    assert error.inner_text() == 'no such user'
+    assert page.locator('#compose-to').get_attribute('aria-invalid') == 'true'
+    carol.shot('compose-errors')
+
+
+def test_search_pages_through_results_with_real_urls(people, web_server):
+    token = api_user(web_server, 'dave_w')
+    for number in range(23):
+        api(web_server, 'POST', '/api/v1/users/dave_w/collection',
+            {'text': f'pageable note {number}'}, token)
+    reader = people('reader')
+    reader.visit('/search?text=pageable', 'search')
+    assert len(post_texts(reader)) == 20
+    reader.page.get_by_role('link', name='Next page →').click()
+    reader.wait_for('search')
+    assert reader.page.url.endswith('/search?text=pageable&page=2')
+    assert len(post_texts(reader)) == 3
+    reader.page.go_back()
+    reader.wait_for('search')
+    assert len(post_texts(reader)) == 20
+    reader.page.set_viewport_size(PHONE)
+    reader.visit('/', 'feed')
+    assert reader.page.evaluate('document.documentElement.scrollWidth') <= PHONE['width']
+    reader.shot('feed-phone')
