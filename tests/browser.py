@@ -103,12 +103,12 @@ class Screens:
             raise AssertionError(f'screen {screen!r} not drawn (showing {drawn!r}) at '
                                  f'{self.page.url}; console: {self.problems}') from None
 
-    def shot(self, name: str) -> Path:
+    def shot(self, name: str, full_page: bool = True) -> Path:
         """Check the console so far; save the screen as `var/screenshots/<prefix>-<name>.png`."""
         self.page.wait_for_load_state('networkidle')
         self.assert_clean()
         path = SCREENSHOTS / f'{self.prefix}-{name}.png'
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
     def assert_clean(self) -> None:

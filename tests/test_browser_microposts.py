@@ -33,6 +33,7 @@ def sign_up(screens: Screens, username: str) -> None:
     page.get_by_label('Username').fill(username)
     page.get_by_label('E-mail').fill(f'{username}@example.com')
     page.get_by_label('Password').fill(PASSWORD)
+    screens.shot('signup')
     page.get_by_role('button', name='Create account').click()
     screens.wait_for('user')
 
@@ -133,7 +134,8 @@ def test_two_people_post_follow_search_edit_delete_and_log_out(people):
 def test_compose_counts_characters_and_shows_errors_next_to_the_field(people, web_server):
     api_user(web_server, 'carol_w')
     carol = people('carol')
-    carol.visit('/login', 'login')
+    carol.visit('/login?next=%2F', 'login')
+    carol.shot('login')
     carol.page.get_by_label('Username').fill('carol_w')
     carol.page.get_by_label('Password').fill(PASSWORD)
     carol.page.get_by_role('button', name='Log in').click()
@@ -171,4 +173,4 @@ def test_search_pages_through_results_with_real_urls(people, web_server):
     reader.page.set_viewport_size(PHONE)
     reader.visit('/', 'feed')
     assert reader.page.evaluate('document.documentElement.scrollWidth') <= PHONE['width']
-    reader.shot('feed-phone')
+    reader.shot('feed-phone', full_page=False)
