@@ -21,7 +21,7 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
-from lib.config import ConfigError, Section, get_settings, resolve  # noqa: E402
+from lib.config import Section, resolve, settings_or_exit  # noqa: E402
 from lib.utils.urlkit import redis_url  # noqa: E402
 
 ROOT = bootstrap.ROOT
@@ -103,11 +103,7 @@ def main() -> int:
     parser.add_argument('--no-worker', action='store_true',
                         help='do not start the Celery worker and beat')
     args = parser.parse_args()
-    try:
-        settings = get_settings()
-    except ConfigError as exc:
-        print(f'warble: cannot start: {exc}', file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     python = str(bootstrap.ENV_PYTHON)
     migrated = subprocess.run([python, 'manage.py', 'migrate'], cwd=ROOT,
                               env=bootstrap.child_environ())

@@ -30,7 +30,7 @@ bootstrap.use_vendor()
 from gunicorn.app.base import BaseApplication  # noqa: E402
 from gunicorn.arbiter import Arbiter  # noqa: E402
 
-from lib.config import ConfigError, Section, get_settings, resolve  # noqa: E402
+from lib.config import Section, resolve, settings_or_exit  # noqa: E402
 from lib.version import version  # noqa: E402
 
 NOT_RUNNING = 3  # the LSB exit status of `status` for a stopped service
@@ -257,11 +257,7 @@ def main() -> int:
     parser.add_argument('--timeout', type=float,
                         help='seconds `check` waits for health (default: deploy.health_timeout)')
     args = parser.parse_args()
-    try:
-        settings = get_settings()
-    except ConfigError as exc:
-        print(f'warble: cannot start: {exc}', file=sys.stderr)
-        return 2
+    settings = settings_or_exit()
     if args.command == 'serve':
         WebServer(settings).run()
         return 0

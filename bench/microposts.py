@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -153,6 +154,7 @@ def main() -> None:
     finally:
         redis.stop()
         postgres.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == '__main__':

@@ -13,6 +13,7 @@ import peewee
 
 from controllers import users
 from controllers.cache import CacheController, user_scope
+from controllers.errors import Invalid
 from controllers.microposts import TEXT_MAX, MicropostController
 from lib.utils.datekit import utcnow
 from models.db import database, is_postgres
@@ -45,41 +46,46 @@ class SeedController:
     def __init__(self, seed: int = 1):
         self.chance = random.Random(seed)
         self.words = vocabulary()
+        self.first_new_id = 0
 
     def users(self, count: int) -> Iterator[int]:
         """`count` new demo users (names already taken are skipped)."""
-        start = (User.select(peewee.fn.MAX(User.id)).scalar() or 0) + 1
+        self.first_new_id = (User.select(peewee.fn.MAX(User.id)).scalar() or 0) + 1
         password_hash = users.hasher.hash(DEMO_PASSWORD)
-        for first in range(start, start + count, BATCH):
-            names = range(first, min(first + BATCH, start + count))
+        end = self.first_new_id + count
+        for first in range(self.first_new_id, end, BATCH):
             rows = [{'username': f'demo_{n}', 'email': f'demo_{n}@example.com',
-                     'password_hash': password_hash} for n in names]
+                     'password_hash': password_hash} for n in range(first, min(first + BATCH, end))]
             with database.atomic():
                 User.insert_many(rows).on_conflict_ignore().execute()
             yield len(rows)
 
     def follows(self, per_user: int) -> Iterator[int]:
-        """Each user follows `per_user` other users chosen at random (fewer if there are not
-        that many)."""
+        """Each user made by `users` follows `per_user` other users chosen at random (fewer if
+        there are not that many)."""
         ids = [user.id for user in User.select(User.id).order_by(User.id)]
+        new = [user_id for user_id in ids if user_id >= self.first_new_id]
         per_user = max(0, min(per_user, len(ids) - 1))
         step = max(1, BATCH // max(per_user, 1))
-        for first in range(0, len(ids), step):
-            followers = ids[first:first + step]
-            rows = [{'follower': follower, 'followed': followed}
-                    for follower in followers
-                    for followed in [other for other in self.chance.sample(ids, per_user + 1)
-                                     if other != follower][:per_user]]
+        for first in range(0, len(new), step):
+            followers = new[first:first + step]
+            rows = [{'follower': follower, 'followed': followed} for follower in followers
+                    for followed in self._others(ids, follower, per_user)]
             if rows:
                 with database.atomic():
                     Follow.insert_many(rows).on_conflict_ignore().execute()
             self._changed(followers + [row['followed'] for row in rows])
             yield len(rows)
 
+    def _others(self, ids: list[int], user_id: int, count: int) -> list[int]:
+        return [other for other in self.chance.sample(ids, count + 1) if other != user_id][:count]
+
     def posts(self, count: int) -> Iterator[int]:
         """`count` posts by random users, one in ten addressed to another user, one a second
         up to now."""
         ids = [user.id for user in User.select(User.id)]
+        if count and not ids:
+            raise Invalid('There are no users to write the posts; add some with --users.')
         started = utcnow() - dt.timedelta(seconds=count)
         writer = MicropostController()
         for first in range(0, count, BATCH):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,15 @@ def resolve(path: str) -> Path:
 def get_settings() -> Section:
     """The settings of this process, loaded once."""
     return load()
+
+
+def settings_or_exit() -> Section:
+    """The settings, or one line naming the bad key and exit code 2 (for entry points)."""
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        print(f'warble: cannot start: {exc}', file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def masked(values: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,16 @@ def test_seed_fills_users_follows_and_posts_with_a_progress_bar(settings, enviro
     assert client.get(newest[0]['href']).json == newest[0]
 
 
-def test_seeding_again_adds_more_users(settings, environ):
+def test_seeding_again_adds_more_users_who_follow_as_many(settings, environ):
     for _ in range(2):
-        assert manage(environ, 'seed', '--users', '5', '--posts', '0').returncode == 0
+        assert manage(environ, 'seed', '--users', '5', '--posts', '0', '--follows', '2'
+                      ).returncode == 0
     assert User.select().count() == 10
+    assert Follow.select().count() == 10 * 2
+
+
+def test_seeding_posts_without_users_fails_with_a_message(settings, environ):
+    done = manage(environ, 'seed', '--users', '0', '--posts', '5')
+    assert done.returncode == 1
+    assert 'seed: There are no users to write the posts' in done.stderr
+    assert 'Traceback' not in done.stderr
