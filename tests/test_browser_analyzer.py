@@ -107,7 +107,7 @@ def test_edit_a_citizen_and_see_the_import_change(screens, web_server, tmp_path)
     errors = page.locator('.field-error:visible')
     errors.first.wait_for()
     assert texts(errors) == ['31.02.2000 is not a real date',
-                             'citizen 1 cannot be their own relative']
+                             'Citizen 1 cannot be their own relative']
     screens.shot('refused')
 
     page.go_back()

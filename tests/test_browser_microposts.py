@@ -150,7 +150,7 @@ def test_compose_counts_characters_and_shows_errors_next_to_the_field(people, we
     compose(carol, 'To nobody', to='nobody_here')
     error = page.locator('#compose-to ~ .field-error')
     error.wait_for()
-    assert error.inner_text() == 'no such user'
+    assert error.inner_text() == 'No such user'
     assert page.locator('#compose-to').get_attribute('aria-invalid') == 'true'
     carol.shot('compose-errors')
 
@@ -174,3 +174,30 @@ def test_search_pages_through_results_with_real_urls(people, web_server):
     reader.visit('/', 'feed')
     assert reader.page.evaluate('document.documentElement.scrollWidth') <= PHONE['width']
     reader.shot('feed-phone', full_page=False)
+
+
+def test_sign_up_shows_each_problem_next_to_its_field(people, web_server):
+    api_user(web_server, 'erin_w')
+    visitor = people('visitor')
+    visitor.visit('/signup', 'signup')
+    page = visitor.page
+    visitor.expect_refusal(400, '/api/v1/users$')
+    page.get_by_label('Username').fill('e!')
+    page.get_by_label('E-mail').fill('not an address')
+    page.get_by_label('Password').fill('short')
+    page.get_by_role('button', name='Create account').click()
+    page.locator('.field-error:visible').first.wait_for()
+    for field in ('Username', 'E-mail', 'Password'):
+        assert page.get_by_label(field).get_attribute('aria-invalid') == 'true', field
+    assert texts(page.locator('.field-error:visible')) == [
+        '3 to 30 letters, digits or underscores', 'A valid e-mail address',
+        '8 to 1024 characters']
+    visitor.shot('errors')
+
+    visitor.expect_refusal(409, '/api/v1/users$')
+    page.get_by_label('Username').fill('erin_w')
+    page.get_by_label('E-mail').fill('erin@example.com')
+    page.get_by_label('Password').fill(PASSWORD)
+    page.get_by_role('button', name='Create account').click()
+    page.wait_for_selector('#signup-username ~ .field-error:text("Already taken")')
+    assert page.get_by_label('E-mail').get_attribute('aria-invalid') is None

@@ -12,6 +12,17 @@ export class ApiError extends Error {
     this.fields = error.fields || {};
   }
 
+  /* Messages per field, each starting with a capital; what names no field goes under
+     `fallback`. Errors of other kinds (no connection) keep their message under `fallback`. */
+  byField(fallback) {
+    const fields = {};
+    for (const [name, message] of Object.entries(this.fields)) {
+      fields[name] = message.charAt(0).toUpperCase() + message.slice(1);
+    }
+    if (!Object.keys(fields).length) fields[fallback] = this.message;
+    return fields;
+  }
+
   static fromXhr(xhr) {
     let error = null;
     try {

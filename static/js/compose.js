@@ -1,7 +1,7 @@
 /* The compose box: text with a live character count, an optional addressee, errors next to
    the field they concern. A post that is accepted is handed to `onPosted` at once. */
 import * as api from './api.js';
-import { counter, errorsByField, textProblem } from './posts.js';
+import { counter, textProblem } from './posts.js';
 
 const ko = window.ko;
 
@@ -37,7 +37,7 @@ export class Compose {
       this.status('Posted.');
       onPosted(posted);
     } catch (error) {
-      this.errors(errorsByField(error, 'text'));
+      this.errors(error.byField('text'));
     } finally {
       this.busy(false);
     }

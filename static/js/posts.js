@@ -92,7 +92,7 @@ export class Post {
       this.referenced(saved.referenced);
       this.editing(false);
     } catch (error) {
-      this.errors(errorsByField(error, 'text'));
+      this.errors(error.byField('text'));
     } finally {
       this.busy(false);
     }
@@ -104,19 +104,12 @@ export class Post {
       await api.remove(this.url);
       list.posts.remove(this);
     } catch (error) {
-      this.errors(errorsByField(error, 'text'));
+      this.errors(error.byField('text'));
       this.confirming(false);
     } finally {
       this.busy(false);
     }
   }
-}
-
-/* An API error as messages per field; what names no field goes under `fallback`. */
-export function errorsByField(error, fallback) {
-  const fields = { ...(error.fields || {}) };
-  if (!Object.keys(fields).length) fields[fallback] = error.message;
-  return fields;
 }
 
 /* One page of posts from the API, with links to the pages around it. */

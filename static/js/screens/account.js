@@ -76,8 +76,7 @@ export class SignUpScreen {
       await this.session.logIn(username, this.password());
       this.router.navigate(nextOf(query, `/users/${encodeURIComponent(username)}`));
     } catch (error) {
-      const fields = error.fields || {};
-      this.errors(Object.keys(fields).length ? fields : { form: error.message });
+      this.errors(error.byField('form'));
     } finally {
       this.busy(false);
     }

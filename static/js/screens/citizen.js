@@ -77,8 +77,7 @@ export class CitizenScreen {
       this.show(await patchCitizen(this.importId, this.citizenId, changes));
       this.status('Saved.');
     } catch (error) {
-      const fields = error.fields || {};
-      this.errors(Object.keys(fields).length ? fields : { form: error.message });
+      this.errors(error.byField('form'));
     } finally {
       this.busy(false);
     }
