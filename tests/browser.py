@@ -6,10 +6,12 @@ requests) and saved as a PNG under `var/screenshots/`.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.request import Request, urlopen
 
 import pytest
 
@@ -23,6 +25,7 @@ CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic'
 SCREENSHOTS = bootstrap.ROOT / 'var' / 'screenshots'
 PHONE = {'width': 390, 'height': 844}
 DESKTOP = {'width': 1280, 'height': 900}
+PASSWORD = 'correct horse battery'
 
 
 def launch(playwright):
@@ -54,6 +57,24 @@ class WebServer:
                               text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return done.stdout
+
+    def call(self, method: str, path: str, body: dict | None = None,
+             token: str | None = None) -> dict | None:
+        """One JSON API request (with a bearer token when given); the answer's JSON."""
+        headers = {'Content-Type': 'application/json'}
+        if token:
+            headers['Authorization'] = f'Bearer {token}'
+        data = None if body is None else json.dumps(body).encode()
+        with urlopen(Request(self.url + path, data, headers, method=method)) as answer:
+            return json.loads(answer.read() or 'null')
+
+    def user(self, username: str) -> str:
+        """A user made through the API; their bearer token."""
+        self.call('POST', '/api/v1/users', {'username': username, 'password': PASSWORD,
+                                            'email': f'{username}@example.com'})
+        return self.call('POST', '/api/v1/token', {'grant_type': 'password',
+                                                   'username': username,
+                                                   'password': PASSWORD})['access_token']
 
     def stop(self) -> None:
         stop(self.process)

@@ -1,30 +1,6 @@
 """MicroPosts in Chromium, as two people use it: sign up, post with a mention, follow, read the
 timeline, search, edit and delete, log out and see writes refused."""
-import json
-from urllib.request import Request, urlopen
-
-from tests.browser import PHONE, Screens, texts
-
-PASSWORD = 'correct horse battery'
-
-
-def api(web_server, method: str, path: str, body: dict | None = None,
-        token: str | None = None) -> dict | None:
-    request = Request(web_server.url + path, method=method,
-                      data=None if body is None else json.dumps(body).encode(),
-                      headers={'Content-Type': 'application/json',
-                               **({'Authorization': f'Bearer {token}'} if token else {})})
-    with urlopen(request) as answer:
-        return json.loads(answer.read() or 'null')
-
-
-def api_user(web_server, username: str) -> str:
-    """A user made through the API; their bearer token."""
-    api(web_server, 'POST', '/api/v1/users', {'username': username, 'password': PASSWORD,
-                                             'email': f'{username}@example.com'})
-    return api(web_server, 'POST', '/api/v1/token', {'grant_type': 'password',
-                                                    'username': username,
-                                                    'password': PASSWORD})['access_token']
+from tests.browser import PASSWORD, PHONE, Screens, texts
 
 
 def sign_up(screens: Screens, username: str) -> None:
@@ -132,7 +108,7 @@ def test_two_people_post_follow_search_edit_delete_and_log_out(people):
 
 
 def test_compose_counts_characters_and_shows_errors_next_to_the_field(people, web_server):
-    api_user(web_server, 'carol_w')
+    web_server.user('carol_w')
     carol = people('carol')
     carol.visit('/login?next=%2F', 'login')
     carol.shot('login')
@@ -156,9 +132,9 @@ def test_compose_counts_characters_and_shows_errors_next_to_the_field(people, we
 
 
 def test_search_pages_through_results_with_real_urls(people, web_server):
-    token = api_user(web_server, 'dave_w')
+    token = web_server.user('dave_w')
     for number in range(23):
-        api(web_server, 'POST', '/api/v1/users/dave_w/collection',
+        web_server.call('POST', '/api/v1/users/dave_w/collection',
             {'text': f'pageable note {number}'}, token)
     reader = people('reader')
     reader.visit('/search?text=pageable', 'search')
@@ -177,7 +153,7 @@ def test_search_pages_through_results_with_real_urls(people, web_server):
 
 
 def test_sign_up_shows_each_problem_next_to_its_field(people, web_server):
-    api_user(web_server, 'erin_w')
+    web_server.user('erin_w')
     visitor = people('visitor')
     visitor.visit('/signup', 'signup')
     page = visitor.page

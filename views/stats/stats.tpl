@@ -17,7 +17,7 @@
     </form>
     <section class="card" aria-labelledby="stats-chart-title">
       <h2 id="stats-chart-title">Posts, new users and active authors per day</h2>
-      <div class="chart tall"><canvas role="img" aria-label="Line chart of posts, new users and active authors per day; the same figures are in the table below." data-bind="chart: chart"></canvas></div>
+      <div class="chart tall"><canvas id="stats-chart" role="img" aria-label="Line chart of posts, new users and active authors per day; the same figures are in the table below." data-bind="chart: chart"></canvas></div>
     </section>
     <div class="columns">
       <section class="card" aria-labelledby="stats-top-title">
@@ -29,7 +29,8 @@
       </section>
       <section class="card" aria-labelledby="stats-days-title">
         <h2 id="stats-days-title">Day by day</h2>
-        <div class="table-wrap">
+        <p class="empty" data-bind="visible: noDays">No day of this range has been counted yet.</p>
+        <div class="table-wrap" data-bind="visible: !noDays">
           <table>
             <thead><tr><th scope="col">Day</th><th scope="col" class="number">Posts</th><th scope="col" class="number">New users</th><th scope="col" class="number">Active authors</th><th scope="col" class="number">New follows</th></tr></thead>
             <tbody data-bind="foreach: days">

@@ -9,14 +9,29 @@ const DEFAULT_DAYS = 30;
 const SERIES = [['new_posts', 'Posts'], ['new_users', 'New users'],
   ['active_authors', 'Active authors']];
 
+/* Every day from `first` to `last` (YYYY-MM-DD, both included). */
+function daysBetween(first, last) {
+  const days = [];
+  for (let day = new Date(`${first}T00:00:00Z`); isoDate(day) <= last;
+    day = new Date(day.getTime() + 24 * 3600 * 1000)) {
+    days.push(isoDate(day));
+  }
+  return days;
+}
+
+/* A line per series over every day of the range; a day not counted yet is a gap. */
 function lineChart(days, rows) {
+  const byDay = new Map(rows.map((row) => [row.day, row]));
   return {
     type: 'line',
     data: {
       labels: days,
       datasets: SERIES.map(([key, label], index) => ({
-        label, data: rows.map((row) => row[key]), borderColor: colour(index),
-        backgroundColor: colour(index), tension: 0.25,
+        label,
+        data: days.map((day) => (byDay.has(day) ? byDay.get(day)[key] : null)),
+        borderColor: colour(index),
+        backgroundColor: colour(index),
+        tension: 0.25,
       })),
     },
     options: {
@@ -52,6 +67,7 @@ export class StatsScreen {
     this.error = ko.observable('');
     this.chart = ko.observable(lineChart([], []));
     this.days = ko.observableArray([]);
+    this.noDays = ko.pureComputed(() => this.days().length === 0);
     this.top = ko.observableArray([]);
     this.noTop = ko.pureComputed(() => this.top().length === 0);
     this.submit = () => this.router.navigate(api.withQuery('/stats',
@@ -65,11 +81,11 @@ export class StatsScreen {
         { from: this.from(), to: this.to() }));
     } catch (error) {
       if (error.status !== 400) throw error;
-      this.error(Object.values(error.fields)[0] || error.message);
+      this.error(Object.values(error.byField('from'))[0]);
       return;
     }
     const rows = answer.result;
-    this.chart(lineChart(rows.map((row) => row.day), rows));
+    this.chart(lineChart(daysBetween(answer.from, answer.to), rows));
     this.days(rows.map((row) => ({
       day: row.day, posts: String(row.new_posts), users: String(row.new_users),
       authors: String(row.active_authors), follows: String(row.new_follows),
