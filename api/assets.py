@@ -27,8 +27,8 @@ class AssetVersion:
         self._digest = ''
 
     def current(self) -> str:
-        files = sorted(Path(folder, name) for folder, _, names in os.walk(self.root,
-                                                                        followlinks=True)
+        files = sorted(Path(folder, name)
+                       for folder, _, names in os.walk(self.root, followlinks=True)
                        for name in names)
         signature = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size)
                           for path in files)
