@@ -26,6 +26,8 @@ SCREENSHOTS = bootstrap.ROOT / 'var' / 'screenshots'
 PHONE = {'width': 390, 'height': 844}
 DESKTOP = {'width': 1280, 'height': 900}
 PASSWORD = 'correct horse battery'
+UNLABELLED_FIELDS = '''[...document.querySelectorAll('input, select, textarea')]
+    .filter(field => !field.labels || !field.labels.length).map(field => field.outerHTML)'''
 
 
 def launch(playwright):
@@ -125,9 +127,12 @@ class Screens:
                                  f'{self.page.url}; console: {self.problems}') from None
 
     def shot(self, name: str, full_page: bool = True) -> Path:
-        """Check the console so far; save the screen as `var/screenshots/<prefix>-<name>.png`."""
+        """Check the console so far and that every field has a label; save the screen as
+        `var/screenshots/<prefix>-<name>.png`."""
         self.page.wait_for_load_state('networkidle')
         self.assert_clean()
+        unlabelled = self.page.evaluate(UNLABELLED_FIELDS)
+        assert unlabelled == [], f'fields without a label on {self.page.url}: {unlabelled}'
         path = SCREENSHOTS / f'{self.prefix}-{name}.png'
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
