@@ -1,7 +1,8 @@
 """Run the whole of Warble on this machine: `python3 dev.py [--host H] [--port P] [--no-worker]`.
 
 Installs what is missing, applies migrations, starts a Redis server on a socket under var/
-(unless the settings point elsewhere), a Celery worker and beat, and the web app with Bottle's
+(unless the settings point elsewhere), an SMTP sink keeping the e-mails sent under var/mail/
+(unless mail goes to another machine), a Celery worker and beat, and the web app with Bottle's
 reloader. Ctrl-C or SIGTERM stops every process it started.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ from lib.config import Section, resolve, settings_or_exit  # noqa: E402
 from lib.utils.urlkit import redis_url  # noqa: E402
 
 ROOT = bootstrap.ROOT
+LOCAL_HOSTS = ('127.0.0.1', 'localhost', '::1')
 
 
 def redis_server_binary() -> str:
@@ -96,6 +98,17 @@ def start_redis(supervisor: Supervisor, settings: Section) -> None:
         time.sleep(0.05)
 
 
+def start_mail_sink(supervisor: Supervisor, settings: Section, python: str) -> None:
+    """Start an SMTP sink on the mail server of the settings, when that server is this machine:
+    each e-mail lands as an .eml file in var/mail/."""
+    mail = settings.mail
+    if mail.host not in LOCAL_HOSTS:
+        return
+    folder = resolve(settings.paths.var) / 'mail'
+    supervisor.start('mail sink', [python, '-m', 'lib.mailsink', '--host', mail.host,
+                                   '--port', str(mail.port), str(folder)])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--host', help='address to serve on (default: server.host)')
@@ -114,6 +127,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         start_redis(supervisor, settings)
+        start_mail_sink(supervisor, settings, python)
         if not args.no_worker:
             supervisor.start('celery worker', [python, 'tasks.py', 'worker', '--loglevel', 'INFO'])
             supervisor.start('celery beat', [python, 'tasks.py', 'beat', '--loglevel', 'INFO'])

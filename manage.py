@@ -85,6 +85,20 @@ def seed(settings: Section, args: argparse.Namespace) -> None:
     print(f'seeded: demo users sign in with the password {DEMO_PASSWORD!r}')
 
 
+def stats(settings: Section, args: argparse.Namespace) -> None:
+    """Compute (again) the daily statistics of every UTC day from --from to --to."""
+    from tqdm import tqdm
+
+    from controllers.stats import StatsController, yesterday
+    last = args.to or args.from_ or yesterday()
+    first = args.from_ or last
+    if last < first:
+        sys.exit('stats: --to is before --from')
+    with tqdm(total=(last - first).days + 1, unit=' days', file=sys.stderr) as progress:
+        days = StatsController().backfill(first, last, progress=progress.update)
+    print(f'computed {days} day(s), {first} to {last}')
+
+
 def shell(settings: Section, args: argparse.Namespace) -> None:
     """An interactive Python shell with the settings, database and models loaded."""
     import code
@@ -100,6 +114,15 @@ def routes(settings: Section, args: argparse.Namespace) -> None:
     for route in api.create_app(settings).routes:
         print(f'{route.method:7} {route.rule:50} {route.callback.__module__}.'
               f'{route.callback.__name__}')
+
+
+def day(text: str):
+    """A day, YYYY-MM-DD, for argparse."""
+    import datetime as dt
+    try:
+        return dt.datetime.strptime(text, '%Y-%m-%d').date()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'{text!r} is not a day (YYYY-MM-DD)') from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -128,8 +151,11 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument('import_id', type=int)
     sub.add_argument('-o', '--output', metavar='FILE', help='write here instead of to standard '
                      'output')
-
-
+    sub = add(stats)
+    sub.add_argument('--from', dest='from_', type=day, metavar='YYYY-MM-DD',
+                     help='first day (default: --to)')
+    sub.add_argument('--to', type=day, metavar='YYYY-MM-DD',
+                     help='last day (default: --from, or yesterday without either)')
     sub = add(seed)
     sub.add_argument('--users', type=int, default=100, help='demo users to add (default 100)')
     sub.add_argument('--posts', type=int, default=1000, help='posts to add (default 1000)')

@@ -11,14 +11,23 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
+from celery.schedules import crontab  # noqa: E402
+
 import batch  # noqa: E402
 from lib import jobs  # noqa: E402
 from lib.config import Section, resolve  # noqa: E402
 
 
 def beat_schedule(settings: Section) -> dict:
-    """Periodic tasks, timed from the settings."""
-    return {}
+    """Periodic tasks, timed from the settings (UTC)."""
+    sweep = settings.mail.sweep_seconds
+    return {
+        'sweep the outbox': {'task': 'notifications.sweep', 'schedule': sweep,
+                             'options': {'expires': sweep}},  # a late sweep is outrun by the next
+        'daily statistics': {'task': 'stats.daily',
+                             'schedule': crontab(hour=settings.stats.hour,
+                                                 minute=settings.stats.minute)},
+    }
 
 
 def build(settings: Section):

@@ -15,6 +15,7 @@ from api import (
     pages,
     search,
     sessions,
+    stats,
     status,
     tokens,
     users,
@@ -28,7 +29,7 @@ from lib import decorators
 from lib.config import ROOT, Section
 
 RESOURCES = (status, pages, assets, openapi, users, tokens, sessions, microposts, follows, search,
-             imports)
+             imports, stats)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 
 

@@ -16,7 +16,10 @@ USER = {
                  'created'],
     'additionalProperties': False,
     'properties': {'username': USERNAME, 'href': URL, 'collection': URL, 'following': URL,
-                   'followers': URL, 'timeline': URL, 'created': TIMESTAMP},
+                   'followers': URL, 'timeline': URL, 'created': TIMESTAMP,
+                   'notify_mentions': {'type': 'boolean', 'description':
+                                       'whether posts naming the user e-mail them; shown to '
+                                       'that user only'}},
 }
 MICROPOST = {
     'type': 'object',

@@ -1,4 +1,4 @@
-"""MicroPosts users: sign up, and public profiles."""
+"""MicroPosts users: sign up, public profiles, and a user's own settings."""
 from __future__ import annotations
 
 import bottle
@@ -9,7 +9,7 @@ from api.spec import operation
 from api.web import links
 from controllers.cache import USER_SCOPE
 from controllers.users import UserController
-from lib.decorators import cache, jsonp
+from lib.decorators import auth, cache, current_caller, jsonp
 
 app = bottle.Bottle()
 PROFILE_SECONDS = 300
@@ -25,6 +25,13 @@ NEW_USER = {
         'password': {'type': 'string', 'minLength': 8, 'maxLength': 1024,
                      'description': '8 to 1024 characters'},
     },
+}
+USER_CHANGES = {
+    'type': 'object',
+    'minProperties': 1,
+    'additionalProperties': False,
+    'properties': {'notify_mentions': {'type': 'boolean',
+                                       'description': 'e-mail me when a post names me'}},
 }
 ANONYMOUS_QUERY = {'type': 'object', 'properties': CALLBACK_PARAMETER,
                    'additionalProperties': False}
@@ -43,7 +50,15 @@ def create_user(body: dict) -> dict:
 @app.get('/api/v1/users/<username>')
 @cache(PROFILE_SECONDS, USER_SCOPE)
 @jsonp
-@operation('A user', tags=('users',), query=ANONYMOUS_QUERY,
-           responses={200: USER, 400: None, 404: None})
+@operation('A user (with their own settings, to themself)', tags=('users',),
+           query=ANONYMOUS_QUERY, responses={200: USER, 400: None, 404: None})
 def get_user(username: str, query: dict) -> dict:
-    return UserController(links()).profile(username)
+    return UserController(links()).profile(username, current_caller())
+
+
+@app.route('/api/v1/users/<username>', method='PATCH')
+@auth('owner')
+@operation('Change your own settings', tags=('users',), body=USER_CHANGES,
+           responses={200: USER, 400: None, 401: None, 403: None}, security=True)
+def update_user(username: str, caller: dict, body: dict) -> dict:
+    return UserController(links()).change(caller, body)

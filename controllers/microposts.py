@@ -1,14 +1,17 @@
 """Microposts: the one place where posts are written, each write in one transaction.
 
-Reads return pages of posts with their authors and referenced users, fetched in one query.
+A write that names someone new owes them an e-mail in that same transaction (the outbox), handed
+to the workers once it commits. Reads return pages of posts with their authors and referenced
+users, fetched in one query.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from controllers import represent
+from controllers import outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
+from controllers.mentions import Version, owe
 from controllers.paging import fetch_page
 from controllers.users import find_user
 from lib.utils.urlkit import Links
@@ -54,14 +57,17 @@ class MicropostController:
         with database.atomic():
             mentioned = referenced_user(referenced)
             post = Micropost.create(user=author['id'], text=text, referenced=mentioned)
+            owed = owe(post.id, author['id'], Version(text, mentioned and mentioned.id))
         self._changed(author)
+        outbox.relay(owed)
         return self._represent({'id': post.id, 'text': post.text, 'created': post.created,
                                 'username': author['username'],
                                 'referenced_username': mentioned and mentioned.username})
 
     def create_many(self, posts: Iterable[dict]) -> int:
         """Insert posts `{"user": id, "text", "referenced": id or None, "created"}` in one
-        transaction: imports and demo data. Returns how many were written."""
+        transaction: imports and demo data, which send no mention e-mails. Returns how many
+        were written."""
         rows = [dict(post, text=checked_text(post['text'])) for post in posts]
         if not rows:
             return 0
@@ -79,12 +85,15 @@ class MicropostController:
             post = Micropost.get_or_none(Micropost.id == post_id, Micropost.user == author['id'])
             if post is None:
                 raise no_post(author['username'], post_id)
+            before = Version(post.text, post.referenced_id)
             if 'text' in changes:
                 post.text = checked_text(changes['text'])
             if 'referenced' in changes:
                 post.referenced = referenced_user(changes['referenced'])
             post.save()
+            owed = owe(post.id, author['id'], Version(post.text, post.referenced_id), before)
         self._changed(author)
+        outbox.relay(owed)
         return self.get(author['username'], post_id)
 
     def delete(self, author: dict, post_id: int) -> None:

@@ -7,11 +7,12 @@ from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
 
 
-def user(links: Links, username: str, created: dt.datetime) -> dict:
+def user(links: Links, username: str, created: dt.datetime, **own: object) -> dict:
+    """A user; `own` holds the settings shown to that user only (`notify_mentions`)."""
     return {'username': username, 'href': links.user(username),
             'collection': links.collection(username), 'following': links.following(username),
             'followers': links.followers(username), 'timeline': links.timeline(username),
-            'created': isoformat(created)}
+            'created': isoformat(created), **own}
 
 
 def micropost(links: Links, row: dict) -> dict:

@@ -42,9 +42,19 @@ class UserController:
         user = self._create(username, email, password)
         return represent.user(self.links, user.username, user.created)
 
-    def profile(self, username: str) -> dict:
+    def profile(self, username: str, viewer: dict | None = None) -> dict:
+        """The public profile; to the user themself (`viewer`), with their own settings too."""
         user = find_user(username)
+        if viewer is not None and viewer['id'] == user.id:
+            return own_profile(self.links, user)
         return represent.user(self.links, user.username, user.created)
+
+    def change(self, caller: dict, changes: dict) -> dict:
+        """Change `caller`'s own settings (`notify_mentions`); their profile as they see it."""
+        with database.atomic():
+            User.update(notify_mentions=changes['notify_mentions']).where(
+                User.id == caller['id']).execute()
+        return own_profile(self.links, User.get_by_id(caller['id']))
 
     def _create(self, username: str, email: str, password: str) -> User:
         fields = {}
@@ -86,6 +96,11 @@ def find_user(username: str) -> User:
     if user is None:
         raise NotFound(f'There is no user {username!r}.')
     return user
+
+
+def own_profile(links: Links, user: User) -> dict:
+    return represent.user(links, user.username, user.created,
+                          notify_mentions=user.notify_mentions)
 
 
 def as_dict(user: User) -> dict:

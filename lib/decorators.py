@@ -72,6 +72,12 @@ def _web() -> Web:
     return _bound['web']
 
 
+def current_caller() -> dict | None:
+    """The user the current request authenticates as, or None: for routes open to anyone that
+    show more to some callers."""
+    return _web().caller()
+
+
 def auth(rule: str = 'user') -> Callable:
     """Let in an authenticated caller (`user`), or only the user named by the path (`owner`).
 

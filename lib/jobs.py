@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
+from kombu.exceptions import OperationalError
 
 from lib.config import Section
 from lib.utils.urlkit import celery_broker_url
 
 _celery: Celery | None = None
+OFFER_RETRY = {'max_retries': 1, 'interval_start': 0, 'interval_step': 0, 'interval_max': 0}
 
 
 def make_celery(settings: Section) -> Celery:
@@ -48,6 +50,16 @@ def celery() -> Celery:
 def send(name: str, *args: Any, **kwargs: Any) -> None:
     """Enqueue the task called `name`."""
     celery().send_task(name, args=args, kwargs=kwargs)
+
+
+def offer(name: str, *args: Any) -> bool:
+    """Enqueue the task called `name` now, or return False at once when the broker is out of
+    reach (one reconnection is tried): for callers that keep the work to hand over later."""
+    try:
+        celery().send_task(name, args=args, retry=True, retry_policy=OFFER_RETRY)
+    except OperationalError:
+        return False
+    return True
 
 
 def ping_workers(timeout: float) -> int:

@@ -19,4 +19,5 @@ class Follow(BaseModel):
         indexes = (
             (('follower', 'followed'), True),  # one follow per pair; whom a user follows
             (('followed', 'id'), False),       # a user's followers, in order
+            (('created',), False),             # a day's follows: statistics (0022)
         )

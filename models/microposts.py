@@ -23,6 +23,7 @@ class Micropost(BaseModel):
         indexes = (
             (('user', 'id'), False),  # a user's posts in order: their collection
             (('id', 'user'), False),  # posts in order with their author: timelines (0006)
+            (('created', 'user'), False),  # a day's posts and authors: statistics (0022)
         )
 
     @classmethod

@@ -16,6 +16,7 @@ class User(BaseModel):
     email = peewee.CharField(max_length=254)
     password_hash = peewee.CharField(max_length=255)
     created = peewee.DateTimeField(default=utcnow, index=True)
+    notify_mentions = peewee.BooleanField(default=True)  # e-mail them when a post names them
 
     class Meta:
         table_name = 'users'

@@ -13,7 +13,7 @@ from controllers import boot  # noqa: E402
 from lib import config  # noqa: E402
 from models import db, redisdb  # noqa: E402
 from tests.browser import browser, people, screens, web_server  # noqa: E402,F401 - fixtures
-from tests.servers import PYTHON, PostgresServer, RedisServer, start_process, stop, wait_for  # noqa: E402,E501
+from tests.servers import PYTHON, PostgresServer, RedisServer, start_process, start_worker, stop  # noqa: E402,E501
 
 BACKENDS = ('sqlite', 'postgres')
 
@@ -129,16 +129,30 @@ def app(settings):
 @pytest.fixture
 def celery_worker(request, tmp_path):
     """A real Celery worker on the test Redis broker (with `environ` or `postgres_environ`)."""
-    from lib import jobs
     environ = request.getfixturevalue(
         'postgres_environ' if 'postgres_environ' in request.fixturenames else 'environ')
-    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', '-P', 'solo'],
-                            environ, tmp_path / 'worker.log')
-    settings = config.load(environ)
-    jobs.configure(settings)
-    wait_for(lambda: jobs.ping_workers(0.5) > 0, timeout=30, what='celery worker')
+    process = start_worker(environ, tmp_path / 'worker.log')
     yield process
     stop(process)
+
+
+@pytest.fixture
+def celery_beat(environ, tmp_path):
+    """Celery beat sending the periodic tasks of `tasks.beat_schedule` (with `environ`)."""
+    config.resolve(environ['WARBLE_PATHS_VAR']).mkdir(parents=True, exist_ok=True)
+    process = start_process([PYTHON, 'tasks.py', 'beat', '--loglevel', 'INFO'], environ,
+                            tmp_path / 'beat.log')
+    yield process
+    stop(process)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a loopback port, keeping what it accepts."""
+    from tests.smtp import SmtpServer
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -155,6 +155,21 @@ def start_process(command: list[str], environ: dict[str, str], log: Path) -> sub
                                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
 
+def start_worker(environ: dict[str, str], log: Path) -> subprocess.Popen:
+    """A Celery worker (`tasks.py worker`, solo pool) on the broker of `environ`, once it answers
+    a ping."""
+    from lib import config, jobs
+    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', '-P', 'solo',
+                             '--without-mingle', '--without-gossip'], environ, log)
+    jobs.configure(config.load(environ))
+    try:
+        wait_for(lambda: jobs.ping_workers(0.5) > 0, timeout=30, what=f'celery worker ({log})')
+    except TimeoutError:
+        stop(process)
+        raise
+    return process
+
+
 def start_gunicorn(environ: dict[str, str], log: Path, workers: int = 2) -> tuple[
         subprocess.Popen, str]:
     """`app:application` under gunicorn with gevent workers on a free loopback port; returns

@@ -1,4 +1,6 @@
 """`python3 dev.py`: the whole service on one command, stopped cleanly; bad starts say why."""
+import email
+import email.policy
 import os
 import signal
 import subprocess
@@ -7,6 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests.apiclient import PASSWORD
 from tests.servers import ROOT, free_port, wait_for
 
 
@@ -14,7 +17,8 @@ def dev_environ(tmp_path: Path, **extra: str) -> dict:
     var = tmp_path / 'var'
     return {**os.environ, 'WARBLE_PATHS_VAR': str(var),
             'WARBLE_DATABASE_URL': f'sqlite:///{var}/warble.db',
-            'WARBLE_REDIS_URL': f'unix://{var}/redis.sock', **extra}
+            'WARBLE_REDIS_URL': f'unix://{var}/redis.sock', 'WARBLE_MAIL_PORT': str(free_port()),
+            **extra}
 
 
 def processes_mentioning(marker: str) -> list[int]:
@@ -30,6 +34,19 @@ def processes_mentioning(marker: str) -> list[int]:
     return found
 
 
+def mention_bob(base: str) -> None:
+    """Sign up alice and bob on the running app; alice posts naming bob."""
+    for name in ('alice', 'bob'):
+        requests.post(f'{base}/api/v1/users', json={
+            'username': name, 'email': f'{name}@example.com', 'password': PASSWORD},
+            timeout=30).raise_for_status()
+    token = requests.post(f'{base}/api/v1/token', json={
+        'grant_type': 'password', 'username': 'alice', 'password': PASSWORD}, timeout=30).json()
+    requests.post(f'{base}/api/v1/users/alice/collection', json={'text': 'hello @bob'},
+                  headers={'Authorization': f'Bearer {token["access_token"]}'},
+                  timeout=30).raise_for_status()
+
+
 def test_dev_runs_everything_and_stops_cleanly(tmp_path):
     port = free_port()
     environ = dev_environ(tmp_path)
@@ -43,7 +60,16 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path):
         assert {name: check['ok'] for name, check in report['checks'].items()} == {
             'database': True, 'redis': True, 'celery': True}
         assert (tmp_path / 'var' / 'warble.db').exists()
-        assert len(processes_mentioning(str(tmp_path))) >= 4  # redis, worker, beat, web
+        assert len(processes_mentioning(str(tmp_path))) >= 5  # redis, mail, worker, beat, web
+        mention_bob(f'http://127.0.0.1:{port}')
+        mail = tmp_path / 'var' / 'mail'
+        wait_for(lambda: list(mail.glob('*.eml')), timeout=30, what='the e-mail in var/mail')
+        stored = list(mail.glob('*.eml'))
+        assert len(stored) == 1
+        message = email.message_from_bytes(stored[0].read_bytes(), policy=email.policy.default)
+        assert (message['To'], message['Subject']) == ('bob@example.com',
+                                                       'alice mentioned you on Warble')
+        assert 'hello @bob' in message.get_body(('plain',)).get_content()
     finally:
         dev.send_signal(signal.SIGTERM)
         output = dev.communicate(timeout=30)[0]

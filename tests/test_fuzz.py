@@ -43,9 +43,9 @@ def fuzz(schema, path_regex: str, headers: dict | None = None, username: str = '
 
 
 def test_anonymous_requests_get_documented_answers(schema):
-    assert fuzz(schema, r'^/api/v1/') == 20
+    assert fuzz(schema, r'^/api/v1/') == 22
 
 
 def test_a_users_own_requests_get_documented_answers(settings, schema):
     headers = sign_up(CheckedApp(api.create_wsgi(settings)), 'fuzzer')
-    assert fuzz(schema, r'^/api/v1/users/\{username\}', headers, 'fuzzer') == 12
+    assert fuzz(schema, r'^/api/v1/users/\{username\}', headers, 'fuzzer') == 13

@@ -17,6 +17,7 @@ ENDPOINTS = {
     ('post', '/api/v1/session'): {'200', '400', '429'},
     ('delete', '/api/v1/session'): {'204', '403'},
     ('get', '/api/v1/users/{username}'): {'200', '400', '404'},
+    ('patch', '/api/v1/users/{username}'): {'200', '400', '401', '403'},
     ('get', '/api/v1/users/{username}/collection'): {'200', '400', '404'},
     ('post', '/api/v1/users/{username}/collection'): {'201', '400', '401', '403'},
     ('get', '/api/v1/users/{username}/collection/{post_id}'): {'200', '400', '404'},
@@ -32,6 +33,7 @@ ENDPOINTS = {
     ('get', '/api/v1/users/{username}/followers'): {'200', '400', '404'},
     ('get', '/api/v1/search'): {'200', '400'},
     ('get', '/api/v1/microposts'): {'200', '400'},
+    ('get', '/api/v1/stats/daily'): {'200', '400'},
 }
 
 

@@ -1,0 +1,60 @@
+"""Mentions: the users a post names (its `referenced` user and each `@username` in its text),
+and the e-mails owed to them, written in the transaction that writes the post."""
+from __future__ import annotations
+
+import functools
+import operator
+import re
+from typing import NamedTuple
+
+import peewee
+
+from controllers import outbox
+from models.outbox import OutboxEmail
+from models.users import User
+
+# `@name` standing alone: not inside a word or an e-mail address.
+MENTION = re.compile(r'(?<![A-Za-z0-9_.@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_@])')
+
+
+class Version(NamedTuple):
+    """What of a post names people: its text and the id of its referenced user."""
+
+    text: str
+    referenced: int | None
+
+
+def mentioned_names(text: str) -> set[str]:
+    """The lower-cased usernames written as `@username` in `text`."""
+    return {name.lower() for name in MENTION.findall(text)}
+
+
+def email_key(post_id: int, recipient_id: int) -> str:
+    """The idempotency key of the one e-mail telling a user that a post names them."""
+    return f'mention-{post_id}-{recipient_id}'
+
+
+def owe(post_id: int, author_id: int, now: Version, before: Version | None = None) -> list[str]:
+    """Owe an e-mail to each existing user that `now` names and `before` did not: not the
+    author, nor users who turned mention e-mails off. Call inside the post's transaction; relay
+    the keys it returns (`outbox.relay`) after the commit."""
+    names = mentioned_names(now.text)
+    named = [peewee.fn.LOWER(User.username).in_(names)] if names else []
+    if now.referenced is not None:
+        named.append(User.id == now.referenced)
+    if not named:
+        return []
+    named_before = mentioned_names(before.text) if before else set()
+    referenced_before = before.referenced if before else None
+    users = (User.select(User.id, User.username)
+             .where(functools.reduce(operator.or_, named), User.id != author_id,
+                    User.notify_mentions))
+    recipients = [user.id for user in users if user.id != referenced_before
+                  and user.username.lower() not in named_before]
+    if not recipients:
+        return []
+    due = outbox.lease_end()  # the relay hands them over now; the sweep after this
+    rows = [{'key': email_key(post_id, recipient), 'micropost': post_id,
+             'recipient': recipient, 'due': due} for recipient in recipients]
+    OutboxEmail.insert_many(rows).on_conflict_ignore().execute()
+    return [row['key'] for row in rows]

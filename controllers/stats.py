@@ -1,0 +1,104 @@
+"""Daily statistics of MicroPosts: computed per UTC day from users, posts and follows, stored one
+row per day (computing a day again replaces its row), and read back over a range of days."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import peewee
+
+from controllers.cache import CacheController
+from controllers.errors import Invalid
+from lib.utils.datekit import isoformat, utcnow
+from models.db import database
+from models.follows import Follow
+from models.microposts import Micropost
+from models.stats import DailyStats
+from models.users import User
+
+STATS_SCOPE = 'stats'
+MAX_DAYS = 366
+TOP = 10
+
+
+def yesterday() -> dt.date:
+    """The last complete UTC day."""
+    return utcnow().date() - dt.timedelta(days=1)
+
+
+class StatsController:
+    """Computes, stores and reads the statistics of each UTC day."""
+
+    def compute(self, day: dt.date) -> dict:
+        """Count `day` (UTC) and store it, replacing what was stored for it."""
+        start = dt.datetime.combine(day, dt.time())
+        end = start + dt.timedelta(days=1)
+        posts = Micropost.select().where(Micropost.created >= start, Micropost.created < end)
+        row = {
+            'day': day,
+            'new_users': User.select().where(User.created >= start, User.created < end).count(),
+            'new_posts': posts.count(),
+            'active_authors': posts.select(peewee.fn.COUNT(Micropost.user.distinct())).scalar(),
+            'new_follows': Follow.select().where(Follow.created >= start,
+                                                 Follow.created < end).count(),
+            'top_referenced': self._most_referenced(start, end),
+            'computed': utcnow(),
+        }
+        with database.atomic():
+            (DailyStats.insert(row)
+             .on_conflict(conflict_target=[DailyStats.day],
+                          update={field: row[name] for name, field in
+                                  DailyStats._meta.fields.items() if name != 'day'})
+             .execute())
+        CacheController().invalidate(STATS_SCOPE)
+        return represent(row)
+
+    def backfill(self, first: dt.date, last: dt.date,
+                 progress: Callable[[int], object] = lambda done: None) -> int:
+        """Compute every day from `first` to `last`; `progress(1)` after each. How many days."""
+        days = (last - first).days + 1
+        for offset in range(days):
+            self.compute(first + dt.timedelta(days=offset))
+            progress(1)
+        return max(days, 0)
+
+    def daily(self, first: str, last: str) -> dict:
+        """The stored days from `first` to `last` (YYYY-MM-DD, at most MAX_DAYS), in order."""
+        start, end = parse_day(first, 'from'), parse_day(last, 'to')
+        if end < start:
+            raise Invalid('The range ends before it starts.', {'to': 'must not be before from'})
+        if (end - start).days >= MAX_DAYS:
+            raise Invalid(f'The range is longer than {MAX_DAYS} days.',
+                          {'to': f'at most {MAX_DAYS} days from `from`, both included'})
+        rows = (DailyStats.select()
+                .where(DailyStats.day >= start, DailyStats.day <= end)
+                .order_by(DailyStats.day).dicts())
+        return {'from': start.isoformat(), 'to': end.isoformat(),
+                'result': [represent(row) for row in rows]}
+
+    @staticmethod
+    def _most_referenced(start: dt.datetime, end: dt.datetime) -> list[dict]:
+        """The users most posts of the period reference, most first (ties by name)."""
+        references = peewee.fn.COUNT(Micropost.id)
+        query = (User.select(User.username, references.alias('references'))
+                 .join(Micropost, on=(Micropost.referenced == User.id))
+                 .where(Micropost.created >= start, Micropost.created < end)
+                 .group_by(User.id, User.username)
+                 .order_by(references.desc(), peewee.fn.LOWER(User.username))
+                 .limit(TOP))
+        return list(query.dicts())
+
+
+def parse_day(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f'{text!r} is not a day.', {field: 'a day, YYYY-MM-DD'}) from None
+
+
+def represent(row: dict) -> dict:
+    day = row['day']
+    return {'day': day.isoformat() if isinstance(day, dt.date) else str(day),
+            'new_users': row['new_users'], 'new_posts': row['new_posts'],
+            'active_authors': row['active_authors'], 'new_follows': row['new_follows'],
+            'top_referenced': row['top_referenced'], 'computed': isoformat(row['computed'])}
