@@ -60,6 +60,12 @@ class WebServer:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
+    def sql(self, statement: str, *params) -> None:
+        """Run one SQL statement on this server's database."""
+        import psycopg
+        with psycopg.connect(self.environ['WARBLE_DATABASE_URL']) as connection:
+            connection.execute(statement, params)
+
     def call(self, method: str, path: str, body: dict | None = None,
              token: str | None = None) -> dict | None:
         """One JSON API request (with a bearer token when given); the answer's JSON."""

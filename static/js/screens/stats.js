@@ -64,7 +64,8 @@ export class StatsScreen {
     const today = new Date();
     this.from = ko.observable(query.get('from') || isoDate(daysBefore(today, DEFAULT_DAYS)));
     this.to = ko.observable(query.get('to') || isoDate(daysBefore(today, 1)));
-    this.error = ko.observable('');
+    this.errors = ko.observable({});
+    this.counted = ko.observable(false);
     this.chart = ko.observable(lineChart([], []));
     this.days = ko.observableArray([]);
     this.noDays = ko.pureComputed(() => this.days().length === 0);
@@ -81,7 +82,7 @@ export class StatsScreen {
         { from: this.from(), to: this.to() }));
     } catch (error) {
       if (error.status !== 400) throw error;
-      this.error(Object.values(error.byField('from'))[0]);
+      this.errors(error.byField('range'));
       return;
     }
     const rows = answer.result;
@@ -91,5 +92,6 @@ export class StatsScreen {
       authors: String(row.active_authors), follows: String(row.new_follows),
     })).reverse());
     this.top(topReferenced(rows));
+    this.counted(true);
   }
 }
