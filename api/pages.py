@@ -13,6 +13,7 @@ app = bottle.Bottle()
 SCREENS = (
     '/', '/signup', '/login', '/timeline', '/search', '/stats',
     '/users/<username>', '/users/<username>/<tab:re:followers|following>',
+    '/users/<username>/posts/<post_id:int>',
     '/analyzer', '/analyzer/imports/<import_id:int>',
     '/analyzer/imports/<import_id:int>/citizens/<citizen_id:int>',
 )

@@ -1,5 +1,8 @@
 """MicroPosts in Chromium, as two people use it: sign up, post with a mention, follow, read the
 timeline, search, edit and delete, log out and see writes refused."""
+from urllib.parse import quote
+
+from lib.utils.urlkit import Pages
 from tests.browser import PASSWORD, PHONE, Screens, texts
 
 
@@ -107,15 +110,20 @@ def test_two_people_post_follow_search_edit_delete_and_log_out(people):
     alice.assert_clean()
 
 
+def log_in(screens: Screens, username: str, next_path: str = '/', screen: str = 'feed') -> None:
+    screens.visit(f'/login?next={quote(next_path, safe="")}', 'login')
+    screens.page.get_by_label('Username').fill(username)
+    screens.page.get_by_label('Password').fill(PASSWORD)
+    screens.page.get_by_role('button', name='Log in').click()
+    screens.wait_for(screen)
+
+
 def test_compose_counts_characters_and_shows_errors_next_to_the_field(people, web_server):
     web_server.user('carol_w')
     carol = people('carol')
     carol.visit('/login?next=%2F', 'login')
     carol.shot('login')
-    carol.page.get_by_label('Username').fill('carol_w')
-    carol.page.get_by_label('Password').fill(PASSWORD)
-    carol.page.get_by_role('button', name='Log in').click()
-    carol.wait_for('feed')
+    log_in(carol, 'carol_w')
     page = carol.page
     page.get_by_label('What is on your mind?').fill('é' * 256)
     assert page.locator('#compose-count').inner_text() == '1 characters too many'
@@ -177,3 +185,44 @@ def test_sign_up_shows_each_problem_next_to_its_field(people, web_server):
     page.get_by_role('button', name='Create account').click()
     page.wait_for_selector('#signup-username ~ .field-error:text("Already taken")')
     assert page.get_by_label('E-mail').get_attribute('aria-invalid') is None
+
+
+def test_the_link_of_a_mention_email_opens_the_post_on_its_own_page(people, web_server):
+    token = web_server.user('fay_w')
+    post = web_server.call('POST', '/api/v1/users/fay_w/collection',
+                           {'text': 'Read this, @carol_w <i>now</i>'}, token)
+    reader = people('reader')
+    reader.page.goto(Pages(web_server.url).micropost('fay_w', post['id']))
+    reader.wait_for('post')
+    page = reader.page
+    assert page.locator('h1').inner_text() == 'A post by fay_w'
+    assert page.title() == 'A post by fay_w · Warble'
+    assert post_texts(reader) == ['Read this, @carol_w <i>now</i>']
+    assert page.locator('.post-actions:visible').count() == 0
+    reader.shot('post')
+
+    reader.expect_refusal(404, '/collection/999999$')
+    reader.visit('/users/fay_w/posts/999999', 'missing')
+    assert page.locator('.notice').inner_text() == 'fay_w has no post 999999.'
+    reader.shot('post-missing')
+
+    page.go_back()
+    reader.wait_for('post')
+    page.get_by_role('link', name='More from fay_w →').click()
+    reader.wait_for('user')
+    assert post_texts(reader) == ['Read this, @carol_w <i>now</i>']
+
+
+def test_the_owner_turns_mention_emails_off_on_their_page(people, web_server):
+    token = web_server.user('gus_w')
+    gus = people('gus')
+    log_in(gus, 'gus_w', '/users/gus_w', 'user')
+    setting = gus.page.get_by_label('E-mail me when a post names me')
+    assert setting.is_checked()
+    setting.uncheck()
+    gus.page.wait_for_load_state('networkidle')
+    assert web_server.call('GET', '/api/v1/users/gus_w', token=token)['notify_mentions'] is False
+    gus.page.reload()
+    gus.wait_for('user')
+    assert not setting.is_checked()
+    gus.shot('own-page')

@@ -9,7 +9,8 @@ from api.assets import AssetVersion
 from lib import config
 
 SCREEN_PATHS = ('/', '/signup', '/login', '/timeline', '/search?text=abc', '/stats',
-                '/users/alice', '/users/alice/followers', '/users/alice/following', '/analyzer',
+                '/users/alice', '/users/alice/followers', '/users/alice/following',
+                '/users/alice/posts/12', '/analyzer',
                 '/analyzer/imports/3', '/analyzer/imports/3/citizens/7')
 VERSIONED = re.compile(r'^/static/[0-9a-f]{12}/')
 
@@ -49,7 +50,7 @@ def test_every_screen_url_answers_the_page_shell(app, path):
 
 
 @pytest.mark.parametrize('path', ('/nowhere', '/users/alice/likes', '/analyzer/imports/x',
-                                  '/users/alice/posts/1'))
+                                  '/users/alice/posts/one'))
 def test_a_path_that_is_no_screen_is_404(app, path):
     answer = app.get(path, status=404)
     assert answer.content_type == 'text/plain'

@@ -43,7 +43,7 @@
 
   <template id="screen-loading"><p class="loading" role="status">Loading…</p></template>
 % for partial in ('shared/posts', 'shared/problems', 'feed/feed', 'account/login', 'account/signup',
-%                 'user/user', 'timeline/timeline', 'search/search', 'stats/stats',
+%                 'user/user', 'user/post', 'timeline/timeline', 'search/search', 'stats/stats',
 %                 'analyzer/imports', 'analyzer/import', 'analyzer/citizen'):
   % include(partial)
 % end

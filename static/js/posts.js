@@ -124,8 +124,13 @@ export class PostList {
 
   async load(url, query) {
     const answer = await api.get(url);
-    this.posts(answer.result.map((json) => new Post(json, this.session, this)));
+    this.show(answer.result);
     this.pager(pagerFor(answer, query));
+  }
+
+  /* These posts (as the API gives them), in this order. */
+  show(posts) {
+    this.posts(posts.map((json) => new Post(json, this.session, this)));
   }
 
   /* A post just written, shown first without a reload. */

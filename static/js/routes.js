@@ -4,6 +4,7 @@ import { CitizenScreen } from './screens/citizen.js';
 import { FeedScreen } from './screens/feed.js';
 import { ImportScreen } from './screens/import.js';
 import { ImportsScreen } from './screens/imports.js';
+import { PostScreen } from './screens/post.js';
 import { SearchScreen } from './screens/search.js';
 import { StatsScreen } from './screens/stats.js';
 import { TimelineScreen } from './screens/timeline.js';
@@ -18,6 +19,7 @@ export const ROUTES = [
   ['/stats', StatsScreen],
   ['/users/:username', UserScreen],
   ['/users/:username/:tab(followers|following)', UserScreen],
+  ['/users/:username/posts/:postId(\\d+)', PostScreen],
   ['/analyzer', ImportsScreen],
   ['/analyzer/imports/:importId', ImportScreen],
   ['/analyzer/imports/:importId/citizens/:citizenId', CitizenScreen],

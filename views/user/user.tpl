@@ -11,6 +11,12 @@
         <p class="field-error" role="alert" data-bind="visible: followError, text: followError"></p>
       </div>
       <!-- /ko -->
+      <!-- ko if: mine -->
+      <div class="follow">
+        <label class="check"><input type="checkbox" data-bind="checked: notifyMentions, disable: settingBusy"> E-mail me when a post names me</label>
+        <p class="field-error" role="alert" data-bind="visible: settingError, text: settingError"></p>
+      </div>
+      <!-- /ko -->
     </div>
     <nav class="tabs" aria-label="Profile">
       <ul data-bind="foreach: tabs">

@@ -1,5 +1,6 @@
 /* A user's page: profile, their posts (paged), who they follow and who follows them, and the
-   follow button for a logged-in visitor. Their own page has the compose box. */
+   follow button for a logged-in visitor. Their own page has the compose box and their setting
+   for mention e-mails. */
 import * as api from '../api.js';
 import { Compose } from '../compose.js';
 import { pageOf, pagerFor } from '../paging.js';
@@ -40,6 +41,9 @@ export class UserScreen {
     this.followError = ko.observable('');
     this.followLabel = ko.pureComputed(() => (this.following() ? 'Unfollow' : 'Follow'));
     this.toggleFollow = () => this.changeFollow();
+    this.notifyMentions = ko.observable(false);
+    this.settingBusy = ko.observable(false);
+    this.settingError = ko.observable('');
   }
 
   get path() {
@@ -50,6 +54,10 @@ export class UserScreen {
     const user = await api.get(this.path);
     this.username = user.username;
     this.joined(`Joined ${formatTime(user.created)}`);
+    if (this.mine) {
+      this.notifyMentions(user.notify_mentions);
+      this.notifyMentions.subscribe((on) => this.changeSetting({ notify_mentions: on }));
+    }
     const page = { page: pageOf(this.query) };
     const loads = [this.tab === 'posts'
       ? this.posts.load(api.withQuery(`${this.path}/collection`, page), this.query)
@@ -72,6 +80,18 @@ export class UserScreen {
     const url = api.withQuery(api.apiPath('users', this.session.username(), 'following'),
       { username: this.username });
     this.following((await api.get(url)).result.length > 0);
+  }
+
+  async changeSetting(changes) {
+    this.settingBusy(true);
+    this.settingError('');
+    try {
+      await api.patch(this.path, changes);
+    } catch (error) {
+      this.settingError(error.message);
+    } finally {
+      this.settingBusy(false);
+    }
   }
 
   async changeFollow() {
