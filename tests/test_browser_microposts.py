@@ -211,6 +211,9 @@ def test_the_link_of_a_mention_email_opens_the_post_on_its_own_page(people, web_
     page.get_by_role('link', name='More from fay_w →').click()
     reader.wait_for('user')
     assert post_texts(reader) == ['Read this, @carol_w <i>now</i>']
+    page.locator('.posts .when').first.click()
+    reader.wait_for('post')
+    assert page.url.endswith(f'/users/fay_w/posts/{post["id"]}')
 
 
 def test_the_owner_turns_mention_emails_off_on_their_page(people, web_server):

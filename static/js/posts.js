@@ -44,6 +44,7 @@ export class Post {
     this.id = json.id;
     this.username = json.username;
     this.userLink = `/users/${encodeURIComponent(json.username)}`;
+    this.link = `${this.userLink}/posts/${json.id}`;
     this.timestamp = json.timestamp;
     this.when = formatTime(json.timestamp);
     this.text = ko.observable(json.text);
