@@ -6,6 +6,7 @@ from collections.abc import Callable
 import bottle
 
 from api import (
+    assets,
     errors,
     follows,
     imports,
@@ -13,6 +14,7 @@ from api import (
     openapi,
     pages,
     search,
+    sessions,
     stats,
     status,
     tokens,
@@ -22,11 +24,12 @@ from api.middleware import RequestContext
 from api.web import BottleWeb
 from controllers import boot
 from controllers.cache import CacheController
-from controllers.tokens import TokenController
+from controllers.sessions import SessionController
 from lib import decorators
 from lib.config import ROOT, Section
 
-RESOURCES = (status, pages, openapi, users, tokens, microposts, follows, search, imports, stats)
+RESOURCES = (status, pages, assets, openapi, users, tokens, sessions, microposts, follows, search,
+             imports, stats)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 
 
@@ -40,7 +43,7 @@ def create_app(settings: Section) -> bottle.Bottle:
     app.install(errors.ErrorPlugin())
     app.default_error_handler = errors.handle_http_error
     bottle.BaseRequest.MEMFILE_MAX = settings.server.max_body_bytes
-    decorators.bind(BottleWeb(TokenController()), CacheController())
+    decorators.bind(BottleWeb(SessionController()), CacheController())
     return app
 
 

@@ -1,17 +1,21 @@
 """What routes read of the request (base URL, caller, client address), and the Bottle side of
-`lib.decorators` (`BottleWeb`)."""
+`lib.decorators` (`BottleWeb`). Callers authenticate with a bearer token or, in a browser, with
+the session cookie (whose writes carry the session's CSRF token)."""
 from __future__ import annotations
 
 import bottle
 
 from controllers.errors import Forbidden, Invalid, Unauthorized
-from controllers.tokens import TokenController
+from controllers.sessions import SessionController
 from lib.config import Section
 from lib.decorators import Request
 from lib.utils.urlkit import Links
 
 ERRORS = {400: Invalid, 401: Unauthorized, 403: Forbidden}
 DEFAULT_PORTS = {'http': ':80', 'https': ':443'}
+SESSION_COOKIE = 'warble_session'
+CSRF_HEADER = 'X-CSRF-Token'
+SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
 def settings() -> Section:
@@ -45,6 +49,11 @@ def bearer_token() -> str | None:
     return token.strip() or None
 
 
+def session_token() -> str | None:
+    """The token of the session cookie, else None."""
+    return bottle.request.get_cookie(SESSION_COOKIE) or None
+
+
 def client_address() -> str:
     """The client's IP address, behind `server.proxy_hops` trusted proxies (X-Forwarded-For)."""
     hops = settings().server.proxy_hops
@@ -58,8 +67,8 @@ def client_address() -> str:
 class BottleWeb:
     """`lib.decorators.Web` on Bottle's request and response of the current thread/greenlet."""
 
-    def __init__(self, tokens: TokenController):
-        self.tokens = tokens
+    def __init__(self, sessions: SessionController):
+        self.sessions = sessions
 
     def request(self) -> Request:
         request = bottle.request
@@ -68,11 +77,18 @@ class BottleWeb:
         if query:
             url += '?' + '&'.join(sorted(query.split('&')))
         return Request(request.method, url, request.query.getunicode('callback'),
-                       'HTTP_AUTHORIZATION' in request.environ)
+                       'HTTP_AUTHORIZATION' in request.environ or session_token() is not None)
 
     def caller(self) -> dict | None:
         token = bearer_token()
-        return self.tokens.resolve(token) if token else None
+        if token:
+            return self.sessions.tokens.resolve(token)
+        token = session_token()
+        if token is None:
+            return None
+        request = bottle.request
+        return self.sessions.user_of(token, request.method not in SAFE_METHODS,
+                                     request.get_header(CSRF_HEADER))
 
     def answer(self, body: str, content_type: str) -> str:
         bottle.response.content_type = content_type

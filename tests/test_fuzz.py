@@ -43,7 +43,7 @@ def fuzz(schema, path_regex: str, headers: dict | None = None, username: str = '
 
 
 def test_anonymous_requests_get_documented_answers(schema):
-    assert fuzz(schema, r'^/api/v1/') == 19
+    assert fuzz(schema, r'^/api/v1/') == 22
 
 
 def test_a_users_own_requests_get_documented_answers(settings, schema):
