@@ -6,6 +6,7 @@ from collections.abc import Callable
 import bottle
 
 from api import (
+    assets,
     errors,
     follows,
     imports,
@@ -14,6 +15,7 @@ from api import (
     openapi,
     pages,
     search,
+    sessions,
     stats,
     status,
     tokens,
@@ -24,12 +26,12 @@ from api.profiling import Profiling
 from api.web import BottleWeb
 from controllers import boot
 from controllers.cache import CacheController
-from controllers.tokens import TokenController
+from controllers.sessions import SessionController
 from lib import decorators
 from lib.config import ROOT, Section, resolve
 
-RESOURCES = (status, metrics, pages, openapi, users, tokens, microposts, follows, search,
-             imports, stats)
+RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, microposts,
+             follows, search, imports, stats)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 
 
@@ -46,7 +48,7 @@ def create_app(settings: Section) -> bottle.Bottle:
     app.install(errors.ErrorPlugin())
     app.default_error_handler = errors.handle_http_error
     bottle.BaseRequest.MEMFILE_MAX = settings.server.max_body_bytes
-    decorators.bind(BottleWeb(TokenController()), CacheController())
+    decorators.bind(BottleWeb(SessionController()), CacheController())
     return app
 
 

@@ -18,15 +18,18 @@ PAGE_SECONDS = 300
 FOLLOW = {'type': 'object', 'required': ['username'], 'additionalProperties': False,
           'properties': {'username': USERNAME}}
 PAGE_QUERY = page_query(**CALLBACK_PARAMETER)
+FOLLOWING_QUERY = page_query(**CALLBACK_PARAMETER, username={
+    **USERNAME, 'description': 'only this user: answers whether they are followed'})
 
 
 @app.get('/api/v1/users/<username>/following')
 @cache(PAGE_SECONDS, USER_SCOPE)
 @jsonp
-@operation('The users a user follows', tags=('follows',), query=PAGE_QUERY,
+@operation('The users a user follows', tags=('follows',), query=FOLLOWING_QUERY,
            responses={200: page_of(USER), 400: None, 404: None})
 def list_following(username: str, query: dict) -> dict:
-    return envelope(FollowController(links()).following(username, *paging(query)), query)
+    found = FollowController(links()).following(username, *paging(query), query.get('username'))
+    return envelope(found, query)
 
 
 @app.post('/api/v1/users/<username>/following')

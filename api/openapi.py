@@ -5,6 +5,7 @@ import re
 
 import bottle
 
+from api.assets import static_prefix
 from lib.version import version
 
 app = bottle.Bottle()
@@ -41,7 +42,11 @@ def build_document(root: bottle.Bottle) -> dict:
         'paths': portable(paths),
         'components': {
             'schemas': {'Error': ERROR},
-            'securitySchemes': {'bearer': {'type': 'http', 'scheme': 'bearer'}},
+            'securitySchemes': {
+                'bearer': {'type': 'http', 'scheme': 'bearer'},
+                'session': {'type': 'apiKey', 'in': 'cookie', 'name': 'warble_session',
+                            'description': 'Set by POST /api/v1/session; writes also need the '
+                                           'X-CSRF-Token header of the session.'}},
         },
     }
 
@@ -67,7 +72,7 @@ def describe(route: bottle.Route, declared: dict) -> dict:
         operation['requestBody'] = {'required': True, 'content': {
             'application/json': {'schema': declared['body']}}}
     if declared['security']:
-        operation['security'] = [{'bearer': []}]
+        operation['security'] = [{'bearer': []}, {'session': []}]
     if 'callback' in (declared['query'] or {}).get('properties', {}):
         for status, answer in operation['responses'].items():  # JSONP: the answer as a script
             if status.startswith('2') and 'content' in answer:
@@ -115,4 +120,4 @@ def openapi_document() -> dict:
 
 @app.get('/docs')
 def docs_page() -> str:
-    return bottle.template('docs')
+    return bottle.template('docs', static=static_prefix())

@@ -1,22 +1,29 @@
-"""The page shell at `/` and the static files it loads."""
+"""The page shell: every screen's URL answers the same page, and the browser draws the screen.
+
+The paths here are the screens of `static/js/routes.js`, so a reload or a shared link works.
+"""
 from __future__ import annotations
 
 import bottle
 
-from lib.config import ROOT
+from api.assets import static_prefix
 
 app = bottle.Bottle()
-STATIC = ROOT / 'static'
+
+SCREENS = (
+    '/', '/signup', '/login', '/timeline', '/search', '/stats',
+    '/users/<username>', '/users/<username>/<tab:re:followers|following>',
+    '/users/<username>/posts/<post_id:int>',
+    '/analyzer', '/analyzer/imports/<import_id:int>',
+    '/analyzer/imports/<import_id:int>/citizens/<citizen_id:int>',
+)
 
 
-@app.get('/')
-def shell() -> str:
-    return bottle.template('layout', title='Warble')
+def shell(**_path_values) -> str:
+    settings = bottle.request.app.config['warble.settings']
+    bottle.response.set_header('Cache-Control', 'no-cache')
+    return bottle.template('layout', title=settings.app.name, static=static_prefix())
 
 
-@app.get('/static/<path:path>')
-def static_file(path: str) -> bottle.HTTPResponse:
-    answer = bottle.static_file(path, root=str(STATIC))
-    if answer.status_code == 200:
-        answer.set_header('Cache-Control', 'public, max-age=3600')
-    return answer
+for rule in SCREENS:
+    app.get(rule, callback=shell)

@@ -1,11 +1,12 @@
 """What routes read of the request (base URL, caller, client address), and the Bottle side of
-`lib.decorators` (`BottleWeb`)."""
+`lib.decorators` (`BottleWeb`). Callers authenticate with a bearer token or, in a browser, with
+the session cookie (whose writes carry the session's CSRF token)."""
 from __future__ import annotations
 
 import bottle
 
 from controllers.errors import Forbidden, Invalid, Unauthorized
-from controllers.tokens import TokenController
+from controllers.sessions import SessionController
 from lib.config import Section
 from lib.decorators import Request
 from lib.utils.urlkit import Links
@@ -13,6 +14,9 @@ from lib.utils.urlkit import Links
 ERRORS = {400: Invalid, 401: Unauthorized, 403: Forbidden}
 DEFAULT_PORTS = {'http': ':80', 'https': ':443'}
 CALLER = 'warble.caller'  # where the request's environ keeps the username it authenticated as
+SESSION_COOKIE = 'warble_session'
+CSRF_HEADER = 'X-CSRF-Token'
+SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
 def settings() -> Section:
@@ -54,6 +58,11 @@ def bearer_token() -> str | None:
     return token.strip() or None
 
 
+def session_token() -> str | None:
+    """The token of the session cookie, else None."""
+    return bottle.request.get_cookie(SESSION_COOKIE) or None
+
+
 def client_address() -> str:
     """The client's IP address, behind `server.proxy_hops` trusted proxies (X-Forwarded-For)."""
     hops = settings().server.proxy_hops
@@ -72,8 +81,8 @@ def through_proxy() -> bool:
 class BottleWeb:
     """`lib.decorators.Web` on Bottle's request and response of the current thread/greenlet."""
 
-    def __init__(self, tokens: TokenController):
-        self.tokens = tokens
+    def __init__(self, sessions: SessionController):
+        self.sessions = sessions
 
     def request(self) -> Request:
         request = bottle.request
@@ -82,11 +91,17 @@ class BottleWeb:
         if query:
             url += '?' + '&'.join(sorted(query.split('&')))
         return Request(request.method, url, request.query.getunicode('callback'),
-                       'HTTP_AUTHORIZATION' in request.environ)
+                       'HTTP_AUTHORIZATION' in request.environ or session_token() is not None)
 
     def caller(self) -> dict | None:
         token = bearer_token()
-        caller = self.tokens.resolve(token) if token else None
+        if token:
+            caller = self.sessions.tokens.resolve(token)
+        else:
+            token = session_token()
+            request = bottle.request
+            caller = None if token is None else self.sessions.user_of(
+                token, request.method not in SAFE_METHODS, request.get_header(CSRF_HEADER))
         if caller is not None:
             bottle.request.environ[CALLER] = caller['username']
         return caller

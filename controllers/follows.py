@@ -20,9 +20,13 @@ class FollowController:
     def __init__(self, links: Links):
         self.links = links
 
-    def following(self, username: str, page: int, size: int) -> dict:
+    def following(self, username: str, page: int, size: int, named: str | None = None) -> dict:
+        """The users `username` follows; with `named`, only that one (whether it is followed)."""
         user = find_user(username)
-        return self._users(Follow.followed, Follow.follower == user.id, page, size)
+        condition = Follow.follower == user.id
+        if named is not None:
+            condition &= peewee.fn.LOWER(User.username) == named.lower()
+        return self._users(Follow.followed, condition, page, size)
 
     def followers(self, username: str, page: int, size: int) -> dict:
         user = find_user(username)

@@ -1,4 +1,4 @@
-"""What a mention e-mail says: who named the reader, the post, and a link to it."""
+"""What a mention e-mail says: who named the reader, the post, and a link to its page."""
 from __future__ import annotations
 
 from email.message import EmailMessage
@@ -7,7 +7,7 @@ from html import escape
 
 from lib import mail
 from lib.config import Section
-from lib.utils.urlkit import Links
+from lib.utils.urlkit import Pages
 
 TEXT = """Hello {recipient},
 
@@ -18,8 +18,8 @@ TEXT = """Hello {recipient},
 Read it at {url}
 
 --
-You get this e-mail because a post names you. To stop these e-mails, turn mention e-mails off:
-PATCH {profile} {{"notify_mentions": false}}
+You get this e-mail because a post names you. To stop these e-mails, untick
+"E-mail me when a post names me" on your page: {profile}
 """
 HTML = """<!DOCTYPE html>
 <html><body>
@@ -28,8 +28,8 @@ HTML = """<!DOCTYPE html>
 <blockquote>{text}</blockquote>
 <p><a href="{url}">Read the post</a></p>
 <p style="color:#666;font-size:smaller">You get this e-mail because a post names you. To stop
-these e-mails, turn mention e-mails off: <code>PATCH {profile}
-{{"notify_mentions": false}}</code></p>
+these e-mails, untick &ldquo;E-mail me when a post names me&rdquo; on
+<a href="{profile}">your page</a>.</p>
 </body></html>
 """
 
@@ -43,10 +43,10 @@ def public_url(settings: Section) -> str:
 def mention_email(settings: Section, row: dict) -> EmailMessage:
     """The e-mail telling `row["recipient"]` that `row["author"]`'s post names them (a row as
     the outbox reads it: key, post_id, text, author, recipient, email)."""
-    links = Links(public_url(settings))
+    pages = Pages(public_url(settings))
     values = {'app': settings.app.name, 'author': row['author'], 'recipient': row['recipient'],
-              'text': row['text'], 'url': links.micropost(row['author'], row['post_id']),
-              'profile': links.user(row['recipient'])}
+              'text': row['text'], 'url': pages.micropost(row['author'], row['post_id']),
+              'profile': pages.user(row['recipient'])}
     domain = parseaddr(settings.mail.sender)[1].partition('@')[2] or 'localhost'
     return mail.compose(
         settings.mail.sender, row['email'],

@@ -28,7 +28,9 @@ ENV_PYTHON = ENV / 'bin' / 'python'
 # Files copied from node_modules into static/vendor: package -> files inside it.
 FRONT_END_FILES = {
     'knockout': ['build/output/knockout-latest.js'],
+    'knockout-secure-binding': ['dist/knockout-secure-binding.min.js'],
     'zepto': ['dist/zepto.min.js'],
+    'chart.js': ['dist/chart.umd.min.js'],
     'swagger-ui-dist': ['swagger-ui-bundle.js', 'swagger-ui.css'],
 }
 

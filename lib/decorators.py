@@ -92,7 +92,8 @@ def auth(rule: str = 'user') -> Callable:
             web = _web()
             caller = web.caller()
             if caller is None:
-                raise web.error(401, 'This needs a valid bearer token (Authorization: Bearer).')
+                raise web.error(401, 'This needs a valid bearer token (Authorization: Bearer) '
+                                     'or session.')
             if rule == 'owner' and caller['username'].lower() != kwargs['username'].lower():
                 raise web.error(403, f'Only {kwargs["username"]} may do this.')
             return callback(*args, caller=caller, **kwargs)

@@ -12,6 +12,7 @@ bootstrap.use_vendor()
 from controllers import boot  # noqa: E402
 from lib import config  # noqa: E402
 from models import db, redisdb  # noqa: E402
+from tests.browser import browser, people, screens, web_server  # noqa: E402,F401 - fixtures
 from tests.servers import PYTHON, PostgresServer, RedisServer, start_process, start_worker, stop  # noqa: E402,E501
 
 BACKENDS = ('sqlite', 'postgres')

@@ -29,6 +29,13 @@ def test_following_and_followers_list_users_in_the_order_followed(client, alice,
     assert names(client.get('/api/v1/users/alice/followers').json) == []
 
 
+def test_following_of_one_name_tells_whether_it_is_followed(client, alice, bob):
+    client.post_json(FOLLOWING, {'username': 'bob'}, headers=alice, status=201)
+    assert names(client.get(FOLLOWING, {'username': 'BOB'}).json) == ['bob']
+    assert names(client.get('/api/v1/users/bob/following', {'username': 'alice'}).json) == []
+    client.get(FOLLOWING, {'username': 'no such name!'}, status=400)
+
+
 @pytest.mark.parametrize('body, field', [
     ({'username': 'nobody'}, 'username'),
     ({'username': 'alice'}, 'username'),

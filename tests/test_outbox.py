@@ -95,10 +95,12 @@ def test_an_email_is_multipart_with_a_link_to_the_post_and_sent_once(settings, c
     assert message['Message-ID'] == f'<{key}@localhost>'
     assert message.get_content_type() == 'multipart/alternative'
     text, html = text_and_html(message)
-    url = f'https://warble.example/api/v1/users/alice/collection/{created["id"]}'
-    assert created['href'] == url.replace('https://warble.example', 'http://localhost')
+    url = f'https://warble.example/users/alice/posts/{created["id"]}'
+    profile = 'https://warble.example/users/bob'
     assert 'look <b>here</b> @bob & co' in text and f'Read it at {url}' in text
+    assert f'on your page: {profile}' in text
     assert 'look &lt;b&gt;here&lt;/b&gt; @bob &amp; co' in html and f'<a href="{url}">' in html
+    assert f'<a href="{profile}">your page</a>' in html
     assert OutboxEmail.get(OutboxEmail.key == key).state == DELIVERED
 
 

@@ -4,17 +4,54 @@
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>{{title}}</title>
-  <link rel="stylesheet" href="/static/css/app.css">
+  <link rel="icon" href="{{static}}/img/warble.svg" type="image/svg+xml">
+  <link rel="stylesheet" href="{{static}}/css/app.css">
 </head>
 <body>
+  <a class="skip" href="#main">Skip to content</a>
   <header class="top">
-    <a class="brand" href="/">Warble</a>
+    <div class="bar">
+      <a class="brand" href="/"><img src="{{static}}/img/warble.svg" alt="" width="28" height="28"> {{title}}</a>
+      <nav aria-label="Main">
+        <ul class="nav">
+          <li><a href="/" data-bind="attr: {'aria-current': current().feed}">Feed</a></li>
+          <li data-bind="visible: session.loggedIn"><a href="/timeline" data-bind="attr: {'aria-current': current().timeline}">Timeline</a></li>
+          <li><a href="/search" data-bind="attr: {'aria-current': current().search}">Search</a></li>
+          <li><a href="/stats" data-bind="attr: {'aria-current': current().stats}">Statistics</a></li>
+          <li><a href="/analyzer" data-bind="attr: {'aria-current': current().analyzer}">Analyzer</a></li>
+        </ul>
+        <ul class="nav account" data-bind="visible: !session.loggedIn">
+          <li><a href="/login" data-bind="attr: {'aria-current': current().login}">Log in</a></li>
+          <li><a class="button" href="/signup" data-bind="attr: {'aria-current': current().signup}">Sign up</a></li>
+        </ul>
+        <ul class="nav account" data-bind="visible: session.loggedIn">
+          <li><a class="me" data-bind="attr: {href: myPage, 'aria-current': current().me}, text: session.username"></a></li>
+          <li><button type="button" class="link" data-bind="click: logOut">Log out</button></li>
+        </ul>
+      </nav>
+    </div>
   </header>
-  <main id="app">
-    <p class="intro">MicroPosts and the Analyzer. The API is described at <a href="/docs">/docs</a>.</p>
+
+  <main id="main" tabindex="-1" data-bind="attr: {'data-screen': name, 'aria-busy': busy}">
+    <div data-bind="template: {name: template, data: screen}"></div>
+    <noscript><p class="notice">Warble needs JavaScript to show its screens. The API is described at <a href="/docs">/docs</a>.</p></noscript>
   </main>
-  <script src="/static/vendor/zepto/zepto.min.js"></script>
-  <script src="/static/vendor/knockout/knockout-latest.js"></script>
-  <script src="/static/js/app.js"></script>
+
+  <footer class="foot">
+    <p>Warble · MicroPosts and the Analyzer · <a href="/docs">API documentation</a></p>
+  </footer>
+
+  <template id="screen-loading"><p class="loading" role="status">Loading…</p></template>
+% for partial in ('shared/posts', 'shared/problems', 'feed/feed', 'account/login', 'account/signup',
+%                 'user/user', 'user/post', 'timeline/timeline', 'search/search', 'stats/stats',
+%                 'analyzer/imports', 'analyzer/import', 'analyzer/citizen'):
+  % include(partial)
+% end
+
+  <script src="{{static}}/vendor/zepto/zepto.min.js"></script>
+  <script src="{{static}}/vendor/knockout/knockout-latest.js"></script>
+  <script src="{{static}}/vendor/knockout-secure-binding/knockout-secure-binding.min.js"></script>
+  <script src="{{static}}/vendor/chart.js/chart.umd.min.js"></script>
+  <script type="module" src="{{static}}/js/app.js"></script>
 </body>
 </html>

@@ -1,4 +1,4 @@
-"""URL helpers: Redis URLs from the settings, page links."""
+"""URL helpers: Redis URLs from the settings, links to API resources and to screens."""
 from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
@@ -54,3 +54,16 @@ class Links:
 
     def timeline(self, username: str) -> str:
         return f'{self.api}/users/{username}/timeline'
+
+
+class Pages:
+    """Absolute URLs of the front end's screens (`static/js/routes.js`): where people go."""
+
+    def __init__(self, base: str):
+        self.base = base.rstrip('/')
+
+    def user(self, username: str) -> str:
+        return f'{self.base}/users/{username}'
+
+    def micropost(self, username: str, post_id: int) -> str:
+        return f'{self.base}/users/{username}/posts/{post_id}'

@@ -1,8 +1,64 @@
-/* Warble front end: Knockout view models over the JSON API. */
-(function (ko) {
-  'use strict';
-  function AppViewModel() {
-    this.ready = ko.observable(true);
+/* Warble front end: the page shell holds one screen at a time, chosen by the URL. */
+import { configureBindings } from './bindings.js';
+import { Router } from './router.js';
+import { ROUTES } from './routes.js';
+import { MissingScreen, ProblemScreen } from './screens/problems.js';
+import { Session } from './session.js';
+
+const ko = window.ko;
+
+class Shell {
+  constructor(session) {
+    this.session = session;
+    this.screen = ko.observable({ template: 'screen-loading', section: '' });
+    this.loading = ko.observable(true);
+    this.busy = ko.pureComputed(() => String(this.loading()));
+    this.template = ko.pureComputed(() => this.screen().template);
+    this.name = ko.pureComputed(() => this.screen().template.replace('screen-', ''));
+    this.current = ko.pureComputed(() => ({ [this.screen().section]: 'page' }));
+    this.myPage = ko.pureComputed(() => `/users/${encodeURIComponent(session.username() || '')}`);
+    this.router = new Router(ROUTES, (Screen, params, query) => this.show(Screen, params, query));
+    this.shown = 0;
+    this.logOut = () => this.leave();
   }
-  ko.applyBindings(new AppViewModel(), document.getElementById('app'));
-}(window.ko));
+
+  /* Build the screen for a URL, load its data, then put it up (unless another came first). */
+  async show(Screen, params, query) {
+    const turn = ++this.shown;
+    const first = turn === 1;
+    this.loading(true);
+    let screen = Screen ? new Screen(this, params, query) : new MissingScreen();
+    try {
+      if (screen.redirect) {
+        this.router.navigate(screen.redirect, { replace: true });
+        return;
+      }
+      await screen.load();
+    } catch (error) {
+      screen = error.status === 404 ? new MissingScreen(error.message) : new ProblemScreen(error);
+    }
+    if (turn !== this.shown) return;
+    this.screen(screen);
+    this.loading(false);
+    document.title = `${ko.unwrap(screen.title)} · Warble`;
+    const main = document.getElementById('main');
+    if (!first && !main.contains(document.activeElement)) {
+      window.scrollTo(0, 0);
+      main.focus();
+    }
+  }
+
+  async leave() {
+    try {
+      await this.session.logOut();
+    } finally {
+      this.router.navigate('/');
+    }
+  }
+}
+
+configureBindings();
+const session = new Session();
+const shell = new Shell(session);
+ko.applyBindings(shell, document.body);
+session.load().catch(() => null).then(() => shell.router.start());

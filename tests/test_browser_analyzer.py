@@ -1,0 +1,134 @@
+"""The Analyzer's screens in Chromium: upload with progress, charts and tables, refusals, edits."""
+import json
+from urllib.request import urlopen
+
+from bench.citizens import make_import
+from tests.browser import PHONE, texts
+
+
+def presents_per_month(citizens: list[dict]) -> list[int]:
+    """Presents bought for relatives' birthdays in each month, counted here from the file."""
+    month_of = {citizen['citizen_id']: int(citizen['birth_date'][3:5]) for citizen in citizens}
+    totals = [0] * 12
+    for citizen in citizens:
+        for relative in citizen['relatives']:
+            totals[month_of[relative] - 1] += 1
+    return totals
+
+
+def upload(screens, path) -> str:
+    page = screens.page
+    page.set_input_files('#upload-file', str(path))
+    page.get_by_role('button', name='Upload').click()
+    page.wait_for_selector('.refusal:visible, .notice.success:visible')
+    return page.locator('#upload-progress').get_attribute('value')
+
+
+def chart_data(page, canvas: str) -> list[list[float]]:
+    return page.evaluate(
+        'id => Chart.getChart(document.getElementById(id)).data.datasets.map(set => set.data)',
+        canvas)
+
+
+def test_upload_shows_progress_then_the_import_with_its_charts(screens, web_server, tmp_path):
+    body = make_import(citizens=3000, relations=600, seed=6)
+    path = tmp_path / 'citizens.json'
+    path.write_text(json.dumps(body, ensure_ascii=False))
+    screens.visit('/analyzer', 'imports')
+    screens.shot('upload')
+
+    assert upload(screens, path) == '100'
+    link = screens.page.locator('.notice.success a')
+    import_id = link.inner_text().split()[-1]
+    assert f'Import {import_id}' in texts(screens.page.locator('#imports-title ~ div tbody th'))
+    screens.shot('uploaded')
+
+    link.click()
+    screens.wait_for('import')
+    page = screens.page
+    assert chart_data(page, 'months-chart') == [presents_per_month(body['citizens'])]
+    with urlopen(f'{web_server.url}/imports/{import_id}/towns/stat/percentile/age') as answer:
+        towns = json.load(answer)['data']
+    rows = [texts(row.locator('th, td')) for row in page.locator('#ages-table tbody tr').all()]
+    assert rows == [[town['town'], *(f'{town[key]:.2f}' for key in ('p50', 'p75', 'p99'))]
+                    for town in towns]
+    assert chart_data(page, 'ages-chart') == [[town[key] for town in towns]
+                                              for key in ('p50', 'p75', 'p99')]
+    assert page.locator('#citizens-table tbody tr').count() == 25
+    screens.shot('import')
+
+
+def test_refused_upload_lists_what_to_fix(screens, tmp_path):
+    citizens = make_import(citizens=5, relations=0, seed=1)['citizens']
+    citizens[1]['birth_date'] = '01.01.2999'
+    citizens[3]['relatives'] = [1]
+    path = tmp_path / 'broken.json'
+    path.write_text(json.dumps({'citizens': citizens}))
+    screens.visit('/analyzer', 'imports')
+    screens.expect_refusal(400, r'/imports$')
+
+    upload(screens, path)
+    page = screens.page
+    assert page.locator('.refusal .field-error').inner_text() == 'The import is not valid.'
+    rows = [texts(row.locator('th, td')) for row in page.locator('.problems tbody tr').all()]
+    assert [where for where, _ in rows] == ['citizens[1] birth_date', 'citizens[3] relatives']
+    assert rows[0][1] == '01.01.2999 is not before today'
+    assert rows[1][1] == '1 is a relative of 4 but 4 is not among the relatives of 1'
+    screens.shot('refused')
+
+
+def store_import(web_server, tmp_path, citizens: list[dict]) -> str:
+    path = tmp_path / 'import.json'
+    path.write_text(json.dumps({'citizens': citizens}))
+    return web_server.manage('import-citizens', str(path)).strip()
+
+
+def test_edit_a_citizen_and_see_the_import_change(screens, web_server, tmp_path):
+    citizens = make_import(citizens=4, relations=0, seed=2)['citizens']
+    import_id = store_import(web_server, tmp_path, citizens)
+    screens.visit(f'/analyzer/imports/{import_id}', 'import')
+    page = screens.page
+    page.get_by_role('link', name=f'Edit {citizens[0]["name"]}').click()
+    screens.wait_for('citizen')
+    assert page.get_by_label('Name').input_value() == citizens[0]['name']
+
+    page.get_by_label('Name').fill('Иванова Мария')
+    page.get_by_label('Relatives').fill('3, 2')
+    page.get_by_role('button', name='Save changes').click()
+    page.wait_for_selector('.status:text("Saved.")')
+    assert page.get_by_label('Relatives').input_value() == '2, 3'
+    assert page.locator('h1').inner_text() == 'Иванова Мария'
+    screens.shot('saved')
+
+    screens.expect_refusal(400, rf'/imports/{import_id}/citizens/1$')
+    page.get_by_label('Birth date').fill('31.02.2000')
+    page.get_by_label('Relatives').fill('1')
+    page.get_by_role('button', name='Save changes').click()
+    errors = page.locator('.field-error:visible')
+    errors.first.wait_for()
+    assert texts(errors) == ['31.02.2000 is not a real date',
+                             'Citizen 1 cannot be their own relative']
+    screens.shot('refused')
+
+    page.go_back()
+    screens.wait_for('import')
+    rows = page.locator('#citizens-table tbody tr')
+    assert texts(rows.nth(0).locator('td, th'))[:5] == [
+        '1', 'Иванова Мария', citizens[0]['town'], citizens[0]['birth_date'], '2, 3']
+    assert texts(rows.nth(1).locator('td'))[3] == '1'
+    screens.shot('after-edit')
+
+
+def test_import_screen_survives_a_reload_and_fits_a_phone(screens, web_server, tmp_path):
+    import_id = store_import(web_server, tmp_path, make_import(citizens=50, relations=20,
+                                                               seed=3)['citizens'])
+    screens.page.set_viewport_size(PHONE)
+    screens.visit('/analyzer', 'imports')
+    screens.page.get_by_role('link', name=f'Import {import_id}').click()
+    screens.wait_for('import')
+    screens.page.reload()
+    screens.wait_for('import')
+    assert screens.page.locator('h1').inner_text() == f'Import {import_id}'
+    width = screens.page.evaluate('document.documentElement.scrollWidth')
+    assert width <= PHONE['width']
+    screens.shot('phone')

@@ -1,0 +1,62 @@
+"""The Statistics screen in Chromium against the real API: days counted by `manage.py stats`
+from users, posts and follows, shown as a table, a chart and the most referenced users."""
+import pytest
+
+from tests.browser import texts
+
+FIRST, SECOND, UNCOUNTED = '2001-02-03', '2001-02-04', '2001-02-05'
+POSTS = (('ann', 'ben', FIRST), ('ann', 'ben', FIRST), ('ben', 'ann', FIRST),
+         ('cy', 'ben', SECOND), ('ann', None, SECOND))  # author, referenced, day
+
+
+@pytest.fixture(scope='module')
+def counted_days(web_server):
+    """Two past days counted by `manage.py stats`, made through the API and dated by SQL."""
+    tokens = {name: web_server.user(f'stat_{name}') for name in ('ann', 'ben', 'cy', 'dee', 'eve')}
+    for number, (author, to, day) in enumerate(POSTS):
+        text = f'counted post {number}'
+        web_server.call('POST', f'/api/v1/users/stat_{author}/collection',
+                        {'text': text, 'referenced': to and f'stat_{to}'}, tokens[author])
+        web_server.sql('UPDATE micropost SET created = %s WHERE text = %s', day, text)
+    web_server.call('POST', '/api/v1/users/stat_cy/following', {'username': 'stat_ann'},
+                    tokens['cy'])
+    web_server.sql("UPDATE follow SET created = %s FROM users "
+                   "WHERE follow.follower_id = users.id AND users.username = 'stat_cy'", SECOND)
+    web_server.sql("UPDATE users SET created = %s WHERE username LIKE 'stat%%'", FIRST)
+    web_server.sql("UPDATE users SET created = %s WHERE username = 'stat_cy'", SECOND)
+    web_server.manage('stats', '--from', FIRST, '--to', SECOND)
+
+
+def test_the_statistics_screen_shows_the_counted_days(screens, counted_days):
+    screens.visit(f'/stats?from={FIRST}&to={UNCOUNTED}', 'stats')
+    page = screens.page
+    rows = [texts(row.locator('th, td')) for row in page.locator('tbody tr').all()]
+    assert rows == [[SECOND, '2', '1', '2', '1'], [FIRST, '3', '4', '2', '0']]
+    ranking = [text.split() for text in texts(page.locator('.ranking li'))]
+    assert ranking == [['stat_ben', '3'], ['stat_ann', '1']]
+    series = page.evaluate('''() => Chart.getChart(document.getElementById('stats-chart'))
+        .data.datasets.map(set => [set.label, set.data])''')
+    assert series == [['Posts', [3, 2, None]], ['New users', [4, 1, None]],
+                      ['Active authors', [2, 2, None]]]
+    assert page.locator('#stats-chart').bounding_box()['height'] > 200
+    screens.shot('stats')
+
+    page.get_by_role('link', name='stat_ben').click()
+    screens.wait_for('user')
+    assert page.url.endswith('/users/stat_ben')
+
+
+def test_a_range_that_ends_before_it_starts_shows_the_apis_message_by_the_field(screens):
+    screens.visit('/stats', 'stats')
+    screens.expect_refusal(400, '/api/v1/stats/daily')
+    page = screens.page
+    page.get_by_label('From').fill(UNCOUNTED)
+    page.get_by_label('To').fill(FIRST)
+    page.get_by_role('button', name='Show').click()
+    error = page.locator('#stats-to ~ .field-error')
+    error.wait_for()
+    assert error.inner_text() == 'Must not be before from'
+    assert page.get_by_label('To').get_attribute('aria-invalid') == 'true'
+    assert not page.locator('#stats-chart').is_visible()
+    assert page.url.endswith(f'/stats?from={UNCOUNTED}&to={FIRST}')
+    screens.shot('stats-errors')
