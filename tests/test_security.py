@@ -1,5 +1,7 @@
-"""Security checks across the API: no answer tells whether an e-mail address is registered or
-shows a user's address."""
+"""Security checks across the API: every answer carries the security headers, and no answer
+tells whether an e-mail address is registered or shows a user's address."""
+import pytest
+
 from tests.apiclient import PASSWORD, post, sign_up
 
 ALICE_EMAIL = 'alice.private@example.com'
@@ -33,3 +35,23 @@ def test_no_answer_shows_a_users_email_address(client):
     assert not [answer.request.path for answer in answers
                 if ALICE_EMAIL in answer.text or 'alice.private' in answer.text]
     assert 'email' not in client.get('/api/v1/users/alice').json
+
+
+@pytest.mark.filterwarnings('ignore:Unknown REQUEST_METHOD')
+def test_every_kind_of_answer_carries_the_security_headers(client, alice):
+    answers = [
+        client.get('/'), client.get('/docs'), client.get('/openapi.json'),
+        client.get('/metrics'), client.get('/status', status=503),  # no Celery worker
+        client.get('/api/v1/microposts'), client.get('/api/v1/microposts?callback=show'),
+        client.get('/api/v1/users/alice/timeline', headers=alice),
+        client.get('/api/v1/nothing', status=404), client.get('/no/such/page', status=404),
+        client.request('/api/v1/microposts', method='BREW', status=405),
+        client.get('/api/v1/microposts?callback=1bad', status=400),
+        client.get('/api/v1/users/alice/timeline', status=401),
+        client.post('/api/v1/users', 'x' * 2_000_000, content_type='application/json',
+                    status=413),
+    ]
+    for answer in answers:
+        assert answer.headers['X-Content-Type-Options'] == 'nosniff', answer.request.path
+        assert "frame-ancestors 'none'" in answer.headers['Content-Security-Policy']
+        assert answer.headers['Referrer-Policy'] == 'same-origin'
