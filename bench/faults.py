@@ -133,17 +133,21 @@ def main() -> None:
     parser.add_argument('--postgres-down', type=float, default=10)
     parser.add_argument('--celery-burst', type=float, default=20)
     parser.add_argument('--clients', type=int, default=16)
+    parser.add_argument('--lease', type=float, default=10,
+                        help='seconds an e-mail handed over or claimed waits for its worker')
     args = parser.parse_args()
+    lease = {'WARBLE_MAIL_LEASE_SECONDS': str(args.lease)}
     print(f'{args.clients} clients; each writes a post naming another user, reads two cached '
           'pages and its timeline, in turn; gunicorn -k gevent -w 2 on PostgreSQL; a Celery '
           'worker with two processes sends the e-mails')
-    show('web worker killed (SIGKILL)', run(kill_worker, args.clients, args.seconds))
+    show('web worker killed (SIGKILL)', run(kill_worker, args.clients, args.seconds, **lease))
     show(f'Redis stopped for {args.redis_down:g} s',
-         run(stop_redis, args.clients, args.seconds, args.redis_down))
+         run(stop_redis, args.clients, args.seconds, args.redis_down, **lease))
     show(f'PostgreSQL shut down for {args.postgres_down:g} s',
-         run(restart_postgres, args.clients, args.seconds, args.postgres_down))
+         run(restart_postgres, args.clients, args.seconds, args.postgres_down,
+             **lease))
     show(f'Celery worker killed about every second for {args.celery_burst:g} s',
-         run(kill_celery, args.clients, args.seconds, args.celery_burst))
+         run(kill_celery, args.clients, args.seconds, args.celery_burst, **lease))
 
 
 if __name__ == '__main__':

@@ -111,7 +111,7 @@ class Stack(contextlib.ExitStack):
         else:
             os.kill(children(self.celery.pid)[0], signal.SIGKILL)
 
-    def emails(self, post_ids: list[int], timeout: float = 90.0) -> dict:
+    def emails(self, post_ids: list[int], timeout: float = 600.0) -> dict:
         """Once no e-mail is owed unsent and none arrived for a second: the e-mails owed for
         these posts, those of them not received, those received more than once, those sent
         again after a try that was cut short, and how long that took to settle."""
