@@ -59,8 +59,11 @@ def bearer_token() -> str | None:
 
 
 def session_token() -> str | None:
-    """The token of the session cookie, else None."""
-    return bottle.request.get_cookie(SESSION_COOKIE) or None
+    """The token of the session cookie, else None (also when it is not UTF-8)."""
+    try:
+        return bottle.request.get_cookie(SESSION_COOKIE) or None
+    except UnicodeError:
+        return None
 
 
 def client_address() -> str:
@@ -101,7 +104,7 @@ class BottleWeb:
             token = session_token()
             request = bottle.request
             caller = None if token is None else self.sessions.user_of(
-                token, request.method not in SAFE_METHODS, request.get_header(CSRF_HEADER))
+                token, request.method not in SAFE_METHODS, header(CSRF_HEADER))
         if caller is not None:
             bottle.request.environ[CALLER] = caller['username']
         return caller

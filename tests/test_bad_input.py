@@ -86,6 +86,18 @@ def test_invalid_utf8_in_body_query_and_headers_is_4xx(client, alice):
     assert token.json['error']['code'] == 'unauthorized'
 
 
+@pytest.mark.parametrize('value', ['caf\xe9', 'caf\xc3\xa9'])  # not UTF-8, and UTF-8 "café"
+def test_a_csrf_token_or_session_cookie_out_of_ascii_is_no_credential(client, alice, value):
+    client.post_json('/api/v1/session', {'username': 'alice', 'password': PASSWORD})
+    refused = client.post_json('/api/v1/users/alice/collection', {'text': 'hi'},
+                               headers={'X-CSRF-Token': value}, status=403)
+    assert refused.json['error']['code'] == 'csrf'
+    client.delete('/api/v1/session', headers={'X-CSRF-Token': value}, status=403)
+    client.set_cookie('warble_session', value)
+    answer = client.post_json('/api/v1/users/alice/collection', {'text': 'hi'}, status=401)
+    assert answer.json['error']['code'] == 'unauthorized'
+
+
 def test_invalid_utf8_in_a_forwarded_address_is_not_a_crash(settings, environ, alice):
     import webtest
 
