@@ -22,6 +22,7 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
+from lib import metrics  # noqa: E402
 from lib.config import Section, resolve, settings_or_exit  # noqa: E402
 from lib.utils.urlkit import redis_url  # noqa: E402
 
@@ -123,6 +124,8 @@ def main() -> int:
     if migrated.returncode != 0:
         return migrated.returncode
     resolve(settings.paths.var).mkdir(parents=True, exist_ok=True)
+    if settings.metrics.enabled:
+        metrics.prepare(metrics.directory_of(settings))
     supervisor = Supervisor()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

@@ -30,6 +30,7 @@ bootstrap.use_vendor()
 from gunicorn.app.base import BaseApplication  # noqa: E402
 from gunicorn.arbiter import Arbiter  # noqa: E402
 
+from lib import metrics  # noqa: E402
 from lib.config import Section, resolve, settings_or_exit  # noqa: E402
 from lib.version import version  # noqa: E402
 
@@ -62,7 +63,8 @@ class WebServer(BaseApplication):
             'bind': f'{server.host}:{server.port}', 'workers': server.workers,
             'worker_class': 'gevent', 'pidfile': str(pidfile(self.settings)),
             'control_socket_disable': True, 'proc_name': 'warble-web',
-            'post_worker_init': self._worker_ready, 'on_exit': self._master_exit,
+            'on_starting': self._master_starting, 'post_worker_init': self._worker_ready,
+            'on_exit': self._master_exit,
         }
         for key, value in options.items():
             self.cfg.set(key, value)
@@ -78,6 +80,10 @@ class WebServer(BaseApplication):
             arbiter.run()
         except RuntimeError as exc:
             sys.exit(f'warble: cannot serve: {exc}')
+
+    def _master_starting(self, arbiter) -> None:
+        if self.settings.metrics.enabled:  # before any worker records: forget the last run
+            metrics.prepare(metrics.directory_of(self.settings))
 
     def _worker_ready(self, worker) -> None:
         with open(ready_file(self.settings, worker.ppid), 'a') as ready:

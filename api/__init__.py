@@ -10,6 +10,7 @@ from api import (
     errors,
     follows,
     imports,
+    metrics,
     microposts,
     openapi,
     pages,
@@ -21,15 +22,16 @@ from api import (
     users,
 )
 from api.middleware import RequestContext
+from api.profiling import Profiling
 from api.web import BottleWeb
 from controllers import boot
 from controllers.cache import CacheController
 from controllers.sessions import SessionController
 from lib import decorators
-from lib.config import ROOT, Section
+from lib.config import ROOT, Section, resolve
 
-RESOURCES = (status, pages, assets, openapi, users, tokens, sessions, microposts, follows, search,
-             imports, stats)
+RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, microposts,
+             follows, search, imports, stats)
 bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 
 
@@ -37,6 +39,9 @@ def create_app(settings: Section) -> bottle.Bottle:
     """The Bottle app with every resource mounted and the error handling installed."""
     app = bottle.Bottle(catchall=True, autojson=True)
     app.config['warble.settings'] = settings
+    # `<name:int>` takes at most 19 ASCII digits (a database integer): anything else names
+    # nothing, a 404, rather than Bottle's 400 for numbers too long to convert.
+    app.router.add_filter('int', lambda conf: (r'-?[0-9]{1,19}', int, lambda x: str(int(x))))
     for resource in RESOURCES:  # routes made anew on `app`, so that its plugins apply to them
         for route in resource.app.routes:
             app.route(route.rule, route.method, route.callback, name=route.name)
@@ -49,8 +54,11 @@ def create_app(settings: Section) -> bottle.Bottle:
 
 def create_wsgi(settings: Section) -> Callable:
     """The WSGI callable served in production: the app inside its request middleware."""
-    return RequestContext(create_app(settings), settings.server.max_body_bytes,
-                          boot.release_connection,
+    app = create_app(settings)
+    if settings.profiling.enabled:
+        app = Profiling(app, settings.profiling.header,
+                        resolve(settings.paths.var) / 'profiles')
+    return RequestContext(app, settings.server.max_body_bytes, boot.release_connection,
                           {'/imports': settings.server.max_import_bytes})
 
 

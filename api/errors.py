@@ -12,7 +12,7 @@ import logging
 
 import bottle
 
-from controllers import errors
+from controllers import errors, outages
 
 log = logging.getLogger('warble.api')
 
@@ -55,7 +55,8 @@ def from_domain(exc: errors.DomainError) -> bottle.HTTPResponse:
 
 
 class ErrorPlugin:
-    """Bottle plugin: domain errors become their HTTP answers, crashes a clean 500."""
+    """Bottle plugin: domain errors become their HTTP answers, an unreachable database a 503,
+    crashes a clean 500."""
 
     name = 'errors'
     api = 2
@@ -69,7 +70,10 @@ class ErrorPlugin:
                 return from_domain(exc)
             except bottle.HTTPResponse:
                 raise
-            except Exception:
+            except Exception as exc:
+                outage = outages.unavailable(exc)
+                if outage is not None:
+                    return from_domain(outage)
                 log.exception('unhandled error in %s %s', route.method, route.rule)
                 return error_response(500, 'Internal server error.')
         return wrapper

@@ -21,6 +21,9 @@ ERROR = {
     }},
 }
 PARAMETER = re.compile(r'<([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?>')
+# Classes that ECMA-262, the regular expressions of JSON Schema, reads as ASCII only, while
+# Python's `re`, which checks the patterns here, reads them over all of Unicode.
+UNICODE_IN_PYTHON_ONLY = re.compile(r'(?<!\\)\\[wWdDbB]')
 
 
 def build_document(root: bottle.Bottle) -> dict:
@@ -36,7 +39,7 @@ def build_document(root: bottle.Bottle) -> dict:
         'openapi': '3.1.0',
         'info': {'title': 'Warble', 'version': version(),
                  'description': 'MicroPosts, a microblog, and the Analyzer of citizens imports.'},
-        'paths': paths,
+        'paths': portable(paths),
         'components': {
             'schemas': {'Error': ERROR},
             'securitySchemes': {
@@ -48,11 +51,23 @@ def build_document(root: bottle.Bottle) -> dict:
     }
 
 
+def portable(schema):
+    """`schema` without the patterns that mean otherwise in ECMA-262 (`[^\\W_]` would refuse
+    "Москва"); their descriptions still say what is expected."""
+    if isinstance(schema, list):
+        return [portable(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {key: portable(value) for key, value in schema.items()
+            if not (key == 'pattern' and isinstance(value, str) and
+                    UNICODE_IN_PYTHON_ONLY.search(value))}
+
+
 def describe(route: bottle.Route, declared: dict) -> dict:
     operation = {'summary': declared['summary'], 'tags': declared['tags'],
                  'operationId': f'{route.method.lower()}_{route.callback.__name__}',
                  'parameters': path_parameters(route.rule) + query_parameters(declared['query']),
-                 'responses': responses(declared['responses'])}
+                 'responses': responses({**always(declared), **declared['responses']})}
     if declared['body'] is not None:
         operation['requestBody'] = {'required': True, 'content': {
             'application/json': {'schema': declared['body']}}}
@@ -63,6 +78,12 @@ def describe(route: bottle.Route, declared: dict) -> dict:
             if status.startswith('2') and 'content' in answer:
                 answer['content']['application/javascript'] = {'schema': {'type': 'string'}}
     return operation
+
+
+def always(declared: dict) -> dict:
+    """Answers any operation may give: 503 while the database is unreachable, and 413 for a
+    body over the limit."""
+    return {503: None, **({413: None} if declared['body'] is not None else {})}
 
 
 def path_parameters(rule: str) -> list[dict]:

@@ -6,7 +6,7 @@ import bottle
 
 from api.spec import operation
 from api.tokens import CREDENTIAL
-from api.web import CSRF_HEADER, SESSION_COOKIE, base_url, client_address, session_token
+from api.web import CSRF_HEADER, SESSION_COOKIE, base_url, client_address, header, session_token
 from controllers.sessions import SessionController
 
 app = bottle.Bottle()
@@ -55,6 +55,6 @@ def open_session(body: dict) -> dict:
 def close_session() -> None:
     token = session_token()
     if token is not None:
-        SessionController().close(token, bottle.request.get_header(CSRF_HEADER))
+        SessionController().close(token, header(CSRF_HEADER))
     bottle.response.delete_cookie(SESSION_COOKIE, **cookie_options())
     bottle.response.status = 204

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable
 from typing import Any
 
 import bottle
@@ -21,6 +22,8 @@ _validators: dict[int, Draft202012Validator] = {}
 _quick_checks: dict[int, Check | None] = {}
 # Failures explained by the schema's own `description` rather than by jsonschema's message.
 DESCRIBED = ('pattern', 'minLength', 'maxLength', 'anyOf', 'oneOf')
+MAX_DEPTH = 32  # nesting of arrays and objects in a request; the deepest valid one has 4
+INTEGER = re.compile(r'-?[0-9]{1,18}')  # ASCII digits: `isdigit` takes "³", which int() refuses
 
 
 def validator(schema: dict) -> Draft202012Validator:
@@ -43,8 +46,7 @@ def quick_check(schema: dict) -> Check | None:
 
 def check(schema: dict, value: Any, what: str = 'body') -> Any:
     """Return `value` if it fits `schema`, else raise Invalid naming each wrong field."""
-    fields = {'.'.join(path) or what: 'must not contain NUL characters'
-              for path in nul_strings(value)}
+    fields = unstorable_strings(value, what)
     quick = quick_check(schema)
     if not fields and quick is not None and quick(value):
         return value
@@ -56,16 +58,49 @@ def check(schema: dict, value: Any, what: str = 'body') -> Any:
     return value
 
 
-def nul_strings(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """Paths of the strings in `value` holding U+0000, which no database column may store."""
-    if isinstance(value, str) and '\x00' in value:
-        yield path
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from nul_strings(item, (*path, str(key)))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from nul_strings(item, (*path, str(index)))
+def unstorable_strings(value: Any, what: str) -> dict[str, str]:
+    """The fields of `value` holding strings no database column may store: with U+0000, or
+    with lone surrogates (which `\\ud800` escapes make). Invalid when arrays and objects nest
+    deeper than MAX_DEPTH; iterative, so that no depth of input exhausts the stack."""
+    fields = {}
+    if isinstance(value, str):
+        problem = string_problem(value)
+        return {what: problem} if problem else {}
+    containers: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
+    while containers:
+        container, path = containers.pop()
+        if isinstance(container, dict):
+            pairs = container.items()
+        elif isinstance(container, list):
+            pairs = enumerate(container)
+        else:
+            continue
+        if len(path) >= MAX_DEPTH:
+            raise too_deep(what)
+        for key, item in pairs:
+            if isinstance(item, str):
+                problem = string_problem(item)
+                if problem:
+                    fields['.'.join((*path, str(key)))] = problem
+            elif isinstance(item, dict | list):
+                containers.append((item, (*path, str(key))))
+    return dict(sorted(fields.items()))
+
+
+def string_problem(text: str) -> str | None:
+    if '\x00' in text:
+        return 'must not contain NUL characters'
+    if not text.isascii():
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            return 'must not contain lone surrogates (invalid Unicode)'
+    return None
+
+
+def too_deep(what: str) -> Invalid:
+    return Invalid(f'The request {what} nests arrays and objects too deeply.',
+                   {what: f'at most {MAX_DEPTH} levels'})
 
 
 def describe(error) -> str:
@@ -87,6 +122,8 @@ def read_json_body() -> Any:
         return json.loads(raw)
     except UnicodeDecodeError:
         raise Invalid('The request body is not valid UTF-8.') from None
+    except RecursionError:
+        raise too_deep('body') from None
     except ValueError as exc:
         raise Invalid(f'The request body is not valid JSON ({exc}).') from None
 
@@ -100,7 +137,7 @@ def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
         if text is None:
             raise Invalid('The query string is not valid UTF-8.', {name: 'not valid UTF-8'})
         kind = properties.get(name, {}).get('type')
-        if kind == 'integer' and text.lstrip('-').isdigit() and len(text) < 19:
+        if kind == 'integer' and INTEGER.fullmatch(text):
             values[name] = int(text)
         elif kind == 'boolean' and text in ('true', 'false'):
             values[name] = text == 'true'

@@ -13,6 +13,7 @@ from lib.utils.urlkit import Links
 
 ERRORS = {400: Invalid, 401: Unauthorized, 403: Forbidden}
 DEFAULT_PORTS = {'http': ':80', 'https': ':443'}
+CALLER = 'warble.caller'  # where the request's environ keeps the username it authenticated as
 SESSION_COOKIE = 'warble_session'
 CSRF_HEADER = 'X-CSRF-Token'
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
@@ -41,17 +42,28 @@ def links() -> Links:
     return Links(base_url())
 
 
+def header(name: str) -> str:
+    """A request header as text; empty when absent or not UTF-8 (which no valid value is)."""
+    try:
+        return bottle.request.get_header(name, '')
+    except UnicodeError:
+        return ''
+
+
 def bearer_token() -> str | None:
     """The token of an `Authorization: Bearer <token>` header, else None."""
-    scheme, _, token = bottle.request.get_header('Authorization', '').partition(' ')
+    scheme, _, token = header('Authorization').partition(' ')
     if scheme.lower() != 'bearer':
         return None
     return token.strip() or None
 
 
 def session_token() -> str | None:
-    """The token of the session cookie, else None."""
-    return bottle.request.get_cookie(SESSION_COOKIE) or None
+    """The token of the session cookie, else None (also when it is not UTF-8)."""
+    try:
+        return bottle.request.get_cookie(SESSION_COOKIE) or None
+    except UnicodeError:
+        return None
 
 
 def client_address() -> str:
@@ -59,9 +71,14 @@ def client_address() -> str:
     hops = settings().server.proxy_hops
     chain = [bottle.request.environ.get('REMOTE_ADDR') or 'unknown']
     if hops:
-        forwarded = bottle.request.get_header('X-Forwarded-For', '')
+        forwarded = header('X-Forwarded-For')
         chain = [part.strip() for part in forwarded.split(',') if part.strip()] + chain
     return chain[-1 - hops] if len(chain) > hops else chain[0]
+
+
+def through_proxy() -> bool:
+    """Whether the request came through the trusted proxy in front (`server.proxy_hops`)."""
+    return bool(settings().server.proxy_hops) and 'HTTP_X_FORWARDED_FOR' in bottle.request.environ
 
 
 class BottleWeb:
@@ -82,13 +99,15 @@ class BottleWeb:
     def caller(self) -> dict | None:
         token = bearer_token()
         if token:
-            return self.sessions.tokens.resolve(token)
-        token = session_token()
-        if token is None:
-            return None
-        request = bottle.request
-        return self.sessions.user_of(token, request.method not in SAFE_METHODS,
-                                     request.get_header(CSRF_HEADER))
+            caller = self.sessions.tokens.resolve(token)
+        else:
+            token = session_token()
+            request = bottle.request
+            caller = None if token is None else self.sessions.user_of(
+                token, request.method not in SAFE_METHODS, header(CSRF_HEADER))
+        if caller is not None:
+            bottle.request.environ[CALLER] = caller['username']
+        return caller
 
     def answer(self, body: str, content_type: str) -> str:
         bottle.response.content_type = content_type

@@ -1,10 +1,18 @@
 """Celery tasks, one module per worker; thin, they call controllers."""
-from celery.signals import task_postrun
+from celery.signals import task_postrun, worker_init
 
-from controllers.boot import release_connection, start
+from batch import monitoring
+from controllers.boot import close_connections, release_connection, start
 
 # Modules whose tasks the worker registers.
 MODULES: list[str] = ['batch.notifications', 'batch.stats']
+
+
+@worker_init.connect
+def _close_connections(**_) -> None:
+    """Before the pool forks: the start-up check left a connection in the pool, and pool
+    processes sharing it would mix up each other's queries."""
+    close_connections()
 
 
 @task_postrun.connect
@@ -13,4 +21,4 @@ def _release_connection(**_) -> None:
     release_connection()
 
 
-__all__ = ['MODULES', 'start']
+__all__ = ['MODULES', 'monitoring', 'start']

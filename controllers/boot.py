@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from controllers import outbox, users
 from controllers.errors import DomainError
-from lib import jobs, logs
+from lib import jobs, logs, metrics
 from lib.config import ConfigError, Section, get_settings
 from models import db, redisdb
 
@@ -20,8 +20,10 @@ class StartupError(Exception):
 
 
 def configure(settings: Section, check_database: bool = True) -> None:
-    """Bind every store to the settings; refuse to start when the database is unreachable."""
+    """Bind logging, metrics and every store to the settings; refuse to start when the
+    database is unreachable."""
     logs.configure(settings.logging)
+    metrics.configure(metrics.directory_of(settings) if settings.metrics.enabled else None)
     try:
         db.configure(settings.database)
     except ValueError as exc:
@@ -42,6 +44,11 @@ def release_connection() -> None:
     """Return this request's database connection (to the pool, for PostgreSQL)."""
     if not db.database.is_closed():
         db.database.close()
+
+
+def close_connections() -> None:
+    """Close every database connection of this process (before it forks workers)."""
+    db.close_all()
 
 
 def start(build: Callable[[Section], T], exit_code: int = 1) -> T:

@@ -7,18 +7,18 @@ before its answer is sent, so nobody reads a stale page after it, on any worker.
 from __future__ import annotations
 
 import logging
-import time
 
 from redis import RedisError
 
+from lib import metrics
+from lib.logs import Throttle
 from models.pagecache import PageStore
 
 USER_SCOPE = 'user:{username}'
 FEED_SCOPE = 'feed'
-WARNING_INTERVAL = 10.0
 
 log = logging.getLogger('warble.cache')
-_last_warning = 0.0
+throttle = Throttle()
 
 
 def user_scope(username: str) -> str:
@@ -33,10 +33,13 @@ class CacheController:
 
     def lookup(self, scopes: list[str], url: str) -> tuple[str | None, str | None]:
         try:
-            return self.pages.lookup(scopes, url)
+            version, page = self.pages.lookup(scopes, url)
         except RedisError as exc:
             _warn(exc)
+            metrics.cache_lookup('error')
             return None, None
+        metrics.cache_lookup('miss' if page is None else 'hit')
+        return version, page
 
     def store(self, version: str, url: str, answer: str, seconds: int) -> None:
         try:
@@ -53,9 +56,7 @@ class CacheController:
 
 
 def _warn(exc: RedisError) -> None:
-    """Log Redis failures at most once per interval: an outage must not flood the log."""
-    global _last_warning
-    now = time.monotonic()
-    if now - _last_warning >= WARNING_INTERVAL:
-        _last_warning = now
+    """Count Redis failures; log them at most once per interval."""
+    metrics.redis_error('cache')
+    if throttle.ready():
         log.warning('page cache unavailable, serving uncached: %s', exc)

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import peewee
 
 from controllers import outbox
+from lib.logs import request_id
 from models.outbox import OutboxEmail
 from models.users import User
 
@@ -54,7 +55,9 @@ def owe(post_id: int, author_id: int, now: Version, before: Version | None = Non
     if not recipients:
         return []
     due = outbox.lease_end()  # the relay hands them over now; the sweep after this
+    cause = request_id.get()
     rows = [{'key': email_key(post_id, recipient), 'micropost': post_id,
-             'recipient': recipient, 'due': due} for recipient in recipients]
+             'recipient': recipient, 'due': due, 'request_id': None if cause == '-' else cause}
+            for recipient in recipients]
     OutboxEmail.insert_many(rows).on_conflict_ignore().execute()
     return [row['key'] for row in rows]

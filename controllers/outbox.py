@@ -22,7 +22,10 @@ import datetime as dt
 import logging
 import secrets
 
+import peewee
+
 from controllers.mention_email import mention_email
+from controllers.outages import DATABASE_DOWN
 from lib import jobs, mail
 from lib.config import Section
 from lib.utils.datekit import utcnow
@@ -51,6 +54,19 @@ def lease_end() -> dt.datetime:
     return utcnow() + _lease
 
 
+def backlog() -> dict | None:
+    """E-mails owed and not sent yet, and the age in seconds of the oldest (0 without any),
+    read through the index on state and age; None when the database cannot answer."""
+    created = peewee.fn.MIN(OutboxEmail.created).python_value(OutboxEmail.created.python_value)
+    try:
+        emails, oldest = (OutboxEmail.select(peewee.fn.COUNT(OutboxEmail.id), created)
+                          .where(OutboxEmail.state.in_((PENDING, SENDING))).tuples().get())
+    except DATABASE_DOWN:
+        return None
+    age = (utcnow() - oldest).total_seconds() if oldest else 0.0
+    return {'emails': emails, 'oldest_seconds': max(age, 0.0)}
+
+
 class RetryLater(Exception):
     """The e-mail could not be sent for now; try again after `seconds`."""
 
@@ -59,12 +75,13 @@ class RetryLater(Exception):
         self.seconds = seconds
 
 
-def relay(keys: list[str]) -> int:
+def relay(keys: list[str], causes: dict[str, str | None] | None = None) -> int:
     """Hand e-mails to Celery, right after the commit that owes them; those the broker cannot
-    take now are left due at once, for the sweep. How many were handed over."""
+    take now are left due at once, for the sweep. Each task carries the request id `causes`
+    gives its key, by default the current one. How many were handed over."""
     handed = 0
     for key in keys:
-        if not jobs.offer(DELIVER_TASK, key):
+        if not jobs.offer(DELIVER_TASK, key, cause=(causes or {}).get(key)):
             break
         handed += 1
     if handed < len(keys):
@@ -110,16 +127,18 @@ class OutboxController:
         handed = 0
         while True:
             now = utcnow()
-            keys = [row.key for row in OutboxEmail.select(OutboxEmail.key)
-                    .where(OutboxEmail.state.in_((PENDING, SENDING)), OutboxEmail.due <= now)
-                    .order_by(OutboxEmail.due).limit(SWEEP_BATCH)]
+            causes = dict(OutboxEmail.select(OutboxEmail.key, OutboxEmail.request_id)
+                          .where(OutboxEmail.state.in_((PENDING, SENDING)),
+                                 OutboxEmail.due <= now)
+                          .order_by(OutboxEmail.due).limit(SWEEP_BATCH).tuples())
+            keys = list(causes)
             if not keys:
                 return handed
             with database.atomic():
                 (OutboxEmail.update(state=PENDING, claim=None, due=lease_end())
                  .where(OutboxEmail.key.in_(keys), OutboxEmail.state.in_((PENDING, SENDING)),
                         OutboxEmail.due <= now).execute())
-            sent_on = relay(keys)
+            sent_on = relay(keys, causes)
             handed += sent_on
             if sent_on < len(keys) or len(keys) < SWEEP_BATCH:
                 return handed

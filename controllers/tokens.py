@@ -15,6 +15,8 @@ from redis import RedisError
 
 from controllers.errors import Invalid, TooManyRequests
 from controllers.users import UserController
+from lib import metrics
+from lib.logs import Throttle
 from lib.utils.datekit import utcnow
 from models.db import database
 from models.ratelimits import SlidingWindow
@@ -26,6 +28,7 @@ FAILURES_ALLOWED = 10
 FAILURE_WINDOW = 60
 
 log = logging.getLogger('warble.tokens')
+throttle = Throttle()
 
 
 def digest(raw_token: str) -> str:
@@ -76,7 +79,7 @@ class LoginGuard:
         try:
             wait = self._window().retry_after(*self.subjects)
         except RedisError as exc:
-            log.warning('login rate limit unavailable: %s', exc)
+            _limit_unavailable(exc)
             return
         if wait:
             raise TooManyRequests(f'Too many failed logins; try again in {wait} s.', wait)
@@ -85,8 +88,14 @@ class LoginGuard:
         try:
             self._window().record(*self.subjects)
         except RedisError as exc:
-            log.warning('login rate limit unavailable: %s', exc)
+            _limit_unavailable(exc)
 
     @staticmethod
     def _window() -> SlidingWindow:
         return SlidingWindow('login-failures', FAILURES_ALLOWED, FAILURE_WINDOW)
+
+
+def _limit_unavailable(exc: RedisError) -> None:
+    metrics.redis_error('ratelimit')
+    if throttle.ready():
+        log.warning('login rate limit unavailable, logins are not limited: %s', exc)

@@ -10,6 +10,7 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 
 from lib.config import Section
+from lib.logs import request_id
 from lib.utils.urlkit import celery_broker_url
 
 _celery: Celery | None = None
@@ -48,18 +49,24 @@ def celery() -> Celery:
 
 
 def send(name: str, *args: Any, **kwargs: Any) -> None:
-    """Enqueue the task called `name`."""
-    celery().send_task(name, args=args, kwargs=kwargs)
+    """Enqueue the task called `name`, carrying the id of the request that causes it."""
+    celery().send_task(name, args=args, kwargs=kwargs, headers=_headers(None))
 
 
-def offer(name: str, *args: Any) -> bool:
+def offer(name: str, *args: Any, cause: str | None = None) -> bool:
     """Enqueue the task called `name` now, or return False at once when the broker is out of
-    reach (one reconnection is tried): for callers that keep the work to hand over later."""
+    reach (one reconnection is tried): for callers that keep the work to hand over later.
+    The task carries the request id `cause`, by default that of the request being served."""
     try:
-        celery().send_task(name, args=args, retry=True, retry_policy=OFFER_RETRY)
+        celery().send_task(name, args=args, headers=_headers(cause), retry=True,
+                           retry_policy=OFFER_RETRY)
     except OperationalError:
         return False
     return True
+
+
+def _headers(cause: str | None) -> dict[str, str]:
+    return {'request_id': cause or request_id.get()}
 
 
 def ping_workers(timeout: float) -> int:

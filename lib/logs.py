@@ -5,6 +5,7 @@ import contextvars
 import json
 import logging
 import logging.config
+import time
 
 from lib.config import Section
 
@@ -39,6 +40,21 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line['exception'] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
+
+
+class Throttle:
+    """Say yes at most once per `interval` seconds: an outage must not flood the log."""
+
+    def __init__(self, interval: float = 10.0):
+        self.interval = interval
+        self.last = -interval
+
+    def ready(self) -> bool:
+        now = time.monotonic()
+        if now - self.last < self.interval:
+            return False
+        self.last = now
+        return True
 
 
 def configure(logging_settings: Section) -> None:

@@ -73,6 +73,15 @@ def check_connection() -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def close_all() -> None:
+    """Close every connection of this process, the pool's idle ones too: a process about to
+    fork must not hand its sockets to children that would all talk over them at once."""
+    if not database.is_closed():
+        database.close()
+    if isinstance(database.obj, PooledPostgresqlDatabase):
+        database.obj.close_all()
+
+
 def is_postgres() -> bool:
     return isinstance(database.obj, peewee.PostgresqlDatabase)
 

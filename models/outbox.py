@@ -28,6 +28,8 @@ class OutboxEmail(BaseModel):
     sent = peewee.DateTimeField(null=True)
     delivered = peewee.DateTimeField(null=True)
     error = peewee.CharField(max_length=500, null=True)
+    request_id = peewee.CharField(max_length=128, null=True)  # of the request that owed it
 
     class Meta:
-        indexes = ((('state', 'due'), False),)  # the sweep: due rows by state
+        indexes = ((('state', 'due'), False),       # the sweep: due rows by state
+                   (('state', 'created'), False))   # the backlog: rows not sent, the oldest

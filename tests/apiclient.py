@@ -66,3 +66,13 @@ def post(client: webtest.TestApp, username: str, headers: dict, text: str, **ext
     """Write a post as `username`; the micropost."""
     return client.post_json(f'/api/v1/users/{username}/collection', {'text': text, **extra},
                             headers=headers, status=201).json
+
+
+def sign_up_over_http(url: str, username: str) -> dict:
+    """`sign_up` against a running server at `url`."""
+    import requests
+    requests.post(f'{url}/api/v1/users', timeout=10, json={
+        'username': username, 'password': PASSWORD, 'email': f'{username}@example.com'})
+    answer = requests.post(f'{url}/api/v1/token', timeout=10, json={
+        'grant_type': 'password', 'username': username, 'password': PASSWORD})
+    return {'Authorization': f'Bearer {answer.json()["access_token"]}'}

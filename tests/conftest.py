@@ -81,6 +81,7 @@ def postgres_environ(request, server_dir, redis_server, database_urls, tmp_path)
     db.migrations().up()
     yield environ
     reset_database()
+    redisdb.get_redis('cache').flushall()  # the cache and the login limits it counted
 
 
 @pytest.fixture

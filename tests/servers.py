@@ -138,13 +138,17 @@ class PostgresServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
-    def stop(self) -> None:
+    def halt(self) -> None:
+        """Shut the server down (fast: open sessions end), keeping its data for `start`."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)  # fast shutdown, past runuser too
             try:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 stop(self.process)
+
+    def stop(self) -> None:
+        self.halt()
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
@@ -155,11 +159,12 @@ def start_process(command: list[str], environ: dict[str, str], log: Path) -> sub
                                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def start_worker(environ: dict[str, str], log: Path) -> subprocess.Popen:
-    """A Celery worker (`tasks.py worker`, solo pool) on the broker of `environ`, once it answers
-    a ping."""
+def start_worker(environ: dict[str, str], log: Path, solo: bool = True) -> subprocess.Popen:
+    """A Celery worker (`tasks.py worker`, solo pool, else `celery.concurrency` processes) on
+    the broker of `environ`, once it answers a ping."""
     from lib import config, jobs
-    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', '-P', 'solo',
+    pool = ['-P', 'solo'] if solo else []
+    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', *pool,
                              '--without-mingle', '--without-gossip'], environ, log)
     jobs.configure(config.load(environ))
     try:
@@ -183,6 +188,24 @@ def start_gunicorn(environ: dict[str, str], log: Path, workers: int = 2) -> tupl
     try:
         wait_for(lambda: urlopen(f'{url}/openapi.json', timeout=1).status == 200, timeout=30,
                  what=f'gunicorn (log: {log})')
+    except TimeoutError:
+        stop(process)
+        raise
+    return process, url
+
+
+def start_web(environ: dict[str, str], log: Path, workers: int = 2) -> tuple[
+        subprocess.Popen, str]:
+    """`web.py`, as production runs it (gunicorn, gevent workers), on a free loopback port;
+    returns the process and its base URL once it answers."""
+    from urllib.request import urlopen
+    port = free_port()
+    process = start_process([PYTHON, 'web.py'], dict(
+        environ, WARBLE_SERVER_PORT=str(port), WARBLE_SERVER_WORKERS=str(workers)), log)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        wait_for(lambda: urlopen(f'{url}/openapi.json', timeout=1).status == 200, timeout=60,
+                 what=f'web.py (log: {log})')
     except TimeoutError:
         stop(process)
         raise

@@ -35,8 +35,9 @@ class SmtpServer:
     `release()`; `refuse_once(step, reply)` answers that step of the next message with `reply`.
     """
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.port = free_port()
+        self.delay = delay  # taken at each step, as a distant server would
         self.messages: list[Received] = []
         self.stalled = threading.Event()
         self._released = threading.Event()
@@ -100,6 +101,7 @@ class SmtpServer:
 
     async def _maybe_stall(self, step: str) -> None:
         """Hang here until released, if told to (aiosmtpd cancels this when the client goes)."""
+        await asyncio.sleep(self.delay)
         if self._stall == step:
             self._stall = None
             self.stalled.set()

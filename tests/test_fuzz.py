@@ -1,45 +1,70 @@
-"""Generated requests (schemathesis) against every MicroPosts operation: no answer is a server
-error, and every answer has a documented status, content type and schema."""
+"""Generated requests (schemathesis) against every operation of /openapi.json, MicroPosts and the
+Analyzer: valid ones and invalid ones, in-process and through a live gunicorn. No answer is a
+server error, and every answer has a documented status, content type and schema."""
 import hypothesis
 import pytest
 import schemathesis
+from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 import api
+from controllers.imports import ImportController
 from controllers.seed import SeedController
-from tests.apiclient import CheckedApp, sign_up
+from tests.analyzer import sample
+from tests.apiclient import CheckedApp, sign_up, sign_up_over_http
+from tests.servers import start_web, stop
 
-EXAMPLES = 15
+EXAMPLES = 30
+MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
+
+
+def seed() -> None:
+    """Users, follows and posts, and an Analyzer import, for generated ids to find."""
+    seeder = SeedController()
+    for step in (seeder.users(10), seeder.follows(3), seeder.posts(100)):
+        list(step)
+    ImportController().create(sample())
 
 
 @pytest.fixture
 def schema(settings):
-    seeder = SeedController()
-    for step in (seeder.users(10), seeder.follows(3), seeder.posts(100)):
-        list(step)
+    seed()
     return schemathesis.openapi.from_wsgi('/openapi.json', api.create_wsgi(settings))
 
 
-def fuzz(schema, path_regex: str, headers: dict | None = None, username: str = '') -> int:
-    """Run generated cases of each operation matching `path_regex`; how many operations ran.
+def fuzz(schema, path_regex: str, headers: dict | None = None, username: str = '',
+         examples: int = EXAMPLES) -> int:
+    """Run generated cases, valid and invalid (where it takes input), of each operation
+    matching `path_regex`, as the user of `headers` and `username`; how many operations ran."""
+    operations = 0
+    for result in schema.include(path_regex=path_regex).get_all_operations():
+        for mode in MODES:
+            try:
+                exercise(result.ok(), mode, headers, username, examples)
+            except hypothesis.errors.Unsatisfiable:
+                assert mode is GenerationMode.NEGATIVE  # nothing to make invalid: no input
+        operations += 1
+    return operations
+
+
+def exercise(operation, mode: GenerationMode, headers: dict | None, username: str,
+             examples: int) -> None:
+    """Generated cases of one operation, each answer checked against the document.
 
     Semantic 400s (wrong password, unknown referenced user) are documented answers to
     schema-valid requests, so that one check is left out."""
-    operations = 0
-    for result in schema.include(path_regex=path_regex).get_all_operations():
-        operation = result.ok()
+    @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+    @hypothesis.settings(max_examples=examples, deadline=None, database=None,
+                         suppress_health_check=list(hypothesis.HealthCheck))
+    def run(case):
+        if username and 'username' in (case.path_parameters or {}):
+            case.path_parameters['username'] = username
+        credentials = headers
+        if mode is GenerationMode.NEGATIVE and 'Authorization' not in (case.headers or {}):
+            credentials = None  # left out on purpose: the answer must be a refusal
+        case.call_and_validate(headers=credentials, excluded_checks=[positive_data_acceptance])
 
-        @hypothesis.given(case=operation.as_strategy())
-        @hypothesis.settings(max_examples=EXAMPLES, deadline=None, database=None,
-                             suppress_health_check=list(hypothesis.HealthCheck))
-        def run(case):
-            if username and 'username' in (case.path_parameters or {}):
-                case.path_parameters['username'] = username
-            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
-
-        run()
-        operations += 1
-    return operations
+    run()
 
 
 def test_anonymous_requests_get_documented_answers(schema):
@@ -49,3 +74,19 @@ def test_anonymous_requests_get_documented_answers(schema):
 def test_a_users_own_requests_get_documented_answers(settings, schema):
     headers = sign_up(CheckedApp(api.create_wsgi(settings)), 'fuzzer')
     assert fuzz(schema, r'^/api/v1/users/\{username\}', headers, 'fuzzer') == 13
+
+
+def test_analyzer_requests_get_documented_answers(schema):
+    assert fuzz(schema, r'^/imports') == 6
+
+
+def test_the_live_server_gives_documented_answers_to_every_operation(postgres_environ,
+                                                                     tmp_path):
+    seed()
+    process, url = start_web(postgres_environ, tmp_path / 'web.log', workers=1)
+    try:
+        live = schemathesis.openapi.from_url(f'{url}/openapi.json')
+        headers = sign_up_over_http(url, 'fuzzer')
+        assert fuzz(live, r'^/(api|imports)', headers, 'fuzzer', examples=10) == 28
+    finally:
+        stop(process)

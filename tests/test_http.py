@@ -72,7 +72,7 @@ def test_request_id_appears_in_log_lines(app, caplog):
     app.get('/api/v1/nope', headers={'X-Request-ID': 'trace-me'}, status=404)
     lines = [record for record in caplog.records if record.name == 'warble.access']
     assert lines and lines[-1].request_id == 'trace-me'
-    assert lines[-1].status == '404'
+    assert lines[-1].status == 404
 
 
 def test_json_log_lines_carry_the_request_id():

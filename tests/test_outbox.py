@@ -14,6 +14,7 @@ from models import db
 from models.outbox import DELIVERED, FAILED, PENDING, SENDING, SENT, OutboxEmail
 from models.users import User
 from tests.apiclient import post, sign_up
+from tests.metrics import value
 from tests.servers import free_port
 from tests.smtp import text_and_html
 
@@ -201,3 +202,24 @@ def test_with_redis_down_a_post_succeeds_and_its_email_is_due_at_once(client, al
         redis_server.start()
     row = OutboxEmail.get(OutboxEmail.key == key_for('bob'))
     assert row.state == PENDING and row.due <= utcnow()
+
+
+def test_the_backlog_counts_emails_not_sent_yet_and_the_age_of_the_oldest(client, alice, bob):
+    sign_up(client, 'carol')
+    assert 'warble_outbox_backlog_emails 0.0' in client.get('/metrics').text
+    post(client, 'alice', alice, 'hi @bob @carol')
+    OutboxEmail.update(created=utcnow() - dt.timedelta(seconds=90)).where(
+        OutboxEmail.key == key_for('bob')).execute()
+    text = client.get('/metrics').text
+    assert value(text, 'warble_outbox_backlog_emails') == 2
+    assert 90 <= value(text, 'warble_outbox_backlog_oldest_seconds') < 100
+    OutboxEmail.update(state=DELIVERED).where(OutboxEmail.key == key_for('bob')).execute()
+    OutboxEmail.update(state=SENDING).where(OutboxEmail.key == key_for('carol')).execute()
+    text = client.get('/metrics').text
+    assert value(text, 'warble_outbox_backlog_emails') == 1  # claimed is not sent
+    assert value(text, 'warble_outbox_backlog_oldest_seconds') < 10
+    OutboxEmail.update(state=SENT).execute()
+    text = client.get('/metrics').text
+    assert value(text, 'warble_outbox_backlog_emails') == 0
+    assert value(text, 'warble_outbox_backlog_oldest_seconds') == 0
+

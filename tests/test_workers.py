@@ -1,11 +1,13 @@
 """Two gunicorn gevent workers share their state through PostgreSQL/SQLite and Redis: no worker
-serves a page older than a write another worker answered, and a revoked token fails on both."""
+serves a page older than a write another worker answered, a revoked token fails on both, and
+failed logins counted by one count on the other."""
 import collections
 
 import pytest
 import requests
 
 from tests.apiclient import PASSWORD
+from tests.apiclient import sign_up_over_http as sign_up
 from tests.servers import PYTHON, free_port, start_process, stop, wait_for
 
 ROUNDS = 12
@@ -30,14 +32,6 @@ def server(settings, environ, tmp_path):
 
 def workers_that_answered(access_log) -> collections.Counter:
     return collections.Counter(line.split()[0] for line in access_log.read_text().splitlines())
-
-
-def sign_up(url: str, username: str) -> dict:
-    requests.post(f'{url}/api/v1/users', json={'username': username, 'password': PASSWORD,
-                                               'email': f'{username}@example.com'}, timeout=10)
-    answer = requests.post(f'{url}/api/v1/token', timeout=10, json={
-        'grant_type': 'password', 'username': username, 'password': PASSWORD})
-    return {'Authorization': f'Bearer {answer.json()["access_token"]}'}
 
 
 def rounds(access_log, since: collections.Counter | None = None):
@@ -72,3 +66,15 @@ def test_a_revoked_token_fails_at_once_on_every_worker(server):
     for number in rounds(access_log, since=workers_that_answered(access_log)):
         answer = requests.post(collection, json={'text': 'late'}, headers=alice, timeout=10)
         assert answer.status_code == 401, number
+
+
+def test_failed_logins_on_either_worker_limit_logins_on_both(server):
+    url, access_log = server
+    sign_up(url, 'alice')
+
+    def log_in(username: str, password: str) -> int:
+        return requests.post(f'{url}/api/v1/token', timeout=10, json={
+            'grant_type': 'password', 'username': username, 'password': password}).status_code
+    assert [log_in(f'guess{attempt}', 'wrong password') for attempt in range(10)] == [400] * 10
+    for number in rounds(access_log, since=workers_that_answered(access_log)):
+        assert log_in('alice', PASSWORD) == 429, number  # even the right password, anywhere

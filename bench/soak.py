@@ -1,0 +1,197 @@
+"""Soak: mixed reads and writes at 256 connections for 60 s against gunicorn + gevent on
+PostgreSQL; every status must be the expected one, and the workers' memory must stay flat.
+
+    python3 bench/soak.py [--seconds 60] [--connections 256] [--users 100] [--workers 2]
+
+Starts a fresh stack (bench/stack.py: PostgreSQL, Redis, `web.py` as production runs it), signs
+up `--users` users, warms up for 10 s, then drives it with wrk from a separate process: 20 % new
+posts, 80 % reads (collections, the public feed, timelines, search, profiles). Prints requests/s,
+latency percentiles, every status seen, the posts written against those found in the database,
+and each worker's resident memory every 10 s.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from lib import bootstrap  # noqa: E402
+
+if __name__ == '__main__':
+    if Path(sys.prefix).resolve() != bootstrap.ENV.resolve():
+        bootstrap.ensure(tests=True)
+    bootstrap.reexec_in_env()
+
+import psycopg  # noqa: E402
+
+from bench.load import lua_table  # noqa: E402
+from bench.stack import Stack, rss_kib  # noqa: E402
+
+WARM_UP = 10
+EXPECTED = {'POST': '201', 'GET': '200'}
+SCRIPT = """
+local names = %(names)s
+local tokens = %(tokens)s
+local words = {"post", "soak", "hello", "warble"}
+statuses = {}
+local sent = 0
+setup = function(thread) table.insert(threads, thread) end
+threads = {}
+request = function()
+  sent = sent + 1
+  local i = math.random(#names)
+  local mine = {["Authorization"] = "Bearer " .. tokens[i], ["Content-Type"] = "application/json"}
+  local kind = sent %% 10
+  if kind < 2 then
+    local body = string.format('{"text": "soak post %%d"}', math.random(1, 1000000000))
+    return wrk.format("POST", "/api/v1/users/" .. names[i] .. "/collection", mine, body)
+  elseif kind < 4 then
+    return wrk.format("GET", "/api/v1/users/" .. names[math.random(#names)] .. "/collection")
+  elseif kind < 6 then
+    return wrk.format("GET", "/api/v1/microposts?page=" .. math.random(1, 3))
+  elseif kind < 8 then
+    return wrk.format("GET", "/api/v1/users/" .. names[i] .. "/timeline", mine)
+  elseif kind < 9 then
+    return wrk.format("GET", "/api/v1/search?text=" .. words[math.random(#words)])
+  end
+  return wrk.format("GET", "/api/v1/users/" .. names[math.random(#names)])
+end
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("SUMMARY %%d %%d %%d %%d %%d %%d %%.0f %%.0f %%.0f %%.0f\\n",
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do
+      io.write(string.format("STATUS %%d %%d\\n", status, count))
+    end
+  end
+end
+"""
+SUMMARY = re.compile(r'^SUMMARY ' + ' '.join([r'(\d+)'] * 6 + [r'([\d.]+)'] * 4) + '$', re.M)
+
+
+def wrk(url: str, script: str, seconds: int, connections: int) -> str:
+    with tempfile.NamedTemporaryFile('w', suffix='.lua') as lua:
+        lua.write(script)
+        lua.flush()
+        return subprocess.run(['wrk', '-t1', f'-c{connections}', f'-d{seconds}s', '--timeout',
+                               '10s', '-s', lua.name, url],
+                              capture_output=True, text=True, check=True).stdout
+
+
+class MemorySampler(threading.Thread):
+    """Resident memory of each gunicorn worker every `interval` seconds."""
+
+    def __init__(self, stack: Stack, interval: float):
+        super().__init__(daemon=True)
+        self.stack, self.interval = stack, interval
+        self.samples: list[tuple[float, dict[int, int]]] = []
+        self.finished = threading.Event()
+
+    def run(self) -> None:
+        started = time.monotonic()
+        while True:
+            self.samples.append((time.monotonic() - started,
+                                 {pid: rss_kib(pid) for pid in self.stack.worker_pids()}))
+            if self.finished.wait(self.interval):
+                return
+
+
+def post_count(stack: Stack) -> int:
+    with psycopg.connect(stack.database_url) as connection:
+        return connection.execute('SELECT count(*) FROM micropost').fetchone()[0]
+
+
+def by_route(log: Path, offset: int) -> None:
+    """Requests and server-side durations by route, from the JSON access lines of the run."""
+    durations: dict[str, list[float]] = {}
+    with open(log) as lines:
+        lines.seek(offset)
+        for line in lines:
+            if line.startswith('{') and '"warble.access"' in line:
+                entry = json.loads(line)
+                key = f'{entry["method"]} {entry["route"]}'
+                durations.setdefault(key, []).append(entry['duration_ms'])
+    print('by route, as the access log has it (ms, inside the worker):')
+    for key, values in sorted(durations.items(), key=lambda item: -len(item[1])):
+        values.sort()
+        p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+        print(f'  {key:45} {len(values):7} p50 {values[len(values) // 2]:7.1f} '
+              f'p99 {p99:7.1f} max {values[-1]:7.1f}')
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--seconds', type=int, default=60)
+    parser.add_argument('--connections', type=int, default=256)
+    parser.add_argument('--users', type=int, default=100)
+    parser.add_argument('--workers', type=int, default=2)
+    args = parser.parse_args()
+    if shutil.which('wrk') is None:
+        raise SystemExit('soak: wrk is missing (apt-get install wrk)')
+    with Stack(workers=args.workers) as stack:
+        users = stack.users(args.users)
+        script = SCRIPT % {
+            'names': lua_table([name for name, _ in users]),
+            'tokens': lua_table([headers['Authorization'].split()[1] for _, headers in users])}
+        wrk(stack.url, script, WARM_UP, args.connections)
+        before = post_count(stack)
+        sampler = MemorySampler(stack, 10)
+        sampler.start()
+        measured_from = stack.log.stat().st_size
+        output = wrk(stack.url, script, args.seconds, args.connections)
+        sampler.finished.set()
+        sampler.join()
+        written = post_count(stack) - before
+        failed = report(args, output, written, sampler.samples)
+        by_route(stack.log, measured_from)
+    return failed
+
+
+def report(args: argparse.Namespace, output: str, written: int,
+           samples: list[tuple[float, dict[int, int]]]) -> int:
+    found = SUMMARY.search(output)
+    if found is None:
+        raise SystemExit(f'soak: wrk gave no summary:\n{output}')
+    count, micros, *socket_errors = (int(found.group(n)) for n in range(1, 7))
+    p50, p95, p99, worst = (float(found.group(n)) / 1000 for n in range(7, 11))
+    statuses: dict[str, int] = {}
+    for status, number in re.findall(r'^STATUS (\d+) (\d+)$', output, re.M):
+        statuses[status] = statuses.get(status, 0) + int(number)
+    unexpected = {status: number for status, number in statuses.items()
+                  if status not in EXPECTED.values()}
+    print(f'{args.connections} connections for {args.seconds} s (after {WARM_UP} s of warm-up), '
+          f'gunicorn -k gevent -w {args.workers} on PostgreSQL; 20 % writes')
+    print(f'requests: {count} ({count / (micros / 1e6):.0f}/s); latency p50 {p50:.1f} ms, '
+          f'p95 {p95:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms')
+    print(f'statuses: {json.dumps(dict(sorted(statuses.items())))}; unexpected: '
+          f'{sum(unexpected.values())}; socket errors (connect, read, write, timeout): '
+          f'{socket_errors}')
+    acknowledged = statuses.get('201', 0)
+    print(f'posts acknowledged with 201: {acknowledged}; new posts in the database: {written} '
+          '(more when writes were in flight as wrk stopped)')
+    pids = sorted({pid for _, sample in samples for pid in sample})
+    print('worker memory (RSS, MiB):')
+    print(f'{"second":>8} ' + ' '.join(f'{f"pid {pid}":>10}' for pid in pids))
+    for at, sample in samples:
+        print(f'{at:8.0f} ' + ' '.join(f'{sample.get(pid, 0) / 1024:10.1f}' for pid in pids))
+    first, last = samples[0][1], samples[-1][1]
+    growth = ', '.join(f'{(last.get(pid, 0) - first.get(pid, 0)) / 1024:+.1f}' for pid in pids)
+    print(f'growth from the first to the last sample (MiB): {growth}')
+    return 1 if unexpected or any(socket_errors) or written < acknowledged else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""A throwaway Warble for the load and fault scripts (and the fault tests): its own PostgreSQL
+and Redis, and `web.py` (gunicorn with gevent workers) as production runs it, in a temporary
+directory, with Celery and an SMTP server on request; with ways to kill a web or Celery worker,
+stop Redis or restart PostgreSQL underneath it."""
+from __future__ import annotations
+
+import collections
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+import requests
+
+from lib import bootstrap
+from tests.metrics import value
+from tests.servers import (
+    PYTHON,
+    ROOT,
+    PostgresServer,
+    RedisServer,
+    start_process,
+    start_web,
+    start_worker,
+    stop,
+    wait_for,
+)
+from tests.smtp import SmtpServer
+
+PASSWORD = 'stack-password'
+CHEAP_PASSWORDS = {'WARBLE_PASSWORDS_TIME_COST': '1', 'WARBLE_PASSWORDS_MEMORY_KIB': '1024',
+                   'WARBLE_PASSWORDS_PARALLELISM': '1'}
+# Claims and hand-overs that run out in 2 s, a sweep every 0.5 s, two pool processes.
+MAIL_TIMING = {'WARBLE_MAIL_LEASE_SECONDS': '2', 'WARBLE_MAIL_RETRY_SECONDS': '0.2',
+               'WARBLE_MAIL_SWEEP_SECONDS': '0.5', 'WARBLE_CELERY_CONCURRENCY': '2'}
+
+
+class Stack(contextlib.ExitStack):
+    """PostgreSQL, Redis and `web.py` with `workers` workers, role `web`; with `mail`, a Celery
+    worker and beat sending mention e-mails to an SMTP server (`smtp`); `settings` are more
+    `WARBLE_*` variables. Leaving the `with` block stops everything and removes the directory."""
+
+    def __init__(self, workers: int = 2, postgres: type[PostgresServer] = PostgresServer,
+                 mail: bool = False, **settings: str):
+        super().__init__()
+        self.workers, self.postgres_class, self.settings = workers, postgres, settings
+        self.mail = mail
+
+    def __enter__(self) -> Stack:
+        super().__enter__()
+        try:
+            self.work = Path(self.enter_context(tempfile.TemporaryDirectory(
+                prefix='warble-stack-')))
+            self.redis = RedisServer(self.work)
+            self.callback(self.redis.stop)
+            self.postgres = self.postgres_class()
+            self.callback(self.postgres.stop)
+            self.database_url = self.postgres.create_database('warble')
+            if self.mail:
+                self.smtp = SmtpServer(delay=0.02).start()
+                self.callback(self.smtp.stop)
+                self.settings = {**self.smtp.environ(), **MAIL_TIMING, **self.settings}
+            self.environ = {'WARBLE_ROLE': 'web', 'WARBLE_DATABASE_URL': self.database_url,
+                            'WARBLE_REDIS_URL': self.redis.url,
+                            'WARBLE_PATHS_VAR': str(self.work / 'var'), **CHEAP_PASSWORDS,
+                            **self.settings}
+            migrated = subprocess.run([PYTHON, 'manage.py', 'migrate'], cwd=ROOT,
+                                      env=bootstrap.child_environ(**self.environ),
+                                      capture_output=True, text=True)
+            if migrated.returncode:
+                raise RuntimeError(f'migrate failed: {migrated.stderr}')
+            self.log = self.work / 'web.log'
+            self.process, self.url = start_web(self.environ, self.log, self.workers)
+            self.callback(stop, self.process)
+            if self.mail:
+                beat = start_process([PYTHON, 'tasks.py', 'beat'], self.environ,
+                                     self.work / 'beat.log')
+                self.callback(stop, beat)
+                self.start_celery()
+                self.callback(lambda: stop(self.celery))
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers (children of the master)."""
+        return children(self.process.pid)
+
+    def kill_worker(self) -> int:
+        """SIGKILL one worker, as the kernel's OOM killer would; gunicorn starts another."""
+        pid = self.worker_pids()[0]
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def start_celery(self) -> None:
+        """A Celery worker with two pool processes, once it answers."""
+        self.celery = start_worker(self.environ, self.work / 'celery.log', solo=False)
+
+    def kill_celery(self, whole: bool) -> None:
+        """SIGKILL a pool process of the Celery worker (its main process starts another), or
+        with `whole` the worker and its pool together, and start a new worker."""
+        if whole:
+            os.killpg(self.celery.pid, signal.SIGKILL)
+            self.celery.wait(10)
+            self.start_celery()
+        else:
+            os.kill(children(self.celery.pid)[0], signal.SIGKILL)
+
+    def emails(self, post_ids: list[int], timeout: float = 600.0) -> dict:
+        """Once no e-mail is owed unsent and none arrived for a second: the e-mails owed for
+        these posts, those of them not received, those received more than once, those sent
+        again after a try that was cut short, and how long that took to settle."""
+        started = time.monotonic()
+
+        def settled() -> bool:
+            before = len(self.smtp.messages)
+            backlog = value(self.metrics(), 'warble_outbox_backlog_emails')
+            time.sleep(1.0)
+            return backlog == 0 and len(self.smtp.messages) == before
+        wait_for(settled, timeout=timeout, what='every e-mail owed sent')
+        received = collections.Counter(
+            received.message['Message-ID'].strip('<>').partition('@')[0]
+            for received in self.smtp.messages)
+        with psycopg.connect(self.database_url) as connection:
+            owed = {key: attempts for key, attempts in connection.execute(
+                'SELECT key, attempts FROM outbox_email WHERE micropost_id = ANY(%s)',
+                [post_ids])}
+        return {'emails_owed': len(owed),
+                'emails_missing': sorted(set(owed) - set(received)),
+                'emails_doubled': sorted(key for key, count in received.items() if count > 1),
+                'emails_sent_again': sum(attempts > 1 for attempts in owed.values()),
+                'emails_settled_in': time.monotonic() - started}
+
+    def users(self, count: int) -> list[tuple[str, dict]]:
+        """`count` new users, signed up and logged in: (username, headers with their token)."""
+        made = []
+        with requests.Session() as session:
+            for number in range(count):
+                name = f'user{number}'
+                session.post(f'{self.url}/api/v1/users', timeout=30, json={
+                    'username': name, 'email': f'{name}@example.com', 'password': PASSWORD})
+                token = session.post(f'{self.url}/api/v1/token', timeout=30, json={
+                    'grant_type': 'password', 'username': name, 'password': PASSWORD}).json()
+                made.append((name, {'Authorization': f'Bearer {token["access_token"]}'}))
+        return made
+
+    def metrics(self) -> str:
+        return requests.get(f'{self.url}/metrics', timeout=30).text
+
+    def cache_hits(self) -> float:
+        return value(self.metrics(), 'warble_cache_lookups_total', result='hit')
+
+    def stored_posts(self, ids: list[int]) -> set[int]:
+        """Which of these post ids the database holds."""
+        with psycopg.connect(self.database_url) as connection:
+            rows = connection.execute('SELECT id FROM micropost WHERE id = ANY(%s)', [ids])
+            return {row[0] for row in rows}
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f'/proc/{pid}/task/{pid}/children').read_text().split()]
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory of a process, in KiB."""
+    for line in Path(f'/proc/{pid}/status').read_text().splitlines():
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1])
+    return 0
