@@ -1,6 +1,7 @@
 """Database binding: the Peewee database chosen by URL, the base model, and migrations."""
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -8,7 +9,7 @@ from urllib.parse import urlparse
 import peewee
 from playhouse.db_url import parseresult_to_dict
 from playhouse.migrations import Runner
-from playhouse.pool import PooledPostgresqlDatabase
+from playhouse.pool import MaxConnectionsExceeded, PooledDatabase, PooledPostgresqlDatabase
 
 from lib.config import Section, resolve
 
@@ -31,6 +32,37 @@ class DatabaseUnavailable(Exception):
     """The configured database cannot be reached."""
 
 
+class FairPooledPostgresqlDatabase(PooledPostgresqlDatabase):
+    """A pool that serves waiting requests in the order they came. Peewee's own lets a newcomer
+    take a connection that was freed while others waited, so under load one unlucky request
+    could wait out the whole timeout; here waiters queue on a line and only its head waits for
+    the pool."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._line = threading.Lock()
+
+    def connect(self, reuse_if_open: bool = False) -> bool:
+        if not self.is_closed() or not self._wait_timeout:
+            return super().connect(reuse_if_open)
+        wait = self._wait_timeout
+        deadline = time.monotonic() + wait
+        if not self._line.acquire(timeout=-1 if wait == float('inf') else wait):
+            raise MaxConnectionsExceeded('Max connections exceeded, timed out waiting in line.')
+        try:
+            while True:
+                try:
+                    return super(PooledDatabase, self).connect(reuse_if_open)
+                except MaxConnectionsExceeded:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise
+                    with self._pool_available:
+                        self._pool_available.wait(timeout=min(remaining, 1.0))
+        finally:
+            self._line.release()
+
+
 def open_database(settings: Section) -> peewee.Database:
     """A Peewee database for `settings.url`: SQLite (WAL, foreign keys) or pooled PostgreSQL."""
     parsed = urlparse(settings.url)
@@ -43,7 +75,7 @@ def open_database(settings: Section) -> peewee.Database:
     if parsed.scheme in ('postgres', 'postgresql'):
         kwargs = parseresult_to_dict(parsed, unquote_password=True, unquote_user=True)
         kwargs.setdefault('connect_timeout', 5)
-        return PooledPostgresqlDatabase(
+        return FairPooledPostgresqlDatabase(
             kwargs.pop('database'), max_connections=settings.pool_size,
             stale_timeout=settings.stale_timeout, timeout=settings.pool_timeout, **kwargs)
     raise ValueError(f'database.url: unsupported scheme {parsed.scheme!r} '

@@ -39,6 +39,48 @@ def test_slow_queries_in_greenlets_overlap_instead_of_queueing(postgres_environ)
     assert seconds < 3, f'five 1 s queries took {seconds:.1f} s: they queued'
 
 
+FAIRNESS = textwrap.dedent('''
+    from gevent import monkey
+    monkey.patch_all()
+    import json, time
+    import gevent
+    from lib.config import load
+    from controllers import boot
+    from models import db
+    boot.configure(load())
+    taken = []
+
+    def hog(name):
+        for _ in range(20):
+            db.database.connect()
+            taken.append(name)
+            db.database.execute_sql('SELECT pg_sleep(0.02)')
+            db.database.close()
+
+    def late():
+        gevent.sleep(0.1)
+        taken.append('late waits')
+        db.database.connect()
+        taken.append('late')
+        db.database.close()
+
+    gevent.joinall([gevent.spawn(hog, 'a'), gevent.spawn(hog, 'b'), gevent.spawn(late)],
+                   raise_error=True)
+    waited = taken[taken.index('late waits') + 1:taken.index('late')]
+    print(json.dumps({'overtaken': len(waited)}))
+''')
+
+
+def test_a_full_pool_serves_its_waiters_in_order(postgres_environ):
+    """Two greenlets that give their connection back and ask again at once must not overtake one
+    that was already waiting (the pool's own lets them, so it could wait out the timeout)."""
+    environ = {**postgres_environ, 'WARBLE_DATABASE_POOL_SIZE': '2'}
+    done = subprocess.run([PYTHON, '-c', FAIRNESS], cwd=ROOT, capture_output=True, text=True,
+                          env=child_environ(**environ), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {'overtaken': 0}
+
+
 def test_gunicorn_gevent_serves_status(postgres_environ, celery_worker, tmp_path):
     port = free_port()
     server = start_process([PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', '2',
