@@ -20,9 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lib import bootstrap  # noqa: E402
 
 if __name__ == '__main__':
-    if Path(sys.prefix).resolve() != bootstrap.ENV.resolve():
-        bootstrap.ensure(tests=True)
-    bootstrap.reexec_in_env()
+    bootstrap.prepare(tests=True)
 
 import requests  # noqa: E402
 

@@ -25,9 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from lib import bootstrap  # noqa: E402
 
 if __name__ == '__main__':
-    if Path(sys.prefix).resolve() != bootstrap.ENV.resolve():
-        bootstrap.ensure(tests=True)
-    bootstrap.reexec_in_env()
+    bootstrap.prepare(tests=True)
 
 from bench.stack import Stack  # noqa: E402
 from bench.traffic import Traffic  # noqa: E402

@@ -229,10 +229,11 @@ def reexec_in_env() -> None:
     use_vendor()
 
 
-def prepare() -> None:
-    """For the command-line entry points: install what is missing, then run inside env/."""
+def prepare(tests: bool = False) -> None:
+    """For the command-line entry points: install what is missing (with `tests`, the test
+    packages too, as the benchmarks need), then run inside env/."""
     if Path(sys.prefix).resolve() != ENV.resolve():
-        ensure()
+        ensure(tests=tests)
     reexec_in_env()
 
 

@@ -179,33 +179,31 @@ def start_gunicorn(environ: dict[str, str], log: Path, workers: int = 2) -> tupl
         subprocess.Popen, str]:
     """`app:application` under gunicorn with gevent workers on a free loopback port; returns
     the process and its base URL once it answers."""
-    from urllib.request import urlopen
     port = free_port()
-    process = start_process([PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', str(workers),
-                             '--no-control-socket', '-b', f'127.0.0.1:{port}', 'app:application'],
-                            environ, log)
-    url = f'http://127.0.0.1:{port}'
-    try:
-        wait_for(lambda: urlopen(f'{url}/openapi.json', timeout=1).status == 200, timeout=30,
-                 what=f'gunicorn (log: {log})')
-    except TimeoutError:
-        stop(process)
-        raise
-    return process, url
+    return serve([PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', str(workers),
+                  '--no-control-socket', '-b', f'127.0.0.1:{port}', 'app:application'],
+                 environ, log, port, 30, 'gunicorn')
 
 
 def start_web(environ: dict[str, str], log: Path, workers: int = 2) -> tuple[
         subprocess.Popen, str]:
     """`web.py`, as production runs it (gunicorn, gevent workers), on a free loopback port;
     returns the process and its base URL once it answers."""
-    from urllib.request import urlopen
     port = free_port()
-    process = start_process([PYTHON, 'web.py'], dict(
-        environ, WARBLE_SERVER_PORT=str(port), WARBLE_SERVER_WORKERS=str(workers)), log)
+    return serve([PYTHON, 'web.py'], dict(
+        environ, WARBLE_SERVER_PORT=str(port), WARBLE_SERVER_WORKERS=str(workers)), log, port, 60,
+        'web.py')
+
+
+def serve(command: list[str], environ: dict[str, str], log: Path, port: int, timeout: float,
+          what: str) -> tuple[subprocess.Popen, str]:
+    """Start `command` and wait until it answers on `port`; stop it if it does not."""
+    from urllib.request import urlopen
+    process = start_process(command, environ, log)
     url = f'http://127.0.0.1:{port}'
     try:
-        wait_for(lambda: urlopen(f'{url}/openapi.json', timeout=1).status == 200, timeout=60,
-                 what=f'web.py (log: {log})')
+        wait_for(lambda: urlopen(f'{url}/openapi.json', timeout=1).status == 200,
+                 timeout=timeout, what=f'{what} (log: {log})')
     except TimeoutError:
         stop(process)
         raise
