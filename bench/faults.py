@@ -55,7 +55,8 @@ def stop_redis(stack: Stack, traffic: Traffic, seconds: float, down: float) -> d
 
 def restart_postgres(stack: Stack, traffic: Traffic, seconds: float, down: float) -> dict:
     """Shut PostgreSQL down for `down` seconds, then start it again; how long until the first
-    post was written again."""
+    post was written again, and what failed of the requests sent once it was back (a request
+    answered just after the restart may have been sent, and failed, during the gap)."""
     time.sleep(seconds)
     traffic.phase = 'down'
     stack.postgres.halt()
@@ -66,7 +67,10 @@ def restart_postgres(stack: Stack, traffic: Traffic, seconds: float, down: float
     time.sleep(seconds)
     written = [outcome.at for outcome in traffic.outcomes
                if outcome.phase == 'after' and outcome.post_id is not None]
-    return {'recovered_after': min(written) - back if written else None, 'back_at': back}
+    failed = {status: count for status, count in traffic.sent_since(back).items()
+              if not status.startswith('2')}
+    return {'recovered_after': min(written) - back if written else None, 'back_at': back,
+            'failed_when_sent_after_restart': failed}
 
 
 def kill_celery(stack: Stack, traffic: Traffic, seconds: float, burst: float) -> dict:

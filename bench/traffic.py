@@ -55,6 +55,11 @@ class Traffic:
         return collections.Counter(outcome.status for outcome in self.outcomes
                                    if outcome.phase == phase and kind in (None, outcome.kind))
 
+    def sent_since(self, at: float) -> collections.Counter:
+        """Statuses of the requests sent at `at` (seconds into the run) or later."""
+        return collections.Counter(outcome.status for outcome in self.outcomes
+                                   if outcome.at - outcome.seconds >= at)
+
     def acknowledged(self) -> list[int]:
         """Ids of the posts whose creation was answered 201."""
         return [outcome.post_id for outcome in self.outcomes if outcome.post_id is not None]
