@@ -2,19 +2,18 @@
 
     python3 bench/mentions.py [--posts 200] [--rate 20] [--burst 100] [--names 10]
 
-Serves Warble with gunicorn and two gevent workers on a fresh PostgreSQL (initdb in a temporary
-directory) with its own Redis broker, one Celery worker process (solo pool) and a real SMTP server
-(aiosmtpd) on loopback. Latency: `--posts` posts at `--rate` per second, each naming one user,
-timed from the start of the POST to the message arriving at the SMTP server. Throughput: `--burst`
-posts naming `--names` users each, sent at once by four clients; e-mails per second between the
-first and the last to arrive. Goal: p95 ≤ 2 s.
+Runs a fresh stack (bench/stack.py: PostgreSQL, Redis, `web.py` with two gevent workers, a Celery
+worker with one pool process and beat, with production's mail timing, and a real SMTP server on
+loopback). Latency: `--posts` posts at `--rate` per second, each naming one user, timed from the
+start of the POST to the message arriving at the SMTP server. Throughput: `--burst` posts naming
+`--names` users each, sent at once by four clients; e-mails per second between the first and the
+last to arrive. Goal: p95 ≤ 2 s.
 """
 from __future__ import annotations
 
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -28,37 +27,21 @@ bootstrap.use_vendor()
 
 import requests  # noqa: E402
 
-from bench.load import Gunicorn  # noqa: E402
-from controllers import boot  # noqa: E402
-from controllers.tokens import TokenController  # noqa: E402
-from controllers.users import UserController  # noqa: E402
-from lib import config  # noqa: E402
-from models import db  # noqa: E402
-from models.users import User  # noqa: E402
-from tests.servers import PostgresServer, RedisServer, start_worker, stop  # noqa: E402
+from bench.stack import Stack  # noqa: E402
 from tests.smtp import SmtpServer  # noqa: E402
 
-AUTHOR_PASSWORD = 'author-password'
 RECIPIENTS = 100
-
-
-def prepare(settings: config.Section) -> str:
-    """The author and RECIPIENTS users to name; the author's bearer token."""
-    db.migrations().up()
-    UserController().create('author', 'author@example.com', AUTHOR_PASSWORD)
-    User.insert_many([{'username': f'reader_{n:03}', 'email': f'reader_{n:03}@example.com',
-                       'password_hash': '-'} for n in range(RECIPIENTS)]).execute()
-    token = TokenController().issue('author', AUTHOR_PASSWORD, '127.0.0.1')['access_token']
-    db.database.close()
-    return token
+# One pool process; claims, retries and the sweep as production times them.
+ONE_WORKER = {'WARBLE_CELERY_CONCURRENCY': '1', 'WARBLE_MAIL_LEASE_SECONDS': '120',
+              'WARBLE_MAIL_RETRY_SECONDS': '30', 'WARBLE_MAIL_SWEEP_SECONDS': '60'}
 
 
 class Poster:
     """Writes posts as the author and remembers when each e-mail they owe was asked for."""
 
-    def __init__(self, base: str, token: str):
-        self.url = f'{base}/api/v1/users/author/collection'
-        self.headers = {'Authorization': f'Bearer {token}'}
+    def __init__(self, base: str, author: str, headers: dict):
+        self.url = f'{base}/api/v1/users/{author}/collection'
+        self.headers = headers
         self.asked: dict[str, float] = {}  # "<post id> <address>" -> time.monotonic()
 
     def post(self, names: list[str]) -> None:
@@ -83,7 +66,7 @@ def arrivals(smtp: SmtpServer, count: int, timeout: float) -> dict[str, float]:
 
 def latency(smtp: SmtpServer, poster: Poster, args: argparse.Namespace) -> None:
     for n in range(args.posts):
-        poster.post([f'reader_{n % RECIPIENTS:03}'])
+        poster.post([f'user{1 + n % RECIPIENTS}'])
         time.sleep(1 / args.rate)
     arrived = arrivals(smtp, args.posts, timeout=120)
     waits = sorted(arrived[key] - started for key, started in poster.asked.items())
@@ -95,7 +78,7 @@ def latency(smtp: SmtpServer, poster: Poster, args: argparse.Namespace) -> None:
 
 def throughput(smtp: SmtpServer, poster: Poster, args: argparse.Namespace) -> None:
     before = len(smtp.messages)
-    batches = [[f'reader_{(n * args.names + k) % RECIPIENTS:03}' for k in range(args.names)]
+    batches = [[f'user{1 + (n * args.names + k) % RECIPIENTS}' for k in range(args.names)]
                for n in range(args.burst)]
     with ThreadPoolExecutor(4) as clients:
         list(clients.map(poster.post, batches))
@@ -113,33 +96,17 @@ def main() -> None:
     parser.add_argument('--burst', type=int, default=100, help='posts sent at once')
     parser.add_argument('--names', type=int, default=10, help='users each burst post names')
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix='warble-bench-'))
-    redis, postgres, smtp = RedisServer(work), PostgresServer(), SmtpServer().start()
-    worker = None
-    try:
-        environ = {'WARBLE_DATABASE_URL': postgres.create_database('warble_bench'),
-                   'WARBLE_REDIS_URL': redis.url, 'WARBLE_PATHS_VAR': str(work),
-                   'WARBLE_LOGGING_LEVEL': 'WARNING', **smtp.environ()}
-        settings = config.load(environ)
-        boot.configure(settings)
-        token = prepare(settings)
-        worker = start_worker(environ, work / 'worker.log')
-        print('gunicorn -k gevent -w 2, PostgreSQL, Redis, one Celery worker (solo pool), '
-              'aiosmtpd on loopback', flush=True)
-        with Gunicorn('app:application', environ, work / 'warble.log') as warble:
-            poster = Poster(warble.base, token)
-            latency(smtp, poster, args)
-            throughput(smtp, poster, args)
-        doubles = len(smtp.messages) - len(poster.asked)
-        print(f'e-mails received: {len(smtp.messages)}, owed: {len(poster.asked)}'
-              + (f' ({doubles} MORE THAN OWED)' if doubles else ''))
-    finally:
-        if worker is not None:
-            stop(worker)
-        smtp.stop()
-        redis.stop()
-        postgres.stop()
-
+    with Stack(mail=True, smtp_delay=0.0, **ONE_WORKER) as stack:
+        (author, headers), *_ = stack.users(1 + RECIPIENTS)  # user1..user100 are named
+        print('web.py (gunicorn -k gevent -w 2), PostgreSQL, Redis, a Celery worker with one pool '
+              'process, aiosmtpd on loopback', flush=True)
+        poster = Poster(stack.url, author, headers)
+        latency(stack.smtp, poster, args)
+        throughput(stack.smtp, poster, args)
+        received = len(stack.smtp.messages)
+    doubles = received - len(poster.asked)
+    print(f'e-mails received: {received}, owed: {len(poster.asked)}'
+          + (f' ({doubles} MORE THAN OWED)' if doubles else ''))
 
 if __name__ == '__main__':
     main()

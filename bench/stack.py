@@ -41,14 +41,15 @@ MAIL_TIMING = {'WARBLE_MAIL_LEASE_SECONDS': '2', 'WARBLE_MAIL_RETRY_SECONDS': '0
 
 class Stack(contextlib.ExitStack):
     """PostgreSQL, Redis and `web.py` with `workers` workers, role `web`; with `mail`, a Celery
-    worker and beat sending mention e-mails to an SMTP server (`smtp`); `settings` are more
-    `WARBLE_*` variables. Leaving the `with` block stops everything and removes the directory."""
+    worker and beat sending mention e-mails to an SMTP server (`smtp`) that takes `smtp_delay`
+    seconds at each step; `settings` are more `WARBLE_*` variables. Leaving the `with` block
+    stops everything and removes the directory."""
 
     def __init__(self, workers: int = 2, postgres: type[PostgresServer] = PostgresServer,
-                 mail: bool = False, **settings: str):
+                 mail: bool = False, smtp_delay: float = 0.02, **settings: str):
         super().__init__()
         self.workers, self.postgres_class, self.settings = workers, postgres, settings
-        self.mail = mail
+        self.mail, self.smtp_delay = mail, smtp_delay
 
     def __enter__(self) -> Stack:
         super().__enter__()
@@ -61,7 +62,7 @@ class Stack(contextlib.ExitStack):
             self.callback(self.postgres.stop)
             self.database_url = self.postgres.create_database('warble')
             if self.mail:
-                self.smtp = SmtpServer(delay=0.02).start()
+                self.smtp = SmtpServer(delay=self.smtp_delay).start()
                 self.callback(self.smtp.stop)
                 self.settings = {**self.smtp.environ(), **MAIL_TIMING, **self.settings}
             self.environ = {'WARBLE_ROLE': 'web', 'WARBLE_DATABASE_URL': self.database_url,
