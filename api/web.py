@@ -102,9 +102,8 @@ class BottleWeb:
             caller = self.sessions.tokens.resolve(token)
         else:
             token = session_token()
-            request = bottle.request
             caller = None if token is None else self.sessions.user_of(
-                token, request.method not in SAFE_METHODS, header(CSRF_HEADER))
+                token, bottle.request.method not in SAFE_METHODS, header(CSRF_HEADER))
         if caller is not None:
             bottle.request.environ[CALLER] = caller['username']
         return caller

@@ -33,7 +33,7 @@ class Shell {
         this.router.navigate(screen.redirect, { replace: true });
         return;
       }
-      await screen.load();
+      await screen.load?.();  // screens without data to fetch have no load()
     } catch (error) {
       screen = error.status === 404 ? new MissingScreen(error.message) : new ProblemScreen(error);
     }

@@ -25,10 +25,6 @@ export class LogInScreen {
     this.submit = () => this.logIn(query);
   }
 
-  load() {
-    return Promise.resolve();
-  }
-
   async logIn(query) {
     this.error('');
     if (!this.username().trim() || !this.password()) {
@@ -60,10 +56,6 @@ export class SignUpScreen {
     this.errors = ko.observable({});
     this.busy = ko.observable(false);
     this.submit = () => this.signUp(query);
-  }
-
-  load() {
-    return Promise.resolve();
   }
 
   async signUp(query) {

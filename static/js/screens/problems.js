@@ -7,10 +7,6 @@ export class MissingScreen {
     this.title = 'Not found';
     this.message = message;
   }
-
-  load() {
-    return Promise.resolve();
-  }
 }
 
 export class ProblemScreen {
@@ -19,9 +15,5 @@ export class ProblemScreen {
     this.section = '';
     this.title = 'Something went wrong';
     this.message = error.message || String(error);
-  }
-
-  load() {
-    return Promise.resolve();
   }
 }
