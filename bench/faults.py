@@ -2,7 +2,7 @@
 Celery workers killed again and again.
 
     python3 bench/faults.py [--seconds 10] [--redis-down 30] [--postgres-down 10]
-                            [--celery-burst 20] [--clients 16]
+                            [--celery-kills 12] [--clients 16]
 
 Each fault runs against a fresh stack (bench/stack.py: PostgreSQL, Redis, `web.py` with two
 gevent workers, a Celery worker and beat, an SMTP server) under `--clients` clients writing posts
@@ -73,19 +73,19 @@ def restart_postgres(stack: Stack, traffic: Traffic, seconds: float, down: float
             'failed_when_sent_after_restart': failed}
 
 
-def kill_celery(stack: Stack, traffic: Traffic, seconds: float, burst: float) -> dict:
-    """For `burst` seconds, about every second, SIGKILL a Celery pool process, and every third
-    time the whole worker (started again at once)."""
+def kill_celery(stack: Stack, traffic: Traffic, seconds: float, kills: int) -> dict:
+    """SIGKILL a Celery pool process `kills` times, about every second, and every third time the
+    whole worker (started again at once); how long that took."""
     time.sleep(seconds)
     traffic.phase = 'down'
-    kills, end = 0, time.monotonic() + burst
-    while time.monotonic() < end:
+    started = time.monotonic()
+    for kill in range(1, kills + 1):
         time.sleep(random.uniform(0.5, 1.5))
-        kills += 1
-        stack.kill_celery(whole=kills % 3 == 0)
+        stack.kill_celery(whole=kill % 3 == 0)
+    burst = time.monotonic() - started
     traffic.phase = 'after'
     time.sleep(seconds)
-    return {'celery_kills': kills}
+    return {'celery_kills': kills, 'burst_seconds': burst}
 
 
 def run(fault: Callable[..., dict], clients: int, *args: float, **settings: str) -> dict:
@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument('--seconds', type=float, default=10, help='load before and after')
     parser.add_argument('--redis-down', type=float, default=30)
     parser.add_argument('--postgres-down', type=float, default=10)
-    parser.add_argument('--celery-burst', type=float, default=20)
+    parser.add_argument('--celery-kills', type=int, default=12)
     parser.add_argument('--clients', type=int, default=16)
     parser.add_argument('--lease', type=float, default=10,
                         help='seconds an e-mail handed over or claimed waits for its worker')
@@ -148,8 +148,8 @@ def main() -> None:
     show(f'PostgreSQL shut down for {args.postgres_down:g} s',
          run(restart_postgres, args.clients, args.seconds, args.postgres_down,
              **lease))
-    show(f'Celery worker killed about every second for {args.celery_burst:g} s',
-         run(kill_celery, args.clients, args.seconds, args.celery_burst, **lease))
+    show(f'Celery worker killed {args.celery_kills} times, about every second',
+         run(kill_celery, args.clients, args.seconds, args.celery_kills, **lease))
 
 
 if __name__ == '__main__':
