@@ -25,7 +25,8 @@ def test_a_web_worker_killed_under_writes_loses_no_acknowledged_post():
     assert set(traffic.statuses('before')) <= {'200', '201'}
     after = traffic.statuses('after')
     failed = {status: count for status, count in after.items() if not ok(status)}
-    assert set(failed) <= {'ConnectionError'}  # requests held by the killed worker, never a 5xx
+    # requests held by the killed worker: reset, or cut off mid-answer; never a 5xx
+    assert set(failed) <= {'ConnectionError', 'ChunkedEncodingError'}
     assert sum(failed.values()) <= CLIENTS  # at most the one in flight, per client
     assert after['201'] > 0 and report['acknowledged'] > 0
     assert report['killed'] not in report['workers'] and len(report['workers']) == 2
