@@ -6,6 +6,7 @@ There it asks `before_end()`, and writes the "." only when that answers True.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import smtplib
 import socket
@@ -110,7 +111,5 @@ def _data_without_end(message: EmailMessage) -> bytes:
 
 def _quit(smtp: smtplib.SMTP) -> None:
     """Say goodbye; the message is delivered already, so a failure here changes nothing."""
-    try:
+    with contextlib.suppress(OSError, smtplib.SMTPException):
         smtp.quit()
-    except (OSError, smtplib.SMTPException):
-        pass

@@ -23,11 +23,7 @@ export class SearchScreen {
 
   async load() {
     const text = this.text().trim();
-    if (!text) return;
-    if (text.length < SHORTEST) {
-      this.error(`Search for at least ${SHORTEST} characters.`);
-      return;
-    }
+    if (!text || this.tooShort(text)) return;
     await this.posts.load(withQuery(apiPath('search'), {
       text, username: this.username().trim(), page: pageOf(this.query),
     }), this.query);
@@ -36,10 +32,14 @@ export class SearchScreen {
 
   search() {
     const text = this.text().trim();
-    if (text.length < SHORTEST) {
-      this.error(`Search for at least ${SHORTEST} characters.`);
-      return;
-    }
+    if (this.tooShort(text)) return;
     this.router.navigate(withQuery('/search', { text, username: this.username().trim() }));
+  }
+
+  /* Whether `text` is too short to search for; if so, say so next to the field. */
+  tooShort(text) {
+    if (text.length >= SHORTEST) return false;
+    this.error(`Search for at least ${SHORTEST} characters.`);
+    return true;
   }
 }
