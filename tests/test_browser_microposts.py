@@ -154,6 +154,14 @@ def test_search_pages_through_results_with_real_urls(people, web_server):
     reader.page.go_back()
     reader.wait_for('search')
     assert len(post_texts(reader)) == 20
+    reader.page.get_by_label('Text').fill('pa')
+    reader.page.get_by_role('button', name='Search').click()
+    alert = reader.page.locator('.search-form [role=alert]')
+    assert alert.inner_text() == 'Search for at least 3 characters.'
+    assert reader.page.url.endswith('/search?text=pageable')  # not searched
+    reader.visit('/search?text=pa', 'search')  # the same rule for a typed URL
+    assert alert.inner_text() == 'Search for at least 3 characters.'
+    assert post_texts(reader) == []
     reader.page.set_viewport_size(PHONE)
     reader.visit('/', 'feed')
     assert reader.page.evaluate('document.documentElement.scrollWidth') <= PHONE['width']
