@@ -74,12 +74,19 @@ def restart_postgres(stack: Stack, traffic: Traffic, seconds: float, down: float
 
 
 def kill_celery(stack: Stack, traffic: Traffic, seconds: float, kills: int) -> dict:
-    """SIGKILL a Celery pool process `kills` times, about every second, and every third time the
-    whole worker (started again at once); how long that took."""
+    """SIGKILL Celery `kills` times: first the whole worker while one of its e-mails is held
+    at RCPT by the SMTP server (so a delivery is surely cut short), then a pool process about
+    every second and every third time the whole worker (each started again at once); how long
+    that took."""
     time.sleep(seconds)
     traffic.phase = 'down'
     started = time.monotonic()
-    for kill in range(1, kills + 1):
+    stack.smtp.stall_once('rcpt')
+    if not stack.smtp.stalled.wait(30):
+        raise RuntimeError('no e-mail reached the SMTP server within 30 s')
+    stack.kill_celery(whole=True)
+    stack.smtp.release()
+    for kill in range(2, kills + 1):
         time.sleep(random.uniform(0.5, 1.5))
         stack.kill_celery(whole=kill % 3 == 0)
     burst = time.monotonic() - started
