@@ -1,17 +1,17 @@
 """Load from a separate process: gunicorn started like production, wrk driving it with Lua."""
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-
-from tests.servers import PYTHON, free_port, start_process, stop, wait_for
+from tests.servers import start_gunicorn, stop
 
 RESULT = re.compile(r'^RESULT (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)$', re.M)
 SCRIPT = """
@@ -74,21 +74,11 @@ def drive(base: str, paths: list[str], seconds: int, connections: int, method: s
     return Figures(count / (micros / 1e6), p50, p95, p99, status_errors + socket_errors)
 
 
-class Gunicorn:
-    """gunicorn with gevent workers on a free loopback port, as a context manager."""
-
-    def __init__(self, app: str, environ: dict, log: Path, workers: int = 2):
-        self.port = free_port()
-        self.command = [PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', str(workers),
-                        '--no-control-socket', '-b', f'127.0.0.1:{self.port}', app]
-        self.environ, self.log = environ, log
-        self.base = f'http://127.0.0.1:{self.port}'
-
-    def __enter__(self) -> Gunicorn:
-        self.process = start_process(self.command, self.environ, self.log)
-        wait_for(lambda: requests.get(self.base, timeout=1).status_code < 500, timeout=60,
-                 what=f'gunicorn on {self.base}')
-        return self
-
-    def __exit__(self, *exc) -> None:
-        stop(self.process)
+@contextlib.contextmanager
+def gunicorn(app: str, environ: dict, log: Path) -> Iterator[str]:
+    """`app` under gunicorn with two gevent workers while the block runs; its base URL."""
+    process, base = start_gunicorn(environ, log, app=app)
+    try:
+        yield base
+    finally:
+        stop(process)

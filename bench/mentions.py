@@ -108,5 +108,6 @@ def main() -> None:
     print(f'e-mails received: {received}, owed: {len(poster.asked)}'
           + (f' ({doubles} MORE THAN OWED)' if doubles else ''))
 
+
 if __name__ == '__main__':
     main()

@@ -28,7 +28,7 @@ bootstrap.use_vendor()
 
 from tqdm import tqdm  # noqa: E402
 
-from bench.load import Figures, Gunicorn, drive  # noqa: E402
+from bench.load import Figures, drive, gunicorn  # noqa: E402
 from controllers import boot  # noqa: E402
 from controllers.seed import SeedController  # noqa: E402
 from controllers.tokens import TokenController  # noqa: E402
@@ -141,14 +141,14 @@ def main() -> None:
         print(f'{"":26} {f"{args.connections} connections":-^37} | {"one connection":-^20}')
         print(f'{"scenario":26} {"req/s":>7} {"ratio":>6} | {"p50":>6} {"p95":>6} {"p99":>6} | '
               f'{"p50":>6} {"p95":>6} {"p99":>6}')
-        with Gunicorn('bench.hello:application', environ, work / 'hello.log') as hello:
-            ceiling, alone = measure(hello.base, ['/'], args)
+        with gunicorn('bench.hello:application', environ, work / 'hello.log') as hello:
+            ceiling, alone = measure(hello, ['/'], args)
         report('bare WSGI "hello"', ceiling, alone, ceiling)
-        with Gunicorn('app:application', environ, work / 'warble.log') as warble:
+        with gunicorn('app:application', environ, work / 'warble.log') as warble:
             for label, method, paths, headers in scenarios(data):
                 if label.startswith('cached'):
-                    drive(warble.base, paths, 1, args.connections)  # fill the cache
-                report(label, *measure(warble.base, paths, args, method, headers), ceiling)
+                    drive(warble, paths, 1, args.connections)  # fill the cache
+                report(label, *measure(warble, paths, args, method, headers), ceiling)
     finally:
         redis.stop()
         postgres.stop()

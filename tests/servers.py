@@ -175,13 +175,13 @@ def start_worker(environ: dict[str, str], log: Path, solo: bool = True) -> subpr
     return process
 
 
-def start_gunicorn(environ: dict[str, str], log: Path, workers: int = 2) -> tuple[
-        subprocess.Popen, str]:
-    """`app:application` under gunicorn with gevent workers on a free loopback port; returns
-    the process and its base URL once it answers."""
+def start_gunicorn(environ: dict[str, str], log: Path, workers: int = 2,
+                   app: str = 'app:application') -> tuple[subprocess.Popen, str]:
+    """`app` under gunicorn with gevent workers on a free loopback port; returns the process
+    and its base URL once it answers."""
     port = free_port()
     return serve([PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', str(workers),
-                  '--no-control-socket', '-b', f'127.0.0.1:{port}', 'app:application'],
+                  '--no-control-socket', '-b', f'127.0.0.1:{port}', app],
                  environ, log, port, 30, 'gunicorn')
 
 
