@@ -76,8 +76,8 @@ def restart_postgres(stack: Stack, traffic: Traffic, seconds: float, down: float
 def kill_celery(stack: Stack, traffic: Traffic, seconds: float, kills: int) -> dict:
     """SIGKILL Celery `kills` times: first the whole worker while one of its e-mails is held
     at RCPT by the SMTP server (so a delivery is surely cut short), then a pool process about
-    every second and every third time the whole worker (each started again at once); how long
-    that took."""
+    every second and every third time the whole worker (started again, as systemd does); how
+    long that took."""
     time.sleep(seconds)
     traffic.phase = 'down'
     started = time.monotonic()
@@ -95,9 +95,12 @@ def kill_celery(stack: Stack, traffic: Traffic, seconds: float, kills: int) -> d
     return {'celery_kills': kills, 'burst_seconds': burst}
 
 
-def run(fault: Callable[..., dict], clients: int, *args: float, **settings: str) -> dict:
+def run(fault: Callable[..., dict], clients: int, *args: float, settle: float = 600.0,
+        **settings: str) -> dict:
     """Run `fault` on a fresh stack under traffic; its report, the traffic, the posts
-    acknowledged but missing from the database, and the e-mails owed for them (`Stack.emails`)."""
+    acknowledged but missing from the database, the e-mails owed for them once settled (within
+    `settle` seconds, `Stack.emails`), and how often the Celery worker and beat were started
+    again after they exited."""
     with Stack(mail=True, **settings) as stack:
         users = stack.users(clients)
         with Traffic(stack.url, users, clients) as traffic:
@@ -105,7 +108,8 @@ def run(fault: Callable[..., dict], clients: int, *args: float, **settings: str)
         acknowledged = traffic.acknowledged()
         report.update(traffic=traffic, acknowledged=len(acknowledged),
                       lost=sorted(set(acknowledged) - stack.stored_posts(acknowledged)),
-                      **stack.emails(acknowledged), metrics=stack.metrics())
+                      **stack.emails(acknowledged, settle), metrics=stack.metrics(),
+                      celery_restarts=stack.celery.restarts, beat_restarts=stack.beat.restarts)
     return report
 
 

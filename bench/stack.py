@@ -1,7 +1,8 @@
 """A throwaway Warble for the load and fault scripts (and the fault tests): its own PostgreSQL
 and Redis, and `web.py` (gunicorn with gevent workers) as production runs it, in a temporary
 directory, with Celery and an SMTP server on request; with ways to kill a web or Celery worker,
-stop Redis or restart PostgreSQL underneath it."""
+stop Redis or restart PostgreSQL underneath it. As systemd does in production (`Restart=always`),
+the Celery worker and beat are started again whenever they exit."""
 from __future__ import annotations
 
 import collections
@@ -10,13 +11,14 @@ import os
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import psycopg
 import requests
 
-from lib import bootstrap
+from lib import bootstrap, jobs
 from tests.metrics import value
 from tests.servers import (
     PYTHON,
@@ -28,6 +30,7 @@ from tests.servers import (
     start_worker,
     stop,
     wait_for,
+    worker_command,
 )
 from tests.smtp import SmtpServer
 
@@ -37,6 +40,35 @@ CHEAP_PASSWORDS = {'WARBLE_PASSWORDS_TIME_COST': '1', 'WARBLE_PASSWORDS_MEMORY_K
 # Claims and hand-overs that run out in 2 s, a sweep every 0.5 s, two pool processes.
 MAIL_TIMING = {'WARBLE_MAIL_LEASE_SECONDS': '2', 'WARBLE_MAIL_RETRY_SECONDS': '0.2',
                'WARBLE_MAIL_SWEEP_SECONDS': '0.5', 'WARBLE_CELERY_CONCURRENCY': '2'}
+BEAT = [PYTHON, 'tasks.py', 'beat']
+
+
+class Supervised:
+    """A process started again `RESTART_SECONDS` after it exits, as systemd does for Warble's
+    units; `restarts` counts those starts, each noted in the log."""
+
+    RESTART_SECONDS = 0.5
+
+    def __init__(self, process: subprocess.Popen, command: list[str], environ: dict[str, str],
+                 log: Path):
+        self.process, self.command, self.environ, self.log = process, command, environ, log
+        self.restarts = 0
+        self._closing = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while not self._closing.wait(self.RESTART_SECONDS):
+            if self.process.poll() is not None:
+                with open(self.log, 'a') as log:
+                    log.write(f'[stack] exited with {self.process.returncode}; started again\n')
+                self.restarts += 1
+                self.process = start_process(self.command, self.environ, self.log)
+
+    def close(self) -> None:
+        self._closing.set()
+        self._watcher.join()
+        stop(self.process)
 
 
 class Stack(contextlib.ExitStack):
@@ -78,11 +110,14 @@ class Stack(contextlib.ExitStack):
             self.process, self.url = start_web(self.environ, self.log, self.workers)
             self.callback(stop, self.process)
             if self.mail:
-                beat = start_process([PYTHON, 'tasks.py', 'beat'], self.environ,
-                                     self.work / 'beat.log')
-                self.callback(stop, beat)
-                self.start_celery()
-                self.callback(lambda: stop(self.celery))
+                log = self.work / 'beat.log'
+                self.beat = Supervised(start_process(BEAT, self.environ, log), BEAT,
+                                       self.environ, log)
+                self.callback(self.beat.close)
+                log = self.work / 'celery.log'
+                self.celery = Supervised(start_worker(self.environ, log, solo=False),
+                                         worker_command(solo=False), self.environ, log)
+                self.callback(self.celery.close)
         except BaseException:
             self.close()
             raise
@@ -98,19 +133,16 @@ class Stack(contextlib.ExitStack):
         os.kill(pid, signal.SIGKILL)
         return pid
 
-    def start_celery(self) -> None:
-        """A Celery worker with two pool processes, once it answers."""
-        self.celery = start_worker(self.environ, self.work / 'celery.log', solo=False)
-
     def kill_celery(self, whole: bool) -> None:
         """SIGKILL a pool process of the Celery worker (its main process starts another), or
-        with `whole` the worker and its pool together, and start a new worker."""
+        with `whole` the worker and its pool together, and wait until it is started again."""
+        killed = self.celery.process
         if whole:
-            os.killpg(self.celery.pid, signal.SIGKILL)
-            self.celery.wait(10)
-            self.start_celery()
+            os.killpg(killed.pid, signal.SIGKILL)
+            wait_for(lambda: self.celery.process is not killed and jobs.ping_workers(0.5) > 0,
+                     timeout=30, what='the Celery worker started again')
         else:
-            os.kill(children(self.celery.pid)[0], signal.SIGKILL)
+            os.kill(children(killed.pid)[0], signal.SIGKILL)
 
     def emails(self, post_ids: list[int], timeout: float = 600.0) -> dict:
         """Once no e-mail is owed unsent and none arrived for a second: the e-mails owed for
@@ -123,7 +155,14 @@ class Stack(contextlib.ExitStack):
             backlog = value(self.metrics(), 'warble_outbox_backlog_emails')
             time.sleep(1.0)
             return backlog == 0 and len(self.smtp.messages) == before
-        wait_for(settled, timeout=timeout, what='every e-mail owed sent')
+        try:
+            wait_for(settled, timeout=timeout, what='every e-mail owed sent')
+        except TimeoutError:
+            raise TimeoutError(
+                f'e-mails still owed after {timeout:.0f} s; outbox by state: '
+                f'{self.outbox_states()}; Celery worker restarts: {self.celery.restarts}, beat '
+                f'restarts: {self.beat.restarts}; the end of celery.log:\n'
+                + tail(self.work / 'celery.log')) from None
         received = collections.Counter(
             received.message['Message-ID'].strip('<>').partition('@')[0]
             for received in self.smtp.messages)
@@ -136,6 +175,11 @@ class Stack(contextlib.ExitStack):
                 'emails_doubled': sorted(key for key, count in received.items() if count > 1),
                 'emails_sent_again': sum(attempts > 1 for attempts in owed.values()),
                 'emails_settled_in': time.monotonic() - started}
+
+    def outbox_states(self) -> dict[str, int]:
+        with psycopg.connect(self.database_url) as connection:
+            return dict(connection.execute(
+                'SELECT state, COUNT(*) FROM outbox_email GROUP BY state').fetchall())
 
     def users(self, count: int) -> list[tuple[str, dict]]:
         """`count` new users, signed up and logged in: (username, headers with their token)."""
@@ -165,6 +209,10 @@ class Stack(contextlib.ExitStack):
 
 def children(pid: int) -> list[int]:
     return [int(child) for child in Path(f'/proc/{pid}/task/{pid}/children').read_text().split()]
+
+
+def tail(path: Path, lines: int = 20) -> str:
+    return '\n'.join(path.read_text(errors='replace').splitlines()[-lines:])
 
 
 def rss_kib(pid: int) -> int:

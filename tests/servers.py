@@ -159,13 +159,17 @@ def start_process(command: list[str], environ: dict[str, str], log: Path) -> sub
                                 stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def start_worker(environ: dict[str, str], log: Path, solo: bool = True) -> subprocess.Popen:
-    """A Celery worker (`tasks.py worker`, solo pool, else `celery.concurrency` processes) on
-    the broker of `environ`, once it answers a ping."""
-    from lib import config, jobs
+def worker_command(solo: bool = True) -> list[str]:
+    """`tasks.py worker` with a solo pool, else `celery.concurrency` processes."""
     pool = ['-P', 'solo'] if solo else []
-    process = start_process([PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', *pool,
-                             '--without-mingle', '--without-gossip'], environ, log)
+    return [PYTHON, 'tasks.py', 'worker', '--loglevel', 'INFO', *pool, '--without-mingle',
+            '--without-gossip']
+
+
+def start_worker(environ: dict[str, str], log: Path, solo: bool = True) -> subprocess.Popen:
+    """A Celery worker (`worker_command`) on the broker of `environ`, once it answers a ping."""
+    from lib import config, jobs
+    process = start_process(worker_command(solo), environ, log)
     jobs.configure(config.load(environ))
     try:
         wait_for(lambda: jobs.ping_workers(0.5) > 0, timeout=30, what=f'celery worker ({log})')
