@@ -134,7 +134,9 @@ def show(title: str, report: dict) -> None:
     print(f'  posts acknowledged with 201: {report["acknowledged"]}, '
           f'missing from the database: {len(report["lost"])}')
     print(f'  e-mails owed for them: {report["emails_owed"]}, never received: '
-          f'{len(report["emails_missing"])}, received twice: {len(report["emails_doubled"])}; '
+          f'{len(report["emails_missing"])}, received twice: {len(report["emails_doubled"])}, '
+          f'lost to a kill between marking one sent and its end of data: '
+          f'{len(report["emails_lost_at_kill"])}; '
           f'sent again after a try cut short: {report["emails_sent_again"]}; '
           f'all sent {report["emails_settled_in"]:.1f} s after the load stopped')
 

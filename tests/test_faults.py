@@ -16,8 +16,11 @@ def ok(status: str) -> bool:
 
 
 def assert_each_email_owed_sent_once(report: dict) -> None:
+    """Every e-mail owed received once, but for those a Celery kill cut off in the instant
+    between marking them sent and writing their end of data (lost, never doubled; see
+    controllers/outbox.py), which only the Celery fault may have."""
     assert report['emails_owed'] == report['acknowledged']  # each post names one user
-    assert report['emails_missing'] == []
+    assert report['emails_missing'] == {}  # key: state of each
     assert report['emails_doubled'] == []
 
 
