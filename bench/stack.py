@@ -19,7 +19,8 @@ from pathlib import Path
 import psycopg
 import requests
 
-from lib import bootstrap, jobs
+from lib import bootstrap
+from models.outbox import SENT
 from tests.metrics import value
 from tests.servers import (
     PYTHON,
@@ -28,9 +29,9 @@ from tests.servers import (
     RedisServer,
     start_process,
     start_web,
-    start_worker,
     stop,
     wait_for,
+    wait_for_worker,
     worker_command,
 )
 from tests.smtp import SmtpServer
@@ -47,14 +48,14 @@ IN_DOUBT_SECONDS = 0.5
 
 
 class Supervised:
-    """A process started again `RESTART_SECONDS` after it exits, as systemd does for Warble's
+    """A process, started again `RESTART_SECONDS` after it exits, as systemd does for Warble's
     units; `restarts` counts those starts, each noted in the log."""
 
     RESTART_SECONDS = 0.5
 
-    def __init__(self, process: subprocess.Popen, command: list[str], environ: dict[str, str],
-                 log: Path):
-        self.process, self.command, self.environ, self.log = process, command, environ, log
+    def __init__(self, command: list[str], environ: dict[str, str], log: Path):
+        self.command, self.environ, self.log = command, environ, log
+        self.process = start_process(command, environ, log)
         self.restarts = 0
         self._closing = threading.Event()
         self._watcher = threading.Thread(target=self._watch, daemon=True)
@@ -114,14 +115,12 @@ class Stack(contextlib.ExitStack):
             self.process, self.url = start_web(self.environ, self.log, self.workers)
             self.callback(stop, self.process)
             if self.mail:
-                log = self.work / 'beat.log'
-                self.beat = Supervised(start_process(BEAT, self.environ, log), BEAT,
-                                       self.environ, log)
+                self.beat = Supervised(BEAT, self.environ, self.work / 'beat.log')
                 self.callback(self.beat.close)
-                log = self.work / 'celery.log'
-                self.celery = Supervised(start_worker(self.environ, log, solo=False),
-                                         worker_command(solo=False), self.environ, log)
+                self.celery = Supervised(worker_command(solo=False), self.environ,
+                                         self.work / 'celery.log')
                 self.callback(self.celery.close)
+                wait_for_worker(self.environ, 'the Celery worker')
         except BaseException:
             self.close()
             raise
@@ -143,12 +142,12 @@ class Stack(contextlib.ExitStack):
         killed = self.celery.process
         if whole:
             os.killpg(killed.pid, signal.SIGKILL)
-            self.celery_kills.append(time.time())
-            wait_for(lambda: self.celery.process is not killed and jobs.ping_workers(0.5) > 0,
-                     timeout=30, what='the Celery worker started again')
         else:
             os.kill(children(killed.pid)[0], signal.SIGKILL)
-            self.celery_kills.append(time.time())
+        self.celery_kills.append(time.time())
+        if whole:
+            wait_for(lambda: self.celery.process is not killed, what='the Celery worker restart')
+            wait_for_worker(self.environ, 'the Celery worker started again')
 
     def emails(self, post_ids: list[int], timeout: float = 600.0) -> dict:
         """Once no e-mail is owed unsent and none arrived for a second: the e-mails owed for
@@ -180,7 +179,7 @@ class Stack(contextlib.ExitStack):
                                        'WHERE micropost_id = ANY(%s)', [post_ids])}
         missing = {key: owed[key] for key in sorted(set(owed) - set(received))}
         lost_at_kill = sorted(key for key, (_, state, sent) in missing.items()
-                              if state == 'sent' and self._killed_just_after(sent))
+                              if state == SENT and self._killed_just_after(sent))
         return {'emails_owed': len(owed),
                 'emails_missing': {key: state for key, (_, state, _) in missing.items()
                                    if key not in lost_at_kill},

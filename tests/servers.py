@@ -168,15 +168,20 @@ def worker_command(solo: bool = True) -> list[str]:
 
 def start_worker(environ: dict[str, str], log: Path, solo: bool = True) -> subprocess.Popen:
     """A Celery worker (`worker_command`) on the broker of `environ`, once it answers a ping."""
-    from lib import config, jobs
     process = start_process(worker_command(solo), environ, log)
-    jobs.configure(config.load(environ))
     try:
-        wait_for(lambda: jobs.ping_workers(0.5) > 0, timeout=30, what=f'celery worker ({log})')
+        wait_for_worker(environ, f'celery worker ({log})')
     except TimeoutError:
         stop(process)
         raise
     return process
+
+
+def wait_for_worker(environ: dict[str, str], what: str) -> None:
+    """Until a Celery worker on the broker of `environ` answers a ping (30 s at most)."""
+    from lib import config, jobs
+    jobs.configure(config.load(environ))
+    wait_for(lambda: jobs.ping_workers(0.5) > 0, timeout=30, what=what)
 
 
 def start_gunicorn(environ: dict[str, str], log: Path, workers: int = 2,
