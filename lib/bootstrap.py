@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,18 +67,47 @@ def child_environ(**extra: str) -> dict[str, str]:
     return environ
 
 
+APT_LISTS = Path('/var/lib/apt/lists')
+DPKG_STATUS = Path('/var/lib/dpkg/status')
+APT_LISTS_MAX_AGE = 24 * 3600
+
+
 def apt_install(packages: list[str]) -> None:
-    """Install Debian packages when running as root on a Debian-like system."""
+    """Install Debian packages when running as root on a Debian-like system.
+
+    Package lists older than a day, or older than what is already installed, cannot resolve
+    the dependencies of security updates, so they are refreshed first. One package the
+    archive cannot install does not block the others: they go one by one after a failed
+    transaction, and what is still missing is named in one line.
+    """
     if not packages:
         return
     if os.geteuid() != 0 or not shutil.which('apt-get'):
         sys.exit(f'[setup] missing system packages: {" ".join(packages)} (install them as root)')
+    if apt_lists_stale():
+        say('apt-get update (the package lists are missing or stale)')
+        _apt('update')
     say(f'apt-get install {" ".join(packages)}')
+    if _apt('install', *packages):
+        return
+    say('apt-get update, then one package at a time')
+    _apt('update')
+    missing = [package for package in packages if not _apt('install', package)]
+    if missing:
+        say(f'could not install: {" ".join(missing)} (the tests that need them will fail)')
+
+
+def apt_lists_stale(lists: Path = APT_LISTS, status: Path = DPKG_STATUS) -> bool:
+    """True when no package list is newer than a day and than the installed packages."""
+    newest = max((path.stat().st_mtime for path in lists.glob('*Packages*')), default=0)
+    installed = status.stat().st_mtime if status.exists() else 0
+    return newest < max(installed, time.time() - APT_LISTS_MAX_AGE)
+
+
+def _apt(*args: str) -> bool:
     environ = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    lists = Path('/var/lib/apt/lists')
-    if not any(lists.glob('*Packages*')):
-        run('apt-get', 'update', '-q', env=environ)
-    run('apt-get', 'install', '-y', '-q', '--no-install-recommends', *packages, env=environ)
+    command = ['apt-get', '-y', '-q', '--no-install-recommends', *args]
+    return subprocess.run(command, env=environ).returncode == 0
 
 
 def _deb_installed(name: str) -> bool:

@@ -1,5 +1,7 @@
 """Set-up: the locks decide what goes to lib/vendor and env/, and a second run installs nothing."""
+import os
 import subprocess
+import time
 
 from lib import bootstrap
 from tests.servers import ROOT
@@ -35,3 +37,24 @@ def test_every_front_end_file_is_installed():
     for package, files in bootstrap.FRONT_END_FILES.items():
         for name in files:
             assert (bootstrap.STATIC_VENDOR / package / name.split('/')[-1]).stat().st_size > 1000
+
+
+def test_package_lists_older_than_what_is_installed_are_stale(tmp_path):
+    lists, status = tmp_path / 'lists', tmp_path / 'status'
+    lists.mkdir()
+    status.write_text('')
+    assert bootstrap.apt_lists_stale(lists, status)  # no lists at all
+    packages = lists / 'deb_dists_bookworm_main_binary-amd64_Packages.lz4'
+    packages.write_text('')
+    assert not bootstrap.apt_lists_stale(lists, status)
+    older = status.stat().st_mtime - 3600
+    os.utime(packages, (older, older))
+    assert bootstrap.apt_lists_stale(lists, status)  # installed packages are newer
+
+
+def test_package_lists_older_than_a_day_are_stale(tmp_path):
+    packages = tmp_path / 'x_Packages'
+    packages.write_text('')
+    day_ago = time.time() - bootstrap.APT_LISTS_MAX_AGE - 60
+    os.utime(packages, (day_ago, day_ago))
+    assert bootstrap.apt_lists_stale(tmp_path, tmp_path / 'no-status')
