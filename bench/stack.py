@@ -197,12 +197,12 @@ class Stack(contextlib.ExitStack):
             return dict(connection.execute(
                 'SELECT state, COUNT(*) FROM outbox_email GROUP BY state').fetchall())
 
-    def users(self, count: int) -> list[tuple[str, dict]]:
+    def users(self, count: int, prefix: str = 'user') -> list[tuple[str, dict]]:
         """`count` new users, signed up and logged in: (username, headers with their token)."""
         made = []
         with requests.Session() as session:
             for number in range(count):
-                name = f'user{number}'
+                name = f'{prefix}{number}'
                 session.post(f'{self.url}/api/v1/users', timeout=30, json={
                     'username': name, 'email': f'{name}@example.com', 'password': PASSWORD})
                 token = session.post(f'{self.url}/api/v1/token', timeout=30, json={
