@@ -7,28 +7,35 @@ catch is a reset, a stall (a burst of status checks used to hang for good), or a
 may take 0.9 s: the kernel completes a handshake at once while the listen backlog has room, and
 a connection it had no room for is retried after a second.
 """
+import os
 import signal
 import subprocess
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import requests
 
 from tests.burst import fire_mix, fire_together, gets, writer_mix
 from tests.servers import ROOT, free_port, wait_for
-from tests.test_dev import dev_environ
+from tests.test_dev import dev_environ, processes_mentioning
 
 TIMEOUT = (0.9, 10.0)  # connect, answer
 BURST = 64
 
 
 @pytest.fixture(scope='module')
-def dev(tmp_path_factory):
+def folder(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp('dev')
+
+
+@pytest.fixture(scope='module')
+def dev(folder):
     """The base URL of a `dev.py` (web, Redis, Celery worker and beat, mail sink) on SQLite."""
     port = free_port()
     base = f'http://127.0.0.1:{port}'
     process = subprocess.Popen(['python3', 'dev.py', '--port', str(port)], cwd=ROOT,
-                               env=dev_environ(tmp_path_factory.mktemp('dev')),
+                               env=dev_environ(folder),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         wait_for(lambda: requests.get(f'{base}/status', timeout=5).status_code == 200,
@@ -71,3 +78,25 @@ def test_a_burst_of_page_requests_is_answered_whole(dev):
     outcomes = fire_together(gets(dev, paths, TIMEOUT))
     assert Counter(outcome.status for outcome in outcomes) == {200: BURST}, \
         [(outcome.status, outcome.body) for outcome in outcomes if outcome.status != 200][:3]
+
+
+def web_servers(folder: Path) -> set[int]:
+    """Pids of this dev.py's `app.py` processes: the reloader and the server it runs."""
+    found = set()
+    for pid in processes_mentioning(str(folder)):
+        try:
+            if b'app.py' in Path(f'/proc/{pid}/cmdline').read_bytes():
+                found.add(pid)
+        except OSError:
+            continue
+    return found
+
+
+def test_a_changed_module_reloads_the_server_which_then_answers(dev, folder):
+    before = web_servers(folder)
+    source = ROOT / 'api' / 'status.py'
+    os.utime(source)  # as an edit would, without changing it
+    wait_for(lambda: web_servers(folder) - before, timeout=30, what='a reloaded web server')
+    wait_for(lambda: requests.get(f'{dev}/status', timeout=5).status_code == 200, timeout=30,
+             what='the reloaded server')
+    assert len(web_servers(folder)) == 2
