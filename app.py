@@ -17,17 +17,18 @@ application = api.load_wsgi(exit_code=APP_LOAD_ERROR)
 
 
 def serve(host: str, port: int) -> None:
-    """Serve with Bottle's reloader on a threaded WSGI server."""
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIServer
+    """Serve with Bottle's reloader on the development server (`lib.devserver`)."""
+    import signal
 
     import bottle
 
-    class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
+    from lib.devserver import PooledWSGIServer
 
+    # The reloader stops the server with a simulated Ctrl-C, which does nothing while SIGINT is
+    # ignored, as it is for a process started in the background (`python3 dev.py &`).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     bottle.run(application, host=host, port=port, reloader=True, quiet=True,
-               server_class=ThreadingWSGIServer)
+               server_class=PooledWSGIServer)
 
 
 if __name__ == '__main__':

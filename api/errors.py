@@ -49,7 +49,7 @@ def from_domain(exc: errors.DomainError) -> bottle.HTTPResponse:
     headers = {}
     if isinstance(exc, errors.Unauthorized):
         headers['WWW-Authenticate'] = 'Bearer'
-    if isinstance(exc, errors.TooManyRequests):
+    if isinstance(exc, (errors.TooManyRequests, errors.Busy)):
         headers['Retry-After'] = str(exc.retry_after)
     return error_response(status, exc.message, exc.code, exc.fields, headers)
 

@@ -45,3 +45,14 @@ class TooManyRequests(DomainError):
 
 class Unavailable(DomainError):
     code = 'unavailable'
+
+
+class Busy(Unavailable):
+    """The database is there but other writes held it past the wait allowed: worth a retry
+    after `retry_after` seconds, unlike an outage."""
+
+    code = 'busy'
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

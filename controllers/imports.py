@@ -8,6 +8,7 @@ from controllers.errors import Invalid, NotFound
 from lib.utils.datekit import isoformat
 from models import citizens as store
 from models.citizens import Citizen, CitizenImport, Relative
+from models.db import database
 
 ANALYZE_AFTER = 1000  # citizens; PostgreSQL plans the reports from fresh statistics
 FIELDS = ('citizen_id', 'town', 'street', 'building', 'apartment', 'name', 'birth_date',
@@ -23,7 +24,7 @@ class ImportController:
         problems = rules.import_problems(citizens)
         if problems:
             raise Invalid('The import is not valid.', problems)
-        with store.write_transaction():
+        with database.atomic():
             record = CitizenImport.create(citizens=len(citizens))
             store.bulk_insert(Citizen, citizen_rows(record.id, citizens), progress)
             store.bulk_insert(Relative, (
@@ -43,7 +44,7 @@ class ImportController:
         if 'relatives' in changes:
             involved |= store.relatives_of(import_id, citizen_id)
         while True:  # lock every citizen whose relatives change; retry if that set grew
-            with store.write_transaction():
+            with database.atomic():
                 found = store.lock_citizens(import_id, involved)
                 if citizen_id not in found:
                     raise NotFound(f'No citizen {citizen_id} in import {import_id}.')

@@ -1,5 +1,8 @@
 """A database that cannot answer (down, restarting, out of connections) is a clean 503 for the
-request that met it, counted in the metrics, and nothing more: the next request tries again."""
+request that met it, counted in the metrics, and nothing more: the next request tries again.
+
+A database busy with other writes past the wait allowed (`database.busy_timeout`) is a 503 of
+its own, `busy` with `Retry-After`: nothing is down, the request only came at a crowded moment."""
 from __future__ import annotations
 
 import logging
@@ -7,20 +10,27 @@ import logging
 import peewee
 from playhouse.pool import MaxConnectionsExceeded
 
-from controllers.errors import Unavailable
+from controllers.errors import Busy, Unavailable
 from lib import metrics
 from lib.logs import Throttle
+from models.db import is_lock_wait
 
 DATABASE_DOWN = (peewee.OperationalError, peewee.InterfaceError, MaxConnectionsExceeded)
+BUSY_RETRY_AFTER = 1  # seconds: a queue of writes drains in about that
 
 log = logging.getLogger('warble.outages')
 throttle = Throttle()
 
 
 def unavailable(exc: Exception) -> Unavailable | None:
-    """The `Unavailable` answer for a database failure, or None for any other exception."""
+    """The `Unavailable` answer for a database failure (`Busy` when it only waited too long for
+    a lock), or None for any other exception."""
     if not isinstance(exc, DATABASE_DOWN):
         return None
+    if is_lock_wait(exc):
+        metrics.database_error('busy')
+        return Busy('The database is busy with other writes; try again in a moment.',
+                    BUSY_RETRY_AFTER)
     metrics.database_error(type(exc).__name__)
     if throttle.ready():
         log.warning('database unavailable: %s',

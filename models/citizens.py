@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
 from itertools import islice
 
 import peewee
@@ -52,12 +51,6 @@ class Relative(BaseModel):
     class Meta:
         table_name = 'relatives'
         primary_key = peewee.CompositeKey('import_id', 'citizen_id', 'relative_id')
-
-
-def write_transaction() -> AbstractContextManager:
-    """A transaction for writes; on SQLite it takes the write lock at once, so two writers
-    queue up instead of failing when both try to upgrade a read lock."""
-    return database.atomic() if is_postgres() else database.atomic('IMMEDIATE')
 
 
 def bulk_insert(model: type[BaseModel], rows: Iterable[tuple],

@@ -14,8 +14,9 @@ from playhouse.pool import MaxConnectionsExceeded, PooledDatabase, PooledPostgre
 from lib.config import Section, resolve
 
 MIGRATIONS = Path(__file__).resolve().parent / 'migrations'
-SQLITE_PRAGMAS = {'journal_mode': 'wal', 'foreign_keys': 1, 'synchronous': 'normal',
-                  'busy_timeout': 10000}
+SQLITE_PRAGMAS = {'journal_mode': 'wal', 'foreign_keys': 1, 'synchronous': 'normal'}
+SQLITE_BUSY = 5              # the primary result code of every "database is locked"
+LOCK_WAITS = ('55P03', '40P01')  # PostgreSQL: lock_timeout expired, deadlock broken
 
 database = peewee.DatabaseProxy()
 
@@ -64,17 +65,25 @@ class FairPooledPostgresqlDatabase(PooledPostgresqlDatabase):
 
 
 def open_database(settings: Section) -> peewee.Database:
-    """A Peewee database for `settings.url`: SQLite (WAL, foreign keys) or pooled PostgreSQL."""
+    """A Peewee database for `settings.url`: SQLite (WAL, foreign keys) or pooled PostgreSQL.
+
+    A write waits at most `settings.busy_timeout` seconds for a lock another transaction holds.
+    SQLite transactions begin IMMEDIATE, taking the write lock first: a deferred one that reads
+    (FTS5 triggers read their index before writing) could not wait for it and would fail at
+    once with "database is locked" whenever another write is under way."""
     parsed = urlparse(settings.url)
     if parsed.scheme == 'sqlite':
         path = parsed.path[1:]
         if path != ':memory:':
             path = str(resolve(path))
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+        return peewee.SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=settings.busy_timeout,
+                                     lock_type='IMMEDIATE')
     if parsed.scheme in ('postgres', 'postgresql'):
         kwargs = parseresult_to_dict(parsed, unquote_password=True, unquote_user=True)
         kwargs.setdefault('connect_timeout', 5)
+        kwargs['options'] = (f"{kwargs.get('options', '')} "
+                             f'-c lock_timeout={round(settings.busy_timeout * 1000)}').strip()
         return FairPooledPostgresqlDatabase(
             kwargs.pop('database'), max_connections=settings.pool_size,
             stale_timeout=settings.stale_timeout, timeout=settings.pool_timeout, **kwargs)
@@ -103,6 +112,19 @@ def check_connection() -> float:
         if opened:
             database.close()
     return (time.perf_counter() - started) * 1000
+
+
+def is_lock_wait(exc: BaseException) -> bool:
+    """Whether `exc` is a statement that gave up waiting for a lock other writes held (the
+    database is busy, not down): SQLite's "database is locked", PostgreSQL's lock timeout or a
+    broken deadlock."""
+    if not isinstance(exc, peewee.OperationalError):
+        return False
+    cause = exc.__context__
+    code = getattr(cause, 'sqlite_errorcode', None)
+    if code is not None:
+        return code & 0xFF == SQLITE_BUSY
+    return getattr(cause, 'sqlstate', None) in LOCK_WAITS
 
 
 def close_all() -> None:
