@@ -61,10 +61,15 @@ class Supervisor:
         self.verbose = verbose
         self.children: list[tuple[str, subprocess.Popen]] = []
 
-    def start(self, name: str, command: list[str], **extra: str) -> subprocess.Popen:
+    def start(self, name: str, command: list[str], chatty: bool = False,
+              **extra: str) -> subprocess.Popen:
+        """Start `command`; unless verbose, without the standard output of a `chatty` one
+        (Celery's notes on it; its log lines go to standard error)."""
         if self.verbose:
             print(f'[dev] starting {name}', flush=True)
+        quiet = chatty and not self.verbose
         child = subprocess.Popen(command, cwd=ROOT, env={**self.environ, **extra},
+                                 stdout=subprocess.DEVNULL if quiet else None,
                                  start_new_session=True)
         self.children.append((name, child))
         return child
@@ -223,10 +228,10 @@ def main() -> int:
         if not args.no_worker:
             warnings = ','.join(filter(None, (environ.get('PYTHONWARNINGS'), SUPERUSER_WARNING)))
             quiet = {} if args.verbose else {'PYTHONWARNINGS': warnings}
-            supervisor.start('celery worker',
-                             celery_command(python, 'worker', settings, args.verbose), **quiet)
-            supervisor.start('celery beat', celery_command(python, 'beat', settings,
-                                                           args.verbose))
+            supervisor.start('celery worker', celery_command(
+                python, 'worker', settings, args.verbose), chatty=True, **quiet)
+            supervisor.start('celery beat', celery_command(
+                python, 'beat', settings, args.verbose), chatty=True)
         supervisor.start('web', [python, 'app.py', '--host', host, '--port', str(port)])
         unchecked = ('celery',) if args.no_worker else ()
         failed = supervisor.wait(until=lambda: devrun.status_ok(f'{url}status', unchecked))
