@@ -86,16 +86,20 @@ class Supervisor:
             time.sleep(0.5)
 
     def stop(self) -> None:
-        for _name, child in reversed(self.children):
-            _signal_group(child, signal.SIGTERM)
-        deadline = time.monotonic() + 10
+        """Stop the children one by one, the last started first (Redis last: the others may
+        still talk to it). Each one's own process is asked first, so that Celery's worker ends
+        its tasks and its pool itself; what is left of its group is then ended."""
+        deadline = time.monotonic() + 15
         for _name, child in reversed(self.children):
             try:
+                child.send_signal(signal.SIGTERM)
                 child.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 _signal_group(child, signal.SIGKILL)
                 child.wait()
-            _signal_group(child, signal.SIGKILL)  # leftovers of the group, if any
+            _signal_group(child, signal.SIGTERM)  # the rest of the group: a reloader's server
+            time.sleep(0.1)
+            _signal_group(child, signal.SIGKILL)
 
 
 def _signal_group(child: subprocess.Popen, signum: int) -> None:
@@ -177,6 +181,20 @@ def celery_command(python: str, program: str, settings: Section, verbose: bool) 
     return [python, 'tasks.py', *([] if verbose else ['--quiet']), program, '--loglevel', level]
 
 
+def ready_check(url: str, unchecked: tuple[str, ...]) -> Callable[[], bool]:
+    """Whether `/status` answers ok (but for the `unchecked`); after a minute without, one line
+    saying what dev.py waits for."""
+    started, told = time.monotonic(), []
+
+    def ready() -> bool:
+        if devrun.status_ok(f'{url}status', unchecked):
+            return True
+        if not told and time.monotonic() - started > 60:
+            told.append(print(f'[dev] still waiting for {url}status to answer ok', flush=True))
+        return False
+    return ready
+
+
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--host', help='address to serve on (default: server.host)')
@@ -233,8 +251,7 @@ def main() -> int:
             supervisor.start('celery beat', celery_command(
                 python, 'beat', settings, args.verbose), chatty=True)
         supervisor.start('web', [python, 'app.py', '--host', host, '--port', str(port)])
-        unchecked = ('celery',) if args.no_worker else ()
-        failed = supervisor.wait(until=lambda: devrun.status_ok(f'{url}status', unchecked))
+        failed = supervisor.wait(until=ready_check(url, ('celery',) if args.no_worker else ()))
         if failed is not None:
             return failed
         print(f'[dev] Warble is at {url} (Ctrl-C stops it)', flush=True)

@@ -227,3 +227,25 @@ def test_without_a_system_redis_the_shipped_server_is_used(tmp_path, monkeypatch
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_a_lock_left_by_a_killed_dev_blocks_nothing(tmp_path):
+    from lib.devrun import AlreadyRunning, InstanceLock
+    path = tmp_path / 'var' / 'dev.lock'
+    holder = subprocess.Popen(
+        ['python3', '-c', 'import sys, time; from lib.devrun import InstanceLock; '
+         f'lock = InstanceLock(__import__("pathlib").Path({str(path)!r})); '
+         'lock.acquire("http://old/"); '
+         'print("held", flush=True); time.sleep(600)'],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, 'PYTHONPATH': 'lib:.'})
+    try:
+        assert holder.stdout.readline().strip() == 'held'
+        with pytest.raises(AlreadyRunning, match='http://old/'):
+            InstanceLock(path).acquire('http://new/')
+    finally:
+        holder.kill()  # SIGKILL: the file stays, its lock goes with the process
+        holder.wait(10)
+    lock = InstanceLock(path)
+    lock.acquire('http://new/')
+    assert path.read_text() == 'http://new/\n'
+    lock.release()
