@@ -131,8 +131,8 @@ def start_redis(supervisor: Supervisor, settings: Section, socket: Path) -> None
     deadline = time.monotonic() + 10
     while not socket.exists():
         if server.poll() is not None or time.monotonic() > deadline:
-            said = log.read_text(errors='replace').strip().splitlines()[-1:] if log.exists() \
-                else []
+            said = log.read_text(errors='replace').strip().splitlines()[-1:] \
+                if logging_to and log.exists() else []
             raise SystemExit(f'dev: {binary} did not start on {socket}'
                              + (f': {said[0]}' if said else ''))
         time.sleep(0.05)
@@ -155,9 +155,9 @@ def public_url(host: str, port: int) -> str:
 
 
 def children_environ(settings: Section, url: str, smtp_port: int, verbose: bool) -> dict:
-    """What every child sees: the real mail port, links in e-mails to the real server and, unless
-    verbose, warnings and errors only (no line per request or per task)."""
-    extra = {'WARBLE_MAIL_PORT': str(smtp_port)}
+    """What every child sees: the port of the mail sink, links in e-mails to this server and,
+    unless verbose, warnings and errors only (no line per request or per task)."""
+    extra = {'WARBLE_MAIL_PORT': str(smtp_port)} if mail_is_local(settings) else {}
     if not (settings.mail.public_url or settings.app.base_url):
         extra['WARBLE_MAIL_PUBLIC_URL'] = url.rstrip('/')
     if not verbose and logging.getLevelName(settings.logging.level) < logging.WARNING:
@@ -190,7 +190,8 @@ def ready_check(url: str, unchecked: tuple[str, ...]) -> Callable[[], bool]:
         if devrun.status_ok(f'{url}status', unchecked):
             return True
         if not told and time.monotonic() - started > 60:
-            told.append(print(f'[dev] still waiting for {url}status to answer ok', flush=True))
+            print(f'[dev] still waiting for {url}status to answer ok', flush=True)
+            told.append(True)
         return False
     return ready
 
