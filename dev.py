@@ -115,12 +115,11 @@ def local_redis_socket(settings: Section) -> Path | None:
     return Path(url[len('unix://'):].split('?')[0]) if url.startswith('unix://') else None
 
 
-def start_redis(supervisor: Supervisor, settings: Section, socket: Path) -> None:
+def start_redis(supervisor: Supervisor, binary: str, socket: Path) -> None:
     """Start a Redis server on `socket`. It keeps no snapshot (`--save ''`): what it holds is a
     cache, rate limits and a queue the outbox refills, and a file written by one server kind is
     not always readable by another (Valkey's by Debian's redis-server 7.0). Its file name is
     per kind all the same, so that a snapshot asked for by hand is never read by the other."""
-    binary = redis_server_binary(settings.redis.server)
     socket.parent.mkdir(parents=True, exist_ok=True)
     log = socket.parent / 'redis.log'
     logging_to = [] if supervisor.verbose else ['--logfile', str(log)]
@@ -214,6 +213,8 @@ def main() -> int:
     port = args.port or settings.server.port
     url = public_url(host, port)
     smtp_port = mail_port(settings, port)
+    socket = local_redis_socket(settings)
+    redis_server = redis_server_binary(settings.redis.server) if socket else ''
     var = resolve(settings.paths.var)
     lock = devrun.InstanceLock(var / 'dev.lock')
     try:
@@ -237,9 +238,8 @@ def main() -> int:
     supervisor = Supervisor(environ, args.verbose)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        socket = local_redis_socket(settings)
         if socket:
-            start_redis(supervisor, settings, socket)
+            start_redis(supervisor, redis_server, socket)
         if mail_is_local(settings):
             supervisor.start('mail sink', [python, '-m', 'lib.mailsink', '--host',
                                            settings.mail.host, '--port', str(smtp_port),

@@ -198,6 +198,7 @@ def test_a_second_dev_in_one_checkout_says_where_the_first_runs_and_redis_kinds_
     ('WARBLE_SERVER_PORT', 'eighty', 'server.port: expected int'),
     ('WARBLE_SERVER_PROT', '80', 'server.prot: unknown key'),
     ('WARBLE_DATABASE_URL', 'postgresql://nobody@127.0.0.1:9/none', 'database unreachable'),
+    ('WARBLE_REDIS_SERVER', 'no-such-redis', "redis.server: no program 'no-such-redis'"),
 ])
 def test_bad_configuration_stops_start_up_with_one_line(tmp_path, variable, value, message):
     done = subprocess.run(['python3', 'dev.py', '--no-worker'], cwd=ROOT, capture_output=True,
