@@ -1,5 +1,4 @@
-"""Run the whole of Warble on this machine: `python3 dev.py [--host H] [--port P] [--no-worker]
-[--verbose]`.
+"""Run the whole of Warble on this machine: `python3 dev.py [--port P] [--verbose] ...`.
 
 Installs what is missing, applies migrations, starts a Redis server on a socket under var/
 (unless the settings point elsewhere), an SMTP sink keeping the e-mails sent under var/mail/
