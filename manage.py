@@ -26,14 +26,27 @@ def migrate(settings: Section, args: argparse.Namespace) -> None:
 
 
 def createuser(settings: Section, args: argparse.Namespace) -> None:
-    """Create a user; the password is read from standard input or asked for."""
-    import getpass
-
+    """Create a user; the password is read from standard input or asked for twice."""
     from controllers.users import UserController
-    password = sys.stdin.readline().rstrip('\n') if args.password_stdin else \
-        getpass.getpass('Password: ')
+    password = sys.stdin.readline().rstrip('\n') if args.password_stdin else ask_password()
     user = UserController().create(args.username, args.email, password)
     print(f'created user {user["username"]} (id {user["id"]})')
+
+
+def ask_password() -> str:
+    """The password typed twice on the terminal; without a terminal, one line and exit."""
+    import getpass
+    if not sys.stdin.isatty():
+        sys.exit('createuser: no terminal to ask the password on; give it on standard input '
+                 'with --password-stdin')
+    try:
+        password = getpass.getpass('Password: ')
+        again = getpass.getpass('Password (again): ')
+    except (EOFError, KeyboardInterrupt):
+        sys.exit('\ncreateuser: no password given')
+    if password != again:
+        sys.exit('createuser: the passwords do not match')
+    return password
 
 
 def import_citizens(settings: Section, args: argparse.Namespace) -> None:
@@ -69,7 +82,8 @@ def export_citizens(settings: Section, args: argparse.Namespace) -> None:
 
 
 def seed(settings: Section, args: argparse.Namespace) -> None:
-    """Fill the database with demo users, follows and posts (password: demo-password)."""
+    """Add demo users demo_<n>, numbered on, who follow each other and write posts (password:
+    demo-password); other users are left alone."""
     from tqdm import tqdm
 
     from controllers.seed import DEMO_PASSWORD, SeedController
@@ -82,18 +96,24 @@ def seed(settings: Section, args: argparse.Namespace) -> None:
             for done in step:
                 bar.update(done)
     seeder.analyze()
-    print(f'seeded: demo users sign in with the password {DEMO_PASSWORD!r}')
+    names = seeder.created
+    made = (f'{len(names)} demo users: {", ".join(names)}' if len(names) <= 10 else
+            f'{len(names)} demo users: {names[0]} to {names[-1]}') if names else 'no demo users'
+    print(f'seeded {made}; they sign in with the password {DEMO_PASSWORD!r}')
 
 
 def stats(settings: Section, args: argparse.Namespace) -> None:
     """Compute (again) the daily statistics of every UTC day from --from to --to."""
     from tqdm import tqdm
 
-    from controllers.stats import StatsController, yesterday
+    from controllers.stats import StatsController, refuse_future, yesterday
     last = args.to or args.from_ or yesterday()
     first = args.from_ or last
     if last < first:
         sys.exit('stats: --to is before --from')
+    for given, option in ((args.from_, '--from'), (args.to, '--to')):
+        if given:
+            refuse_future(given, option)
     with tqdm(total=(last - first).days + 1, unit=' days', file=sys.stderr) as progress:
         days = StatsController().backfill(first, last, progress=progress.update)
     print(f'computed {days} day(s), {first} to {last}')

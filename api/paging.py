@@ -8,9 +8,12 @@ import bottle
 from api.web import base_url
 from lib.decorators import CALLBACK
 
+# Any page past the end of a list is an empty page, however far: the bound only keeps the
+# offset, (page - 1) * size, a number every database takes.
+PAGE_MAX = 2**31 - 1
 PAGE_PARAMETERS = {
-    'page': {'type': 'integer', 'minimum': 1, 'maximum': 10000, 'default': 1,
-             'description': 'page number, from 1'},
+    'page': {'type': 'integer', 'minimum': 1, 'maximum': PAGE_MAX, 'default': 1,
+             'description': 'page number, from 1; past the last page, an empty page'},
     'size': {'type': 'integer', 'minimum': 1, 'maximum': 100, 'default': 20,
              'description': 'items per page'},
 }

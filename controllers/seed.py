@@ -9,8 +9,6 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 
-import peewee
-
 from controllers import users
 from controllers.cache import CacheController, user_scope
 from controllers.errors import Invalid
@@ -21,6 +19,8 @@ from models.follows import Follow
 from models.users import User
 
 DEMO_PASSWORD = 'demo-password'
+DEMO_PREFIX = 'demo_'
+DEMO_DOMAIN = 'example.com'
 BATCH = 2000
 ONSETS = ('', 'b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v',
           'w', 'z', 'br', 'st', 'tr')
@@ -41,30 +41,36 @@ def vocabulary(size: int = 5000, seed: int = 7) -> list[str]:
 
 
 class SeedController:
-    """Writes demo users, follows and posts, in batches of one transaction each."""
+    """Writes demo users, follows and posts, in batches of one transaction each. It never touches
+    another user: demo users follow demo users only, and only demo users write the posts."""
 
     def __init__(self, seed: int = 1):
         self.chance = random.Random(seed)
         self.words = vocabulary()
-        self.first_new_id = 0
+        self.created: list[str] = []  # the names of the demo users `users` made
 
     def users(self, count: int) -> Iterator[int]:
-        """`count` new demo users (names already taken are skipped)."""
-        self.first_new_id = (User.select(peewee.fn.MAX(User.id)).scalar() or 0) + 1
+        """`count` new demo users, numbered on from the highest `demo_<n>` there is."""
+        taken = [number for number, _id in demo_users(demo_only=False)]
+        first = max(taken, default=0) + 1
         password_hash = users.hasher.hash(DEMO_PASSWORD)
-        end = self.first_new_id + count
-        for first in range(self.first_new_id, end, BATCH):
-            rows = [{'username': f'demo_{n}', 'email': f'demo_{n}@example.com',
-                     'password_hash': password_hash} for n in range(first, min(first + BATCH, end))]
+        end = first + count
+        for start in range(first, end, BATCH):
+            names = [demo_name(n) for n in range(start, min(start + BATCH, end))]
+            rows = [{'username': name, 'email': f'{name}@{DEMO_DOMAIN}',
+                     'password_hash': password_hash} for name in names]
             with database.atomic():
                 User.insert_many(rows).on_conflict_ignore().execute()
+            self.created += [user.username for user in
+                             User.select(User.username).where(User.username.in_(names))
+                             .order_by(User.id)]
             yield len(rows)
 
     def follows(self, per_user: int) -> Iterator[int]:
-        """Each user made by `users` follows `per_user` other users chosen at random (fewer if
-        there are not that many)."""
-        ids = [user.id for user in User.select(User.id).order_by(User.id)]
-        new = [user_id for user_id in ids if user_id >= self.first_new_id]
+        """Each user made by `users` follows `per_user` other demo users chosen at random (fewer
+        if there are not that many)."""
+        ids = [user_id for _number, user_id in demo_users()]
+        new = [user.id for user in User.select(User.id).where(User.username.in_(self.created))]
         per_user = max(0, min(per_user, len(ids) - 1))
         step = max(1, BATCH // max(per_user, 1))
         for first in range(0, len(new), step):
@@ -81,11 +87,11 @@ class SeedController:
         return [other for other in self.chance.sample(ids, count + 1) if other != user_id][:count]
 
     def posts(self, count: int) -> Iterator[int]:
-        """`count` posts by random users, one in ten addressed to another user, one a second
-        up to now."""
-        ids = [user.id for user in User.select(User.id)]
+        """`count` posts by random demo users, one in ten addressed to another demo user, one a
+        second up to now."""
+        ids = [user_id for _number, user_id in demo_users()]
         if count and not ids:
-            raise Invalid('There are no users to write the posts; add some with --users.')
+            raise Invalid('There are no demo users to write the posts; add some with --users.')
         started = utcnow() - dt.timedelta(seconds=count)
         writer = MicropostController()
         for first in range(0, count, BATCH):
@@ -107,3 +113,20 @@ class SeedController:
     def _changed(self, user_ids: list[int]) -> None:
         names = User.select(User.username).where(User.id.in_(set(user_ids)))
         CacheController().invalidate(*(user_scope(user.username) for user in names))
+
+
+def demo_name(number: int) -> str:
+    return f'{DEMO_PREFIX}{number}'
+
+
+def demo_users(demo_only: bool = True) -> list[tuple[int, int]]:
+    """(number, id) of the users named `demo_<number>`; with `demo_only`, of those whose e-mail is
+    the one `users` gives them too (a person who signed up as `demo_7` is left alone)."""
+    found = []
+    for user in User.select(User.id, User.username, User.email).where(
+            User.username.startswith(DEMO_PREFIX)):
+        suffix = user.username[len(DEMO_PREFIX):]
+        if suffix.isdigit() and suffix.isascii() and (
+                not demo_only or user.email == f'{user.username}@{DEMO_DOMAIN}'):
+            found.append((int(suffix), user.id))
+    return sorted(found)

@@ -56,6 +56,8 @@ class StatsController:
     def backfill(self, first: dt.date, last: dt.date,
                  progress: Callable[[int], object] = lambda done: None) -> int:
         """Compute every day from `first` to `last`; `progress(1)` after each. How many days."""
+        refuse_future(first, 'from')
+        refuse_future(last, 'to')
         days = (last - first).days + 1
         for offset in range(days):
             self.compute(first + dt.timedelta(days=offset))
@@ -67,6 +69,8 @@ class StatsController:
         start, end = parse_day(first, 'from'), parse_day(last, 'to')
         if end < start:
             raise Invalid('The range ends before it starts.', {'to': 'must not be before from'})
+        refuse_future(start, 'from')
+        refuse_future(end, 'to')
         if (end - start).days >= MAX_DAYS:
             raise Invalid(f'The range is longer than {MAX_DAYS} days.',
                           {'to': f'at most {MAX_DAYS} days from `from`, both included'})
@@ -87,6 +91,14 @@ class StatsController:
                  .order_by(references.desc(), peewee.fn.LOWER(User.username))
                  .limit(TOP))
         return list(query.dicts())
+
+
+def refuse_future(day: dt.date, field: str) -> None:
+    """Invalid for a day after today (UTC): nothing has happened there to count or to read."""
+    today = utcnow().date()
+    if day > today:
+        raise Invalid(f'{day.isoformat()} is in the future (today is {today.isoformat()} UTC).',
+                      {field: 'a day up to today (UTC)'})
 
 
 def parse_day(text: str, field: str) -> dt.date:

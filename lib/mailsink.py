@@ -1,7 +1,7 @@
 """A local SMTP sink for development: accepts every message and keeps it as one .eml file in a
 folder (`var/mail/` under `python3 dev.py`), for a developer to read.
 
-`python -m lib.mailsink --host 127.0.0.1 --port 8025 var/mail` serves until SIGTERM or Ctrl-C.
+`python -m lib.mailsink --host 127.0.0.1 --port 8081 var/mail` serves until SIGTERM or Ctrl-C.
 """
 from __future__ import annotations
 
@@ -53,10 +53,14 @@ async def serve(host: str, port: int, folder: Path) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog='python -m lib.mailsink', description=__doc__)
     parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=8025)
+    parser.add_argument('--port', type=int, default=8081)
     parser.add_argument('folder', type=Path, help='where the .eml files go')
     args = parser.parse_args(argv)
-    asyncio.run(serve(args.host, args.port, args.folder))
+    try:
+        asyncio.run(serve(args.host, args.port, args.folder))
+    except OSError as exc:  # the port taken since dev.py looked, most likely
+        raise SystemExit(f'mail sink: cannot listen on {args.host}:{args.port}: '
+                         f'{exc.strerror or exc}') from None
 
 
 if __name__ == '__main__':

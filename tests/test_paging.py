@@ -66,3 +66,24 @@ def test_anything_else_in_the_query_is_400(client, alice, query, field):
 def test_links_keep_the_other_query_parameters(client, alice):
     page = client.get('/api/v1/search?text=POST&size=2').json
     assert page['next'] == 'http://localhost/api/v1/search?text=POST&size=2&page=2'
+
+
+@pytest.mark.parametrize('path', [COLLECTION, '/api/v1/microposts',
+                                  '/api/v1/users/alice/followers'])
+@pytest.mark.parametrize('page', [9, 10001, 2**31 - 1])
+def test_every_list_past_its_end_is_an_empty_page(client, alice, path, page):
+    answer = client.get(f'{path}?page={page}&size=100')
+    assert answer.status == '200 OK'
+    assert answer.json['result'] == [] and answer.json['next'] is None
+    assert answer.json['previous'].endswith(f'page={page - 1}')
+
+
+def test_the_timeline_past_its_end_is_an_empty_page(client, alice):
+    answer = client.get('/api/v1/users/alice/timeline?page=20000', headers=alice)
+    assert answer.json == {'next': None, 'result': [],
+                           'previous': 'http://localhost/api/v1/users/alice/timeline?page=19999'}
+
+
+def test_a_page_number_past_any_list_is_400(client, alice):
+    answer = client.get(f'{COLLECTION}?page={2**31}', status=400)
+    assert 'page' in answer.json['error']['fields']

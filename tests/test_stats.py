@@ -126,6 +126,30 @@ def test_a_bad_range_is_400_naming_the_field(client, query, field):
     assert DailyStats.select().count() == 0
 
 
+def test_days_up_to_today_are_allowed(client):
+    today = dt.datetime.now(dt.UTC).date()
+    answer = client.get(f'/api/v1/stats/daily?from={today - dt.timedelta(days=3)}&to={today}')
+    assert answer.json['to'] == today.isoformat()
+
+
+@pytest.mark.parametrize('first, last, field', [(0, 1, 'to'), (1, 2, 'from')])
+def test_days_in_the_future_are_400(client, first, last, field):
+    today = dt.datetime.now(dt.UTC).date()
+    answer = client.get(f'/api/v1/stats/daily?from={today + dt.timedelta(days=first)}'
+                        f'&to={today + dt.timedelta(days=last)}', status=400)
+    assert answer.json['error']['fields'] == {field: 'a day up to today (UTC)'}
+    assert 'in the future' in answer.json['error']['message']
+
+
+def test_manage_stats_refuses_days_in_the_future(environ, settings):
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    done = manage(environ, 'stats', '--to', tomorrow.isoformat())
+    assert done.returncode == 1
+    assert f'stats: {tomorrow} is in the future' in done.stderr, done.stderr
+    assert '--to: a day up to today (UTC)' in done.stderr and 'Traceback' not in done.stderr
+    assert DailyStats.select().count() == 0
+
+
 def test_manage_stats_backfills_a_range_with_a_progress_bar(known_day, environ):
     done = manage(environ, 'stats', '--from', '2024-03-09', '--to', '2024-03-11')
     assert done.returncode == 0, done.stderr
