@@ -36,6 +36,7 @@ WAIT_GOAL = 0.5
 GROWTH_GOAL_MIB = 100
 JSON = {'Content-Type': 'application/json'}
 Statuses = collections.Counter
+Send = Callable[[], Statuses]  # an attack, its payload built, ready to be sent
 
 
 class Bystanders:
@@ -126,32 +127,32 @@ def post(stack: Stack, path: str, body: bytes | str, headers: dict | None = None
                          timeout=timeout)
 
 
-def long_email(stack: Stack) -> Statuses:
+def long_email(stack: Stack) -> Send:
     """Sign-ups with a 100 KB e-mail, quadratic for a backtracking pattern."""
     body = json.dumps({'username': 'mallory', 'password': 'a long passphrase here',
-                       'email': 'a@' + '.' * 100_000 + '@'})
-    return parallel(6, lambda _: post(stack, '/api/v1/users', body))
+                       'email': 'a@' + '.' * 100_000 + '@'}).encode()
+    return lambda: parallel(6, lambda _: post(stack, '/api/v1/users', body))
 
 
-def empty_citizens(size: int) -> Callable[[Stack], Statuses]:
+def empty_citizens(size: int) -> Callable[[Stack], Send]:
     """An import of `size` bytes of empty citizens: nine problems per three bytes."""
-    def attack(stack: Stack) -> Statuses:
+    def attack(stack: Stack) -> Send:
         count = (size - len('{"citizens":[]}')) // 3
-        body = '{"citizens":[' + ','.join(['{}'] * count) + ']}'
-        return parallel(2, lambda _: post(stack, '/imports', body))
+        body = b'{"citizens":[' + b','.join([b'{}'] * count) + b']}'
+        return lambda: parallel(2, lambda _: post(stack, '/imports', body))
     attack.__doc__ = f'An import of {size / 2**10:,.0f} KiB of empty citizens.'
     return attack
 
 
-def repetitive_body(stack: Stack) -> Statuses:
+def repetitive_body(stack: Stack) -> Send:
     """A sign-up body of the largest size the API takes, one repeated character."""
     limit = int(stack.environ.get('WARBLE_SERVER_MAX_BODY_BYTES', 2**20))
     body = json.dumps({'username': 'u', 'email': 'x@example.com',
-                       'password': 'p' * (limit - 100)})
-    return parallel(2, lambda _: post(stack, '/api/v1/users', body))
+                       'password': 'p' * (limit - 100)}).encode()
+    return lambda: parallel(2, lambda _: post(stack, '/api/v1/users', body))
 
 
-def login_race(stack: Stack) -> Statuses:
+def login_race(stack: Stack) -> Send:
     """30 logins for one user at once, 29 wrong and the last right.
 
     At most the limit may have their password checked; the rest are refused unchecked (429)."""
@@ -159,54 +160,56 @@ def login_race(stack: Stack) -> Statuses:
         password = PASSWORD if number == 29 else f'wrong-{number}'
         return post(stack, '/api/v1/token', json.dumps(
             {'grant_type': 'password', 'username': 'victim', 'password': password}))
-    return parallel(30, login)
+    return lambda: parallel(30, login)
 
 
-def login_csrf(stack: Stack) -> Statuses:
+def login_csrf(stack: Stack) -> Send:
     """A cross-site form (`enctype=text/plain`) that would log a browser in as the attacker."""
     body = '{"username": "victim", "password": "' + PASSWORD + '", "x": "="}'
-    return parallel(1, lambda _: post(stack, '/api/v1/session', body, {
+    return lambda: parallel(1, lambda _: post(stack, '/api/v1/session', body, {
         'Content-Type': 'text/plain', 'Origin': 'https://evil.example',
         'Sec-Fetch-Site': 'cross-site'}))
 
 
-def cache_flood(stack: Stack) -> Statuses:
+def cache_flood(stack: Stack) -> Send:
     """20,000 distinct valid page requests, each a new page-cache entry."""
-    with requests.Session() as session:
-        def page(number: int) -> requests.Response:
-            return session.get(f'{stack.url}/api/v1/microposts?page={number % 9999 + 1}'
-                               f'&size={number // 9999 + 1}', timeout=60)
-        return parallel(20_000, page)
+    def page(number: int) -> requests.Response:
+        return requests.get(f'{stack.url}/api/v1/microposts?page={number % 9999 + 1}'
+                            f'&size={number // 9999 + 1}', timeout=60)
+    return lambda: parallel(20_000, page)
 
 
-def junk_queries(stack: Stack) -> Statuses:
+def junk_queries(stack: Stack) -> Send:
     """Pages asked with junk parameters, repeated ones and JSONP callbacks."""
     def page(number: int) -> requests.Response:
         query = [f'junk{number}=x', 'size=2&size=1', f'callback=cb{number}'][number % 3]
         return requests.get(f'{stack.url}/api/v1/microposts?{query}', timeout=60)
-    return parallel(3_000, page)
+    return lambda: parallel(3_000, page)
 
 
-def signup_flood(stack: Stack) -> Statuses:
+def signup_flood(stack: Stack) -> Send:
     """40 sign-ups from one address."""
     def signup(number: int) -> requests.Response:
         return post(stack, '/api/v1/users', json.dumps({
             'username': f'flood{number}', 'email': f'flood{number}@example.com',
             'password': 'correct horse battery staple'}))
-    return parallel(40, signup)
+    return lambda: parallel(40, signup)
 
 
-def post_flood(stack: Stack) -> Statuses:
+def post_flood(stack: Stack) -> Send:
     """200 posts by one user."""
     headers = stack.abuser_headers
-    return parallel(200, lambda number: post(
+    return lambda: parallel(200, lambda number: post(
         stack, '/api/v1/users/mallory0/collection', json.dumps({'text': f'flood {number}'}),
         headers))
 
 
-def mention_bomb(stack: Stack) -> Statuses:
-    """One post naming every user there is; counts the e-mails it owes."""
-    names = ' '.join(f'@user{number}' for number in range(50))
+def mention_bomb(stack: Stack) -> Send:
+    """One post naming as many users as it can; counts the e-mails it owes."""
+    return lambda: mention(stack, ' '.join(f'@user{number}' for number in range(50)))
+
+
+def mention(stack: Stack, names: str) -> Statuses:
     answer = post(stack, '/api/v1/users/mallory0/collection', json.dumps({'text': names[:255]}),
                   stack.abuser_headers)
     statuses = Statuses([str(answer.status_code)])
@@ -218,7 +221,7 @@ def mention_bomb(stack: Stack) -> Statuses:
     return statuses
 
 
-ATTACKS: dict[str, Callable[[Stack], Statuses]] = {
+ATTACKS: dict[str, Callable[[Stack], Send]] = {
     'long-email': long_email,
     'empty-citizens-90k': empty_citizens(90 * 2**10),
     'empty-citizens-180k': empty_citizens(180 * 2**10),
@@ -234,14 +237,15 @@ ATTACKS: dict[str, Callable[[Stack], Statuses]] = {
 }
 
 
-def run(stack: Stack, name: str, attack: Callable[[Stack], Statuses]) -> bool:
+def run(stack: Stack, name: str, attack: Callable[[Stack], Send]) -> bool:
     """One attack with bystanders reading; print its figures; True when it met the goals."""
+    send = attack(stack)
     memory = PeakMemory(stack)
     memory.start()
     with Bystanders(stack.url) as bystanders:
         time.sleep(0.5)
         started = time.monotonic()
-        statuses = attack(stack)
+        statuses = send()
         ended = time.monotonic()
         time.sleep(0.5)
     memory.finished.set()
