@@ -144,6 +144,12 @@ def empty_citizens(size: int) -> Callable[[Stack], Send]:
     return attack
 
 
+def oversized_import(stack: Stack) -> Send:
+    """An import of 80 MiB, over its limit: refused with 413, drained to keep the connection."""
+    body = b'{"citizens":[' + b' ' * 80 * 2**20 + b']}'
+    return lambda: parallel(2, lambda _: post(stack, '/imports', body))
+
+
 def repetitive_body(stack: Stack) -> Send:
     """A sign-up body of the largest size the API takes, one repeated character."""
     limit = int(stack.environ.get('WARBLE_SERVER_MAX_BODY_BYTES', 2**20))
@@ -226,6 +232,7 @@ ATTACKS: dict[str, Callable[[Stack], Send]] = {
     'empty-citizens-90k': empty_citizens(90 * 2**10),
     'empty-citizens-180k': empty_citizens(180 * 2**10),
     'empty-citizens-64m': empty_citizens(64 * 2**20),
+    'oversized-import': oversized_import,
     'repetitive-1m-body': repetitive_body,
     'login-race': login_race,
     'login-csrf': login_csrf,
