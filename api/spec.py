@@ -10,7 +10,7 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 import bottle
 from jsonschema import Draft202012Validator
@@ -128,11 +128,11 @@ def read_json_body(schema: dict) -> Any:
     """The request body parsed as JSON, or Invalid with a reason. A large body is parsed only
     once a walk over it found it of the schema's shape, so no part of it is built that the
     schema does not allow."""
+    if bottle.request.content_length > WALK_BYTES:
+        refuse_misshapen(bottle.request.body, schema)
     raw = bottle.request.body.read()
     if not raw:
         raise Invalid('The request body is empty; JSON was expected.')
-    if len(raw) > WALK_BYTES:
-        refuse_misshapen(raw, schema)
     try:
         return json.loads(raw)
     except UnicodeDecodeError:
@@ -143,10 +143,11 @@ def read_json_body(schema: dict) -> Any:
         raise Invalid(f'The request body is not valid JSON ({exc}).') from None
 
 
-def refuse_misshapen(raw: bytes, schema: dict) -> None:
-    """Invalid, naming up to MAX_PROBLEMS places, when `raw` departs from the schema's shape."""
+def refuse_misshapen(body: BinaryIO, schema: dict) -> None:
+    """Invalid, naming up to MAX_PROBLEMS places, when the body departs from the schema's
+    shape; else the body is left to be read again from its start."""
     try:
-        problems = shape_problems(raw, shape(schema), MAX_PROBLEMS, MAX_DEPTH)
+        problems = shape_problems(body, shape(schema), MAX_PROBLEMS, MAX_DEPTH)
     except TooDeep:
         raise too_deep('body') from None
     except JSONError as exc:
@@ -154,6 +155,7 @@ def refuse_misshapen(raw: bytes, schema: dict) -> None:
         raise Invalid(f'The request body is not valid JSON ({reason}).') from None
     if problems:
         raise Invalid('The request body is not valid.', problems)
+    body.seek(0)
 
 
 def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:

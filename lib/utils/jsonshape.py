@@ -9,9 +9,9 @@ text of that size hold.
 """
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 import ijson
 from ijson import JSONError  # noqa: F401 - what shape_problems raises
@@ -64,10 +64,10 @@ def shape_of(schema: dict) -> Shape:
 class ShapeWalk:
     """One walk of a text; `problems` by JSON path."""
 
-    def __init__(self, text: bytes, limit: int, max_depth: int):
+    def __init__(self, stream: BinaryIO, limit: int, max_depth: int):
         self.limit, self.max_depth = limit, max_depth
         self.problems: dict[str, str] = {}
-        self._events = ijson.basic_parse(io.BytesIO(text), use_float=True, buf_size=READ_BYTES)
+        self._events = ijson.basic_parse(stream, use_float=True, buf_size=READ_BYTES)
         self._skipped = 0
 
     def run(self, shape: Shape) -> dict[str, str]:
@@ -150,8 +150,8 @@ class _Enough(Exception):
     """The walk has found as many problems as it reports, or passed over enough."""
 
 
-def shape_problems(text: bytes, shape: Shape, limit: int, max_depth: int) -> dict[str, str]:
-    """Where `text` departs from `shape`, at most `limit` places by JSON path, with arrays and
+def shape_problems(stream: BinaryIO, shape: Shape, limit: int, max_depth: int) -> dict[str, str]:
+    """Where the JSON text read from `stream` departs from `shape`, at most `limit` places by JSON path, with arrays and
     objects nested at most `max_depth` deep (else TooDeep). Raises `JSONError` when the text is
     not JSON."""
-    return ShapeWalk(text, limit, max_depth).run(shape)
+    return ShapeWalk(stream, limit, max_depth).run(shape)
