@@ -10,19 +10,23 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO
 
 import bottle
 from jsonschema import Draft202012Validator
 
 from controllers.errors import Invalid
+from lib.utils.jsonshape import JSONError, Shape, TooDeep, shape_of, shape_problems
 from lib.utils.schemakit import Check, Unsupported, compile_check
 
 _validators: dict[int, Draft202012Validator] = {}
 _quick_checks: dict[int, Check | None] = {}
+_shapes: dict[int, Shape] = {}
 # Failures explained by the schema's own `description` rather than by jsonschema's message.
 DESCRIBED = ('pattern', 'minLength', 'maxLength', 'anyOf', 'oneOf')
 MAX_DEPTH = 32  # nesting of arrays and objects in a request; the deepest valid one has 4
+WALK_BYTES = 256 * 1024  # a larger body is walked against its schema's shape before parsing
+MAX_PROBLEMS = 100  # problems a refusal lists
 INTEGER = re.compile(r'-?[0-9]{1,18}')  # ASCII digits: `isdigit` takes "³", which int() refuses
 
 
@@ -113,8 +117,19 @@ def describe(error) -> str:
     return error.message
 
 
-def read_json_body() -> Any:
-    """The request body parsed as JSON, or Invalid with a reason."""
+def shape(schema: dict) -> Shape:
+    key = id(schema)
+    if key not in _shapes:
+        _shapes[key] = shape_of(schema)
+    return _shapes[key]
+
+
+def read_json_body(schema: dict) -> Any:
+    """The request body parsed as JSON, or Invalid with a reason. A large body is parsed only
+    once a walk over it found it of the schema's shape, so no part of it is built that the
+    schema does not allow."""
+    if bottle.request.content_length > WALK_BYTES:
+        refuse_misshapen(bottle.request.body, schema)
     raw = bottle.request.body.read()
     if not raw:
         raise Invalid('The request body is empty; JSON was expected.')
@@ -126,6 +141,21 @@ def read_json_body() -> Any:
         raise too_deep('body') from None
     except ValueError as exc:
         raise Invalid(f'The request body is not valid JSON ({exc}).') from None
+
+
+def refuse_misshapen(body: BinaryIO, schema: dict) -> None:
+    """Invalid, naming up to MAX_PROBLEMS places, when the body departs from the schema's
+    shape; else the body is left to be read again from its start."""
+    try:
+        problems = shape_problems(body, shape(schema), MAX_PROBLEMS, MAX_DEPTH)
+    except TooDeep:
+        raise too_deep('body') from None
+    except JSONError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else 'malformed'
+        raise Invalid(f'The request body is not valid JSON ({reason}).') from None
+    if problems:
+        raise Invalid('The request body is not valid.', problems)
+    body.seek(0)
 
 
 def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
@@ -156,7 +186,7 @@ def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = 
             if query is not None:
                 kwargs['query'] = check(query, coerce_query(query, bottle.request.query), 'query')
             if body is not None:
-                kwargs['body'] = check(body, read_json_body())
+                kwargs['body'] = check(body, read_json_body(body))
             return callback(*args, **kwargs)
         wrapper.operation = {'summary': summary, 'tags': list(tags), 'query': query,
                              'body': body, 'responses': responses or {}, 'security': security}

@@ -145,7 +145,7 @@ def empty_citizens(size: int) -> Callable[[Stack], Send]:
 
 
 def oversized_import(stack: Stack) -> Send:
-    """An import of 80 MiB, over its limit: refused with 413, drained to keep the connection."""
+    """An import of 80 MiB, over its limit: 413 at once, and the connection ends."""
     body = b'{"citizens":[' + b' ' * 80 * 2**20 + b']}'
     return lambda: parallel(2, lambda _: post(stack, '/imports', body))
 

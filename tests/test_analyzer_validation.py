@@ -1,6 +1,7 @@
 """POST /imports refuses every broken rule of the citizen table with a 400 naming the field,
 and stores nothing; the edge values the rules allow are stored as given."""
 import datetime as dt
+import json
 
 import pytest
 
@@ -142,3 +143,20 @@ def test_same_citizen_ids_in_two_imports_are_fine(app):
     first, second = post_import(app, sample()), post_import(app, sample())
     assert first != second
     assert stored_rows() == (2, 6, 4)
+
+
+def test_megabytes_of_empty_citizens_are_400_naming_the_first_100_and_store_nothing(app):
+    body = '{"citizens":[' + ','.join(['{}'] * 1_000_000) + ']}'
+    fields = app.post('/imports', body, content_type='application/json',
+                      status=400).json['error']['fields']
+    assert list(fields) == [f'citizens.{index}' for index in range(100)]
+    assert fields['citizens.99'].startswith('missing field(s): apartment, birth_date')
+    assert stored_rows() == (0, 0, 0)
+
+
+def test_megabytes_of_arrays_inside_one_citizen_are_400_and_store_nothing(app):
+    citizen = json.dumps(sample()[0])[:-1] + ', "relatives": [' + ','.join(['[]'] * 1_000_000)
+    fields = app.post('/imports', '{"citizens": [' + citizen + ']}]}',
+                      content_type='application/json', status=400).json['error']['fields']
+    assert fields['citizens.0.relatives.0'] == 'must be an integer, not an array'
+    assert stored_rows() == (0, 0, 0)
