@@ -138,15 +138,16 @@ def drain(environ: dict) -> bool:
     """Read and drop a refused body of at most DRAIN_BYTES; True if it was. Closing a
     connection with unread data resets it, and the client would see that, not the 413."""
     length = environ.get('CONTENT_LENGTH') or ''
-    if not is_number(length) or int(length) > DRAIN_BYTES:
+    if is_number(length) and int(length) > DRAIN_BYTES:
         return False
-    body, left = PacedInput(environ['wsgi.input']), int(length)
+    body = PacedInput(environ['wsgi.input'])
+    left = int(length) if is_number(length) else DRAIN_BYTES + 1  # chunks: up to their end
     while left > 0:
         chunk = body.read(min(left, PACE_BYTES))
         if not chunk:
-            break
+            return True
         left -= len(chunk)
-    return True
+    return is_number(length)
 
 
 class StopReading(list):
