@@ -151,7 +151,7 @@ class _Enough(Exception):
 
 
 def shape_problems(stream: BinaryIO, shape: Shape, limit: int, max_depth: int) -> dict[str, str]:
-    """Where the JSON text read from `stream` departs from `shape`, at most `limit` places by JSON path, with arrays and
-    objects nested at most `max_depth` deep (else TooDeep). Raises `JSONError` when the text is
-    not JSON."""
+    """Where the JSON text read from `stream` departs from `shape`, at most `limit` places by
+    JSON path, with arrays and objects nested at most `max_depth` deep (else TooDeep). Raises
+    `JSONError` when the text is not JSON."""
     return ShapeWalk(stream, limit, max_depth).run(shape)
