@@ -6,6 +6,7 @@ import re
 import bottle
 
 from api.assets import static_prefix
+from lib.utils.problems import LIMIT
 from lib.version import version
 
 app = bottle.Bottle()
@@ -17,7 +18,10 @@ ERROR = {
         'type': 'object',
         'required': ['code', 'message', 'fields'],
         'properties': {'code': {'type': 'string'}, 'message': {'type': 'string'},
-                       'fields': {'type': 'object', 'additionalProperties': {'type': 'string'}}},
+                       'fields': {'type': 'object', 'additionalProperties': {'type': 'string'},
+                                  'description': f'the first {LIMIT} problems, by field'},
+                       'more': {'type': 'integer', 'minimum': 1,
+                                'description': 'problems found but not listed in fields'}},
     }},
 }
 PARAMETER = re.compile(r'<([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?>')

@@ -13,78 +13,79 @@ from collections.abc import Callable
 from typing import Any
 
 import bottle
-from jsonschema import Draft202012Validator
 
 from controllers.errors import Invalid
+from lib.utils.problems import Problems, summary
+from lib.utils.schemaexplain import compile_explainer
 from lib.utils.schemakit import Check, Unsupported, compile_check
 
-_validators: dict[int, Draft202012Validator] = {}
-_quick_checks: dict[int, Check | None] = {}
-# Failures explained by the schema's own `description` rather than by jsonschema's message.
-DESCRIBED = ('pattern', 'minLength', 'maxLength', 'anyOf', 'oneOf')
+_explainers: dict[int, Callable[[Any, Problems], None]] = {}
+_quick_checks: dict[int, Check] = {}
 MAX_DEPTH = 32  # nesting of arrays and objects in a request; the deepest valid one has 4
 INTEGER = re.compile(r'-?[0-9]{1,18}')  # ASCII digits: `isdigit` takes "³", which int() refuses
 
 
-def validator(schema: dict) -> Draft202012Validator:
+def compiled(schema: dict) -> tuple[Check, Callable[[Any, Problems], None]]:
+    """The quick yes/no check of `schema` and the function that says why a value does not
+    fit it; made once per schema, when its operation is declared."""
     key = id(schema)
-    if key not in _validators:
-        _validators[key] = Draft202012Validator(schema)
-    return _validators[key]
-
-
-def quick_check(schema: dict) -> Check | None:
-    """The compiled yes/no check of `schema`, or None when it needs jsonschema."""
-    key = id(schema)
-    if key not in _quick_checks:
+    if key not in _explainers:
         try:
             _quick_checks[key] = compile_check(schema)
-        except Unsupported:
-            _quick_checks[key] = None
-    return _quick_checks[key]
+        except Unsupported:  # `anyOf`, `const`: the explainer alone decides
+            _quick_checks[key] = lambda value: False
+        _explainers[key] = compile_explainer(schema)
+    return _quick_checks[key], _explainers[key]
 
 
 def check(schema: dict, value: Any, what: str = 'body') -> Any:
-    """Return `value` if it fits `schema`, else raise Invalid naming each wrong field."""
-    fields = unstorable_strings(value, what)
-    quick = quick_check(schema)
-    if not fields and quick is not None and quick(value):
+    """Return `value` if it fits `schema`, else raise Invalid naming each wrong field (the
+    first LIMIT of them, and how many more)."""
+    quick, explain = compiled(schema)
+    problems = Problems(root=what)
+    unstorable_strings(value, problems)
+    if not problems and quick(value):
         return value
-    for error in sorted(validator(schema).iter_errors(value), key=lambda e: list(e.path)):
-        name = '.'.join(str(part) for part in error.absolute_path) or what
-        fields.setdefault(name, describe(error))
-    if fields:
-        raise Invalid(f'The request {what} is not valid.', fields)
+    explain(value, problems)
+    if problems:
+        raise Invalid(summary(f'The request {what} is not valid.', problems.more),
+                      problems.fields, more=problems.more)
     return value
 
 
-def unstorable_strings(value: Any, what: str) -> dict[str, str]:
-    """The fields of `value` holding strings no database column may store: with U+0000, or
-    with lone surrogates (which `\\ud800` escapes make). Invalid when arrays and objects nest
-    deeper than MAX_DEPTH; iterative, so that no depth of input exhausts the stack."""
-    fields = {}
+def unstorable_strings(value: Any, problems: Problems) -> None:
+    """Add the fields of `value` holding strings no database column may store: with U+0000,
+    or with lone surrogates (which `\\ud800` escapes make). Invalid when arrays and objects
+    nest deeper than MAX_DEPTH; iterative, so that no depth of input exhausts the stack."""
     if isinstance(value, str):
         problem = string_problem(value)
-        return {what: problem} if problem else {}
-    containers: list[tuple[Any, tuple[str, ...]]] = [(value, ())]
-    while containers:
-        container, path = containers.pop()
-        if isinstance(container, dict):
-            pairs = container.items()
-        elif isinstance(container, list):
-            pairs = enumerate(container)
-        else:
-            continue
-        if len(path) >= MAX_DEPTH:
-            raise too_deep(what)
-        for key, item in pairs:
+        if problem:
+            problems.add('', problem)
+        return
+    path: list[str] = []  # keys down to the container on top of `walks`
+    walks = [iter(pairs_of(value))]  # one iterator per open container: memory is the depth
+    while walks:
+        for key, item in walks[-1]:
             if isinstance(item, str):
                 problem = string_problem(item)
                 if problem:
-                    fields['.'.join((*path, str(key)))] = problem
+                    problems.add('.'.join((*path, str(key))), problem)
             elif isinstance(item, dict | list):
-                containers.append((item, (*path, str(key))))
-    return dict(sorted(fields.items()))
+                if len(walks) >= MAX_DEPTH:
+                    raise too_deep(problems.root)
+                path.append(str(key))
+                walks.append(iter(pairs_of(item)))
+                break
+        else:
+            walks.pop()
+            if path:
+                path.pop()
+
+
+def pairs_of(value: Any):
+    if isinstance(value, dict):
+        return value.items()
+    return enumerate(value) if isinstance(value, list) else ()
 
 
 def string_problem(text: str) -> str | None:
@@ -101,16 +102,6 @@ def string_problem(text: str) -> str | None:
 def too_deep(what: str) -> Invalid:
     return Invalid(f'The request {what} nests arrays and objects too deeply.',
                    {what: f'at most {MAX_DEPTH} levels'})
-
-
-def describe(error) -> str:
-    """A short human message for one schema error."""
-    if error.validator == 'additionalProperties':
-        extra = sorted(set(error.instance) - set(error.schema.get('properties', {})))
-        return f'unexpected field(s): {", ".join(extra)}'
-    if error.validator in DESCRIBED and 'description' in error.schema:
-        return error.schema['description']  # says what is expected, and echoes no input
-    return error.message
 
 
 def read_json_body() -> Any:
@@ -150,6 +141,10 @@ def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = 
               body: dict | None = None, responses: dict[int, Any] | None = None,
               security: bool = False) -> Callable:
     """Declare an operation; validated `query` and `body` are passed to the route as keywords."""
+    for schema in (query, body):  # a schema the checks do not understand fails here, at import
+        if schema is not None:
+            compiled(schema)
+
     def decorate(callback: Callable) -> Callable:
         @functools.wraps(callback)
         def wrapper(*args, **kwargs):

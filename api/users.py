@@ -8,7 +8,7 @@ from api.schemas import USER, USERNAME
 from api.spec import operation
 from api.web import links
 from controllers.cache import USER_SCOPE
-from controllers.users import UserController
+from controllers.users import EMAIL, EMAIL_MAX, UserController
 from lib.decorators import auth, cache, current_caller, jsonp
 
 app = bottle.Bottle()
@@ -20,8 +20,8 @@ NEW_USER = {
     'additionalProperties': False,
     'properties': {
         'username': USERNAME,
-        'email': {'type': 'string', 'maxLength': 254, 'pattern': r'^[^@\s]+@[^@\s]+\.[^@\s]+$',
-                  'description': 'a valid e-mail address'},
+        'email': {'type': 'string', 'format': 'email', 'maxLength': EMAIL_MAX,
+                  'pattern': EMAIL.pattern, 'description': 'a valid e-mail address'},
         'password': {'type': 'string', 'minLength': 8, 'maxLength': 1024,
                      'description': '8 to 1024 characters'},
     },
