@@ -86,8 +86,8 @@ def describe(route: bottle.Route, declared: dict) -> dict:
 
 def always(declared: dict) -> dict:
     """Answers any operation may give: 503 while the database is unreachable, and 413 for a
-    body over the limit."""
-    return {503: None, **({413: None} if declared['body'] is not None else {})}
+    body over the limit or 415 for one that does not say it is JSON."""
+    return {503: None, **({413: None, 415: None} if declared['body'] is not None else {})}
 
 
 def path_parameters(rule: str) -> list[dict]:

@@ -14,6 +14,8 @@ from typing import Any
 
 import bottle
 
+from api.errors import error_response
+from api.web import header
 from controllers.errors import Invalid
 from lib.utils.problems import Problems, summary
 from lib.utils.schemaexplain import compile_explainer
@@ -105,7 +107,12 @@ def too_deep(what: str) -> Invalid:
 
 
 def read_json_body() -> Any:
-    """The request body parsed as JSON, or Invalid with a reason."""
+    """The request body parsed as JSON, or Invalid with a reason; 415 unless it says it is
+    JSON, so that no HTML form (which cannot send that type across sites) passes for one."""
+    if not is_json(header('Content-Type')):
+        raise error_response(415, 'The request body must be JSON, sent as '
+                                  '"Content-Type: application/json".',
+                             fields={'Content-Type': 'must be application/json'})
     raw = bottle.request.body.read()
     if not raw:
         raise Invalid('The request body is empty; JSON was expected.')
@@ -117,6 +124,13 @@ def read_json_body() -> Any:
         raise too_deep('body') from None
     except ValueError as exc:
         raise Invalid(f'The request body is not valid JSON ({exc}).') from None
+
+
+def is_json(content_type: str) -> bool:
+    """`application/json`, alone or with a UTF-8 charset (JSON is UTF-8)."""
+    kind, *parameters = (part.strip().lower() for part in content_type.split(';'))
+    return kind == 'application/json' and all(
+        parameter.replace('"', '') in ('charset=utf-8', '') for parameter in parameters)
 
 
 def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:

@@ -6,7 +6,7 @@ import bottle
 from api.paging import CALLBACK_PARAMETER
 from api.schemas import USER, USERNAME
 from api.spec import operation
-from api.web import links
+from api.web import links, same_site
 from controllers.cache import USER_SCOPE
 from controllers.users import EMAIL, EMAIL_MAX, UserController
 from lib.decorators import auth, cache, current_caller, jsonp
@@ -38,6 +38,7 @@ ANONYMOUS_QUERY = {'type': 'object', 'properties': CALLBACK_PARAMETER,
 
 
 @app.post('/api/v1/users')
+@same_site
 @operation('Sign up', tags=('users',), body=NEW_USER,
            responses={201: USER, 400: None, 409: None})
 def create_user(body: dict) -> dict:

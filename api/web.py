@@ -3,6 +3,10 @@
 the session cookie (whose writes carry the session's CSRF token)."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
 import bottle
 
 from controllers.errors import Forbidden, Invalid, Unauthorized
@@ -74,6 +78,39 @@ def client_address() -> str:
         forwarded = header('X-Forwarded-For')
         chain = [part.strip() for part in forwarded.split(',') if part.strip()] + chain
     return chain[-1 - hops] if len(chain) > hops else chain[0]
+
+
+def cross_site() -> bool:
+    """Whether a browser says the request comes from another site: `Sec-Fetch-Site:
+    cross-site`, or an `Origin` other than this service's own (`null` included). Requests
+    with neither header (scripts, command-line clients) are not cross-site."""
+    if header('Sec-Fetch-Site').strip().lower() == 'cross-site':
+        return True
+    origin = header('Origin').strip()
+    if not origin:
+        return False
+    return origin.lower() == 'null' or origin_of(origin) != origin_of(base_url())
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, in lower case, without the scheme's default port."""
+    parts = urlsplit(url.lower())
+    return f'{parts.scheme}://{parts.netloc.removesuffix(DEFAULT_PORTS.get(parts.scheme, ""))}'
+
+
+def same_site(callback: Callable) -> Callable:
+    """Refuse (403) a request a browser sent from another site: for the routes that set a
+    session cookie, which a cross-site form must not be able to do (login CSRF)."""
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        if cross_site():
+            raise Forbidden('This request came from another site.',
+                            {'Origin': 'must be this site'}, code='cross_site')
+        return callback(*args, **kwargs)
+    declared = getattr(callback, 'operation', None)
+    if declared is not None:  # the document tells of the 403
+        wrapper.operation = {**declared, 'responses': {**declared['responses'], 403: None}}
+    return wrapper
 
 
 def through_proxy() -> bool:
