@@ -4,23 +4,22 @@ logged in as the attacker."""
 import html
 import json
 
-from tests.browser import PASSWORD
-
 EVIL = 'http://evil.test/'
+ATTACKER_PASSWORD = 'attacker=password'  # the "=" the form puts between name and value
 
 
 def attack_page(action: str, username: str) -> str:
     """A form whose one field, named with the start of a JSON object and valued with its end,
-    makes a body `{"username": ..., "password": ..., "pad": "="}`."""
-    text = json.dumps({'username': username, 'password': PASSWORD, 'pad': ''})
-    name, value = text[:-2], text[-2:]
+    makes the body `{"username": ..., "password": "attacker=password"}`."""
+    name, value = json.dumps({'username': username, 'password': ATTACKER_PASSWORD}).split('=')
     return (f'<!doctype html><form method="post" enctype="text/plain" action="{action}">'
             f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'
             f'<button>Win a prize</button></form>')
 
 
 def test_a_cross_site_text_plain_form_does_not_log_the_browser_in(screens, web_server):
-    web_server.user('mallory_csrf')
+    web_server.call('POST', '/api/v1/users', {'username': 'mallory_csrf', 'password':
+                                              ATTACKER_PASSWORD, 'email': 'm@example.com'})
     page = screens.page
     page.route(EVIL, lambda route: route.fulfill(
         status=200, content_type='text/html',
