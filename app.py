@@ -19,13 +19,17 @@ application = api.load_wsgi(exit_code=APP_LOAD_ERROR)
 def serve(host: str, port: int) -> None:
     """Serve with Bottle's reloader on a threaded WSGI server."""
     from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIServer
+    from wsgiref import simple_server
 
     import bottle
 
-    class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    from lib.version import PRODUCT
+
+    class ThreadingWSGIServer(ThreadingMixIn, simple_server.WSGIServer):
         daemon_threads = True
 
+    # wsgiref names its version and Python's in `Server`; this process serves nothing else.
+    simple_server.ServerHandler.server_software = PRODUCT
     bottle.run(application, host=host, port=port, reloader=True, quiet=True,
                server_class=ThreadingWSGIServer)
 

@@ -14,7 +14,7 @@ from tests.apiclient import CheckedApp
 ENDPOINTS = {
     ('post', '/api/v1/users'): {'201', '400', '403', '409'},
     ('post', '/api/v1/token'): {'200', '400', '429'},
-    ('delete', '/api/v1/token'): {'204', '401'},
+    ('delete', '/api/v1/token'): {'204', '400', '401', '403'},
     ('get', '/api/v1/session'): {'200'},
     ('post', '/api/v1/session'): {'200', '400', '403', '429'},
     ('delete', '/api/v1/session'): {'204', '403'},
