@@ -15,9 +15,8 @@ from typing import Any
 import bottle
 
 from api.errors import error_response
-from api.web import header
 from controllers.errors import Invalid
-from lib.utils.problems import Problems, summary
+from lib.utils.problems import LIMIT, Problems, summary
 from lib.utils.schemaexplain import compile_explainer
 from lib.utils.schemakit import Check, Unsupported, compile_check
 
@@ -109,7 +108,7 @@ def too_deep(what: str) -> Invalid:
 def read_json_body() -> Any:
     """The request body parsed as JSON, or Invalid with a reason; 415 unless it says it is
     JSON, so that no HTML form (which cannot send that type across sites) passes for one."""
-    if not is_json(header('Content-Type')):
+    if not is_json(bottle.request.environ.get('CONTENT_TYPE', '')):
         raise error_response(415, 'The request body must be JSON, sent as '
                                   '"Content-Type: application/json".',
                              fields={'Content-Type': 'must be application/json'})
@@ -133,10 +132,28 @@ def is_json(content_type: str) -> bool:
         parameter.replace('"', '') in ('charset=utf-8', '') for parameter in parameters)
 
 
+VALIDATED_QUERY = 'warble.query'  # where the request's environ keeps its validated query
+
+
+def validated_query(schema: dict) -> dict:
+    """The query of the current request checked against `schema`, once per request (the page
+    cache names answers by it before the route reads it)."""
+    environ = bottle.request.environ
+    if VALIDATED_QUERY not in environ:
+        environ[VALIDATED_QUERY] = check(schema, coerce_query(schema, bottle.request.query),
+                                         'query')
+    return environ[VALIDATED_QUERY]
+
+
 def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
-    """Query strings to the types the schema asks for, before validation."""
+    """Query strings to the types the schema asks for, before validation; a parameter given
+    twice is refused, since which one counts would be a guess."""
     properties = schema.get('properties', {})
     values = {}
+    repeated = sorted(name for name in query if len(query.getall(name)) > 1)
+    if repeated:
+        raise Invalid('The query string gives a parameter more than once.',
+                      {name[:64]: 'given more than once' for name in repeated[:LIMIT]})
     for name in query:
         text = query.getunicode(name)
         if text is None:
@@ -163,7 +180,7 @@ def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = 
         @functools.wraps(callback)
         def wrapper(*args, **kwargs):
             if query is not None:
-                kwargs['query'] = check(query, coerce_query(query, bottle.request.query), 'query')
+                kwargs['query'] = validated_query(query)
             if body is not None:
                 kwargs['body'] = check(body, read_json_body())
             return callback(*args, **kwargs)

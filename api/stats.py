@@ -48,8 +48,8 @@ DAILY = {
 
 
 @app.get('/api/v1/stats/daily')
-@cache(STATS_SECONDS, STATS_SCOPE)
 @jsonp
+@cache(STATS_SECONDS, STATS_SCOPE)
 @operation(f'Statistics of each UTC day from `from` to `to` (at most {MAX_DAYS} days)',
            tags=('stats',), query=DAILY_QUERY, responses={200: DAILY, 400: None})
 def daily_stats(query: dict) -> dict:

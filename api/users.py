@@ -49,8 +49,8 @@ def create_user(body: dict) -> dict:
 
 
 @app.get('/api/v1/users/<username>')
-@cache(PROFILE_SECONDS, USER_SCOPE)
 @jsonp
+@cache(PROFILE_SECONDS, USER_SCOPE)
 @operation('A user (with their own settings, to themself)', tags=('users',),
            query=ANONYMOUS_QUERY, responses={200: USER, 400: None, 404: None})
 def get_user(username: str, query: dict) -> dict:

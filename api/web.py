@@ -4,11 +4,13 @@ the session cookie (whose writes carry the session's CSRF token)."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import bottle
 
+from api.spec import validated_query
 from controllers.errors import Forbidden, Invalid, Unauthorized
 from controllers.sessions import SessionController
 from lib.config import Section
@@ -118,6 +120,18 @@ def through_proxy() -> bool:
     return bool(settings().server.proxy_hops) and 'HTTP_X_FORWARDED_FOR' in bottle.request.environ
 
 
+def cache_key() -> str:
+    """The route's rule, its arguments, and its validated query but the JSONP callback, as
+    JSON; the base URL of the links only when the request's host makes it (`app.base_url`
+    unset): every answer that differs has its own key, and nothing else does."""
+    request = bottle.request
+    declared = getattr(request.route.callback, 'operation', None) or {}
+    query = validated_query(declared['query']) if declared.get('query') else {}
+    return json.dumps([request.route.method, request.route.rule, request.url_args,
+                       {name: value for name, value in query.items() if name != 'callback'},
+                       None if settings().app.base_url else base_url()], sort_keys=True)
+
+
 class BottleWeb:
     """`lib.decorators.Web` on Bottle's request and response of the current thread/greenlet."""
 
@@ -126,12 +140,11 @@ class BottleWeb:
 
     def request(self) -> Request:
         request = bottle.request
-        query = request.query_string
-        url = base_url() + request.environ.get('SCRIPT_NAME', '') + request.path
-        if query:
-            url += '?' + '&'.join(sorted(query.split('&')))
-        return Request(request.method, url, request.query.getunicode('callback'),
+        return Request(request.method, request.query.getunicode('callback'),
                        'HTTP_AUTHORIZATION' in request.environ or session_token() is not None)
+
+    def cache_key(self) -> str:
+        return cache_key()
 
     def caller(self) -> dict | None:
         token = bearer_token()
