@@ -45,10 +45,11 @@ class Supervisor:
 
     def __init__(self):
         self.children: list[tuple[str, subprocess.Popen]] = []
+        self.environ: dict[str, str] = {}  # settings handed to the children started after
 
     def start(self, name: str, command: list[str]) -> subprocess.Popen:
         print(f'[dev] starting {name}', flush=True)
-        child = subprocess.Popen(command, cwd=ROOT, env=bootstrap.child_environ(),
+        child = subprocess.Popen(command, cwd=ROOT, env=bootstrap.child_environ(**self.environ),
                                  start_new_session=True)
         self.children.append((name, child))
         return child
@@ -83,15 +84,38 @@ def _signal_group(child: subprocess.Popen, signum: int) -> None:
 
 
 def start_redis(supervisor: Supervisor, settings: Section) -> None:
-    """Start a Redis server on the socket of the settings, when that socket is local."""
-    url = redis_url(settings.redis, 'cache')
-    if not url.startswith('unix://'):
+    """Start the Redis servers of the settings that are sockets on this machine: the shared one
+    (broker, rate limits), which never evicts, and the page cache's, which evicts the least
+    recently used pages at `redis.cache_maxmemory`. Without `redis.cache_url`, the cache gets
+    its own socket in `paths.var`, handed to the children."""
+    shared = {local_socket(redis_url(settings.redis, purpose))
+              for purpose in ('broker', 'ratelimit', 'timelines')} - {None}
+    for socket in sorted(shared):
+        start_redis_server(supervisor, 'redis', socket, [
+            '--maxmemory-policy', 'noeviction', '--save', '60 1'])
+    if settings.redis.cache_url:
+        cache = local_socket(redis_url(settings.redis, 'cache'))
+    elif shared:
+        cache = resolve(settings.paths.var) / 'redis-cache.sock'
+        supervisor.environ['WARBLE_REDIS_CACHE_URL'] = f'unix://{cache}'
+    else:
         return
-    socket = Path(url[len('unix://'):].split('?')[0])
+    if cache is not None and cache not in shared:
+        start_redis_server(supervisor, 'redis (page cache)', cache, [
+            '--maxmemory', settings.redis.cache_maxmemory, '--maxmemory-policy', 'allkeys-lru',
+            '--save', '', '--dbfilename', 'redis-cache.rdb'])
+
+
+def local_socket(url: str) -> Path | None:
+    return Path(url[len('unix://'):].split('?')[0]) if url.startswith('unix://') else None
+
+
+def start_redis_server(supervisor: Supervisor, name: str, socket: Path,
+                       options: list[str]) -> None:
     socket.parent.mkdir(parents=True, exist_ok=True)
-    supervisor.start('redis', [redis_server_binary(), '--port', '0', '--unixsocket', str(socket),
-                               '--unixsocketperm', '700', '--dir', str(socket.parent),
-                               '--save', '60 1', '--appendonly', 'no', '--loglevel', 'warning'])
+    supervisor.start(name, [redis_server_binary(), '--port', '0', '--unixsocket', str(socket),
+                            '--unixsocketperm', '700', '--dir', str(socket.parent),
+                            '--appendonly', 'no', '--loglevel', 'warning', *options])
     deadline = time.monotonic() + 10
     while not socket.exists():
         if time.monotonic() > deadline:

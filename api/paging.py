@@ -50,11 +50,12 @@ def envelope(found: dict, query: dict) -> dict:
 
 def page_link(query: dict, page: int) -> str:
     """This request's URL at `page`, from its validated query (so that the link is the same
-    for every request the page cache answers alike): the other parameters by name, then `size`,
-    then `page`; never the JSONP callback."""
+    for every request the page cache answers alike): the other parameters by name, then `size`
+    unless it is the default, then `page`; never the JSONP callback."""
     kept = sorted((name, value) for name, value in query.items()
                   if name not in ('page', 'size', 'callback'))
-    if 'size' in query:
-        kept.append(('size', query['size']))
+    size = query.get('size', PAGE_PARAMETERS['size']['default'])
+    if size != PAGE_PARAMETERS['size']['default']:
+        kept.append(('size', size))
     path = bottle.request.urlparts.path
     return f'{base_url()}{path}?{urlencode([*kept, ("page", page)])}'

@@ -125,10 +125,12 @@ def cache_key() -> str:
     JSON; the base URL of the links only when the request's host makes it (`app.base_url`
     unset): every answer that differs has its own key, and nothing else does."""
     request = bottle.request
-    declared = getattr(request.route.callback, 'operation', None) or {}
-    query = validated_query(declared['query']) if declared.get('query') else {}
-    return json.dumps([request.route.method, request.route.rule, request.url_args,
-                       {name: value for name, value in query.items() if name != 'callback'},
+    schema = (getattr(request.route.callback, 'operation', None) or {}).get('query') or {}
+    query = {name: rule['default'] for name, rule in schema.get('properties', {}).items()
+             if 'default' in rule}  # `?page=1` and no page are one answer
+    query.update(validated_query(schema) if schema else {})
+    query.pop('callback', None)
+    return json.dumps([request.route.method, request.route.rule, request.url_args, query,
                        None if settings().app.base_url else base_url()], sort_keys=True)
 
 
