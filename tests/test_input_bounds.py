@@ -158,3 +158,12 @@ def test_import_citizens_command_lists_100_problems_and_the_count(settings, envi
     assert sum(line.startswith('  citizens.') for line in lines) == LIMIT
     assert lines[-1] == '  ... and 250 more'
     assert stored_rows() == (0, 0, 0)
+
+
+def test_a_final_line_break_does_not_slip_past_a_pattern_ending_in_dollar(client, alice):
+    followed = client.post_json('/api/v1/users/alice/following', {'username': 'alice\n'},
+                                headers=alice, status=400)
+    assert set(followed.json['error']['fields']) == {'username'}
+    stats = client.get('/api/v1/stats/daily?from=2026-01-01%0A&to=2026-01-02', status=400)
+    assert set(stats.json['error']['fields']) == {'from'}
+    assert client.get('/api/v1/microposts?callback=show%0A', status=400)

@@ -116,3 +116,12 @@ def test_patterns_python_reads_over_unicode_are_left_out_of_the_document(client)
     town = client.document['paths']['/imports']['post']['requestBody']['content'][
         'application/json']['schema']['properties']['citizens']['items']['properties']['town']
     assert 'pattern' not in town and 'letter or digit' in town['description']
+
+
+def test_the_formats_the_server_checks_are_documented(client):
+    paths = client.document['paths']
+    sign_up = paths['/api/v1/users']['post']['requestBody']['content']['application/json']
+    assert sign_up['schema']['properties']['email']['format'] == 'email'
+    days = {parameter['name']: parameter['schema']
+            for parameter in paths['/api/v1/stats/daily']['get']['parameters']}
+    assert days['from']['format'] == days['to']['format'] == 'date'

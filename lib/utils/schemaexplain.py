@@ -9,12 +9,19 @@ hundred and counts the rest. The messages read like jsonschema's and never echo 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
 from lib.utils.problems import Problems
-from lib.utils.schemakit import ANNOTATIONS, ARRAY, NUMBER, OBJECT, STRING, Unsupported
+from lib.utils.schemakit import (
+    ANNOTATIONS,
+    ARRAY,
+    NUMBER,
+    OBJECT,
+    STRING,
+    Unsupported,
+    compile_pattern,
+)
 
 Path = tuple | None  # (parent path, key), built as the walk goes down; names only on problems
 Explain = Callable[[Any, Path, Problems], None]
@@ -189,7 +196,7 @@ def _string_step(schema: dict):
     if not STRING & set(schema):
         return None
     fewest, most = schema.get('minLength', 0), schema.get('maxLength', float('inf'))
-    search = re.compile(schema['pattern']).search if 'pattern' in schema else None
+    search = compile_pattern(schema['pattern']).search if 'pattern' in schema else None
     described = schema.get('description')
 
     def step(value, path, problems):
