@@ -85,8 +85,10 @@ def json_type(value: Any) -> str:
 
 def brief(value: Any) -> str:
     """A value as a message may quote it: short values whole, long ones by their kind."""
-    text = repr(value) if not isinstance(value, dict | list) or len(value) < 8 else ''
-    return text if text and len(text) <= BRIEF else f'the {json_type(value)}'
+    if isinstance(value, dict | list) or isinstance(value, str) and len(value) > BRIEF:
+        return f'the {json_type(value)}'  # not even made into text: it may be long
+    text = repr(value)
+    return text if len(text) <= BRIEF else f'the {json_type(value)}'
 
 
 def _type_step(schema: dict):
