@@ -19,14 +19,18 @@ application = api.load_wsgi(exit_code=APP_LOAD_ERROR)
 def serve(host: str, port: int) -> None:
     """Serve with Bottle's reloader on the development server (`lib.devserver`)."""
     import signal
+    from wsgiref import simple_server
 
     import bottle
 
     from lib.devserver import PooledWSGIServer
+    from lib.version import PRODUCT
 
     # The reloader stops the server with a simulated Ctrl-C, which does nothing while SIGINT is
     # ignored, as it is for a process started in the background (`python3 dev.py &`).
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    # wsgiref names its version and Python's in `Server`; this process serves nothing else.
+    simple_server.ServerHandler.server_software = PRODUCT
     bottle.run(application, host=host, port=port, reloader=True, quiet=True,
                server_class=PooledWSGIServer)
 

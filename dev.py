@@ -108,24 +108,36 @@ def _signal_group(child: subprocess.Popen, signum: int) -> None:
         pass
 
 
-def local_redis_socket(settings: Section) -> Path | None:
-    """The socket of the Redis server dev.py runs, or None when the settings point elsewhere."""
-    url = redis_url(settings.redis, 'cache')
+def local_socket(url: str) -> Path | None:
     return Path(url[len('unix://'):].split('?')[0]) if url.startswith('unix://') else None
 
 
-def start_redis(supervisor: Supervisor, binary: str, socket: Path) -> None:
+def redis_sockets(settings: Section) -> tuple[list[Path], Path | None]:
+    """The sockets of the Redis servers dev.py runs, when the settings put them on this
+    machine: the shared ones (broker, rate limits), and the page cache's, which is
+    `redis.cache_url` or, without one, a socket of its own beside the shared one."""
+    shared = sorted({local_socket(redis_url(settings.redis, purpose))
+                     for purpose in ('broker', 'ratelimit', 'timelines')} - {None})
+    if settings.redis.cache_url:
+        cache = local_socket(settings.redis.cache_url)
+    else:
+        cache = shared[0].with_name('redis-cache.sock') if shared else None
+    return shared, None if cache in shared else cache
+
+
+def start_redis(supervisor: Supervisor, binary: str, socket: Path, *options: str) -> None:
     """Start a Redis server on `socket`. It keeps no snapshot (`--save ''`): what it holds is a
     cache, rate limits and a queue the outbox refills, and a file written by one server kind is
     not always readable by another (Valkey's by Debian's redis-server 7.0). Its file name is
     per kind all the same, so that a snapshot asked for by hand is never read by the other."""
     socket.parent.mkdir(parents=True, exist_ok=True)
-    log = socket.parent / 'redis.log'
+    log = socket.with_suffix('.log')
     logging_to = [] if supervisor.verbose else ['--logfile', str(log)]
-    server = supervisor.start('redis', [
+    server = supervisor.start(socket.stem, [
         binary, '--port', '0', '--unixsocket', str(socket), '--unixsocketperm', '700',
         '--dir', str(socket.parent), '--save', '', '--appendonly', 'no',
-        '--dbfilename', f'{Path(binary).name}.rdb', '--loglevel', 'warning', *logging_to])
+        '--dbfilename', f'{socket.stem}-{Path(binary).name}.rdb', '--loglevel', 'warning',
+        *options, *logging_to])
     deadline = time.monotonic() + 10
     while not socket.exists():
         if server.poll() is not None or time.monotonic() > deadline:
@@ -212,8 +224,9 @@ def main() -> int:
     port = args.port or settings.server.port
     url = public_url(host, port)
     smtp_port = mail_port(settings, port)
-    socket = local_redis_socket(settings)
-    redis_server = redis_server_binary(settings.redis.server) if socket else ''
+    shared_redis, cache_redis = redis_sockets(settings)
+    redis_server = redis_server_binary(settings.redis.server) \
+        if shared_redis or cache_redis else ''
     var = resolve(settings.paths.var)
     lock = devrun.InstanceLock(var / 'dev.lock')
     try:
@@ -229,6 +242,8 @@ def main() -> int:
             return 1
     python = str(bootstrap.ENV_PYTHON)
     environ = children_environ(settings, url, smtp_port, args.verbose)
+    if cache_redis and not settings.redis.cache_url:
+        environ['WARBLE_REDIS_CACHE_URL'] = f'unix://{cache_redis}'
     migrated = subprocess.run([python, 'manage.py', 'migrate'], cwd=ROOT, env=environ)
     if migrated.returncode != 0:
         return migrated.returncode
@@ -237,8 +252,11 @@ def main() -> int:
     supervisor = Supervisor(environ, args.verbose)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        if socket:
-            start_redis(supervisor, redis_server, socket)
+        for socket in shared_redis:  # the broker's queue and the rate limits are never evicted
+            start_redis(supervisor, redis_server, socket, '--maxmemory-policy', 'noeviction')
+        if cache_redis:  # pages are, the least recently used first, at the bound
+            start_redis(supervisor, redis_server, cache_redis, '--maxmemory',
+                        settings.redis.cache_maxmemory, '--maxmemory-policy', 'allkeys-lru')
         if mail_is_local(settings):
             supervisor.start('mail sink', [python, '-m', 'lib.mailsink', '--host',
                                            settings.mail.host, '--port', str(smtp_port),

@@ -194,6 +194,9 @@ def main(argv: list[str] | None = None) -> None:
         args.run(settings, args)
     except boot.DomainError as exc:
         fields = ''.join(f'\n  {name}: {problem}' for name, problem in exc.fields.items())
+        more = getattr(exc, 'more', 0)
+        if more:
+            fields += f'\n  ... and {more} more'
         sys.exit(f'{args.command}: {exc.message}{fields}')
 
 

@@ -27,12 +27,13 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
+import gunicorn.http.wsgi  # noqa: E402
 from gunicorn.app.base import BaseApplication  # noqa: E402
 from gunicorn.arbiter import Arbiter  # noqa: E402
 
 from lib import metrics  # noqa: E402
 from lib.config import Section, resolve, settings_or_exit  # noqa: E402
-from lib.version import version  # noqa: E402
+from lib.version import PRODUCT, version  # noqa: E402
 
 NOT_RUNNING = 3  # the LSB exit status of `status` for a stopped service
 
@@ -68,6 +69,7 @@ class WebServer(BaseApplication):
         }
         for key, value in options.items():
             self.cfg.set(key, value)
+        gunicorn.http.wsgi.SERVER = PRODUCT  # gunicorn has no setting for its `Server` header
 
     def load(self):
         from app import application

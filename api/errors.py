@@ -35,10 +35,13 @@ CODE_OF_STATUS = {400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'n
 
 
 def error_response(status: int, message: str, code: str | None = None,
-                   fields: dict | None = None, headers: dict | None = None) -> bottle.HTTPResponse:
-    """A JSON error answer."""
+                   fields: dict | None = None, headers: dict | None = None,
+                   more: int = 0) -> bottle.HTTPResponse:
+    """A JSON error answer; `more` counts the problems left out of `fields`."""
     body = {'error': {'code': code or CODE_OF_STATUS.get(status, 'error'), 'message': message,
                       'fields': fields or {}}}
+    if more:
+        body['error']['more'] = more
     response = bottle.HTTPResponse(json.dumps(body), status=status, headers=headers)
     response.content_type = 'application/json'
     return response
@@ -51,7 +54,8 @@ def from_domain(exc: errors.DomainError) -> bottle.HTTPResponse:
         headers['WWW-Authenticate'] = 'Bearer'
     if isinstance(exc, (errors.TooManyRequests, errors.Busy)):
         headers['Retry-After'] = str(exc.retry_after)
-    return error_response(status, exc.message, exc.code, exc.fields, headers)
+    return error_response(status, exc.message, exc.code, exc.fields, headers,
+                          getattr(exc, 'more', 0))
 
 
 class ErrorPlugin:

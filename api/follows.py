@@ -23,8 +23,8 @@ FOLLOWING_QUERY = page_query(**CALLBACK_PARAMETER, username={
 
 
 @app.get('/api/v1/users/<username>/following')
-@cache(PAGE_SECONDS, USER_SCOPE)
 @jsonp
+@cache(PAGE_SECONDS, USER_SCOPE)
 @operation('The users a user follows', tags=('follows',), query=FOLLOWING_QUERY,
            responses={200: page_of(USER), 400: None, 404: None})
 def list_following(username: str, query: dict) -> dict:
@@ -52,8 +52,8 @@ def unfollow(username: str, other: str, caller: dict) -> None:
 
 
 @app.get('/api/v1/users/<username>/followers')
-@cache(PAGE_SECONDS, USER_SCOPE)
 @jsonp
+@cache(PAGE_SECONDS, USER_SCOPE)
 @operation('The users who follow a user', tags=('follows',), query=PAGE_QUERY,
            responses={200: page_of(USER), 400: None, 404: None})
 def list_followers(username: str, query: dict) -> dict:

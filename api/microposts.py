@@ -26,8 +26,8 @@ OWNER_ERRORS = {400: None, 401: None, 403: None, 404: None}
 
 
 @app.get('/api/v1/microposts')
-@cache(PAGE_SECONDS, FEED_SCOPE)
 @jsonp
+@cache(PAGE_SECONDS, FEED_SCOPE)
 @operation('The public feed: every post, newest first', tags=('microposts',),
            query=PAGE_QUERY, responses={200: page_of(MICROPOST), 400: None})
 def list_microposts(query: dict) -> dict:
@@ -35,8 +35,8 @@ def list_microposts(query: dict) -> dict:
 
 
 @app.get(COLLECTION)
-@cache(PAGE_SECONDS, USER_SCOPE)
 @jsonp
+@cache(PAGE_SECONDS, USER_SCOPE)
 @operation("A user's posts, newest first", tags=('microposts',), query=PAGE_QUERY,
            responses={200: page_of(MICROPOST), 400: None, 404: None})
 def list_collection(username: str, query: dict) -> dict:
@@ -55,8 +55,8 @@ def create_micropost(username: str, caller: dict, body: dict) -> dict:
 
 
 @app.get(ITEM)
-@cache(PAGE_SECONDS, USER_SCOPE)
 @jsonp
+@cache(PAGE_SECONDS, USER_SCOPE)
 @operation('One post of a user', tags=('microposts',), query=ITEM_QUERY,
            responses={200: MICROPOST, 400: None, 404: None})
 def get_micropost(username: str, post_id: int, query: dict) -> dict:

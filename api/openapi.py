@@ -6,6 +6,7 @@ import re
 import bottle
 
 from api.assets import static_prefix
+from lib.utils.problems import LIMIT
 from lib.version import version
 
 app = bottle.Bottle()
@@ -17,7 +18,10 @@ ERROR = {
         'type': 'object',
         'required': ['code', 'message', 'fields'],
         'properties': {'code': {'type': 'string'}, 'message': {'type': 'string'},
-                       'fields': {'type': 'object', 'additionalProperties': {'type': 'string'}}},
+                       'fields': {'type': 'object', 'additionalProperties': {'type': 'string'},
+                                  'description': f'the first {LIMIT} problems, by field'},
+                       'more': {'type': 'integer', 'minimum': 1,
+                                'description': 'problems found but not listed in fields'}},
     }},
 }
 PARAMETER = re.compile(r'<([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?>')
@@ -82,8 +86,8 @@ def describe(route: bottle.Route, declared: dict) -> dict:
 
 def always(declared: dict) -> dict:
     """Answers any operation may give: 503 while the database is unreachable, and 413 for a
-    body over the limit."""
-    return {503: None, **({413: None} if declared['body'] is not None else {})}
+    body over the limit or 415 for one that does not say it is JSON."""
+    return {503: None, **({413: None, 415: None} if declared['body'] is not None else {})}
 
 
 def path_parameters(rule: str) -> list[dict]:

@@ -46,14 +46,19 @@ def paging(query: dict) -> tuple[int, int]:
 def envelope(found: dict, query: dict) -> dict:
     """A controller's `{"result", "more"}` as a page with links to its neighbours."""
     page, _size = paging(query)
-    return {'next': page_link(page + 1) if found['more'] else None,
-            'previous': page_link(page - 1) if page > 1 else None,
+    return {'next': page_link(query, page + 1) if found['more'] else None,
+            'previous': page_link(query, page - 1) if page > 1 else None,
             'result': found['result']}
 
 
-def page_link(page: int) -> str:
-    """This request's URL, with the other query parameters kept, at `page`."""
-    request = bottle.request
-    query = [(name, value) for name, value in request.query.decode().allitems()
-             if name != 'page']
-    return f'{base_url()}{request.urlparts.path}?{urlencode([*query, ("page", page)])}'
+def page_link(query: dict, page: int) -> str:
+    """This request's URL at `page`, from its validated query (so that the link is the same
+    for every request the page cache answers alike): the other parameters by name, then `size`
+    unless it is the default, then `page`; never the JSONP callback."""
+    kept = sorted((name, value) for name, value in query.items()
+                  if name not in ('page', 'size', 'callback'))
+    size = query.get('size', PAGE_PARAMETERS['size']['default'])
+    if size != PAGE_PARAMETERS['size']['default']:
+        kept.append(('size', size))
+    path = bottle.request.urlparts.path
+    return f'{base_url()}{path}?{urlencode([*kept, ("page", page)])}'

@@ -24,8 +24,8 @@ SEARCH_QUERY['required'] = ['text']
 
 
 @app.get('/api/v1/search')
-@cache(PAGE_SECONDS, FEED_SCOPE)
 @jsonp
+@cache(PAGE_SECONDS, FEED_SCOPE)
 @operation('Posts whose text contains a string, newest first', tags=('search',),
            query=SEARCH_QUERY, responses={200: page_of(MICROPOST), 400: None})
 def search(query: dict) -> dict:

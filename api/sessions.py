@@ -6,7 +6,15 @@ import bottle
 
 from api.spec import operation
 from api.tokens import CREDENTIAL
-from api.web import CSRF_HEADER, SESSION_COOKIE, base_url, client_address, header, session_token
+from api.web import (
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    base_url,
+    client_address,
+    header,
+    same_site,
+    session_token,
+)
 from controllers.sessions import SessionController
 
 app = bottle.Bottle()
@@ -39,6 +47,7 @@ def current_session() -> dict:
 
 
 @app.post(PATH)
+@same_site
 @operation('Log in: a session in an HttpOnly, SameSite=Lax cookie for 24 hours', tags=TAGS,
            body=LOG_IN, responses={200: SESSION, 400: None, 429: None})
 def open_session(body: dict) -> dict:

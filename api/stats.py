@@ -12,8 +12,8 @@ from lib.decorators import cache, jsonp
 app = bottle.Bottle()
 STATS_SECONDS = 300
 
-DAY = {'type': 'string', 'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
-       'description': 'a UTC day, YYYY-MM-DD'}
+DAY = {'type': 'string', 'format': 'date', 'maxLength': 10,
+       'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', 'description': 'a UTC day, YYYY-MM-DD'}
 COUNT = {'type': 'integer', 'minimum': 0}
 DAILY_QUERY = {
     'type': 'object',
@@ -48,8 +48,8 @@ DAILY = {
 
 
 @app.get('/api/v1/stats/daily')
-@cache(STATS_SECONDS, STATS_SCOPE)
 @jsonp
+@cache(STATS_SECONDS, STATS_SCOPE)
 @operation(f'Statistics of each UTC day from `from` to `to` (at most {MAX_DAYS} days)',
            tags=('stats',), query=DAILY_QUERY, responses={200: DAILY, 400: None})
 def daily_stats(query: dict) -> dict:

@@ -5,6 +5,7 @@ import bottle
 
 from api.spec import operation
 from api.web import bearer_token, client_address
+from controllers.errors import Invalid
 from controllers.tokens import TokenController
 from lib.decorators import auth
 
@@ -49,7 +50,12 @@ def create_token(body: dict) -> dict:
 @app.delete('/api/v1/token')
 @auth('user')
 @operation('Log out: revoke the bearer token of this request', tags=('tokens',),
-           responses={204: None, 401: None}, security=True)
+           responses={204: None, 400: None, 401: None, 403: None}, security=True)
 def delete_token(caller: dict) -> None:
-    TokenController().revoke(bearer_token())
+    token = bearer_token()
+    if token is None:  # authenticated by the session cookie
+        raise Invalid('This revokes a bearer token, and the request has none; a browser '
+                      'session ends with DELETE /api/v1/session.',
+                      {'Authorization': 'a bearer token is required'}, code='no_bearer_token')
+    TokenController().revoke(token)
     bottle.response.status = 204

@@ -6,9 +6,9 @@ import bottle
 from api.paging import CALLBACK_PARAMETER
 from api.schemas import USER, USERNAME
 from api.spec import operation
-from api.web import links
+from api.web import links, same_site
 from controllers.cache import USER_SCOPE
-from controllers.users import UserController
+from controllers.users import EMAIL, EMAIL_MAX, UserController
 from lib.decorators import auth, cache, current_caller, jsonp
 
 app = bottle.Bottle()
@@ -20,8 +20,8 @@ NEW_USER = {
     'additionalProperties': False,
     'properties': {
         'username': USERNAME,
-        'email': {'type': 'string', 'maxLength': 254, 'pattern': r'^[^@\s]+@[^@\s]+\.[^@\s]+$',
-                  'description': 'a valid e-mail address'},
+        'email': {'type': 'string', 'format': 'email', 'maxLength': EMAIL_MAX,
+                  'pattern': EMAIL.pattern, 'description': 'a valid e-mail address'},
         'password': {'type': 'string', 'minLength': 8, 'maxLength': 1024,
                      'description': '8 to 1024 characters'},
     },
@@ -38,6 +38,7 @@ ANONYMOUS_QUERY = {'type': 'object', 'properties': CALLBACK_PARAMETER,
 
 
 @app.post('/api/v1/users')
+@same_site
 @operation('Sign up', tags=('users',), body=NEW_USER,
            responses={201: USER, 400: None, 409: None})
 def create_user(body: dict) -> dict:
@@ -48,8 +49,8 @@ def create_user(body: dict) -> dict:
 
 
 @app.get('/api/v1/users/<username>')
-@cache(PROFILE_SECONDS, USER_SCOPE)
 @jsonp
+@cache(PROFILE_SECONDS, USER_SCOPE)
 @operation('A user (with their own settings, to themself)', tags=('users',),
            query=ANONYMOUS_QUERY, responses={200: USER, 400: None, 404: None})
 def get_user(username: str, query: dict) -> dict:

@@ -3,8 +3,14 @@
 the session cookie (whose writes carry the session's CSRF token)."""
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
 import bottle
 
+from api.spec import validated_query
 from controllers.errors import Forbidden, Invalid, Unauthorized
 from controllers.sessions import SessionController
 from lib.config import Section
@@ -76,9 +82,56 @@ def client_address() -> str:
     return chain[-1 - hops] if len(chain) > hops else chain[0]
 
 
+def cross_site() -> bool:
+    """Whether a browser says the request comes from another site: `Sec-Fetch-Site:
+    cross-site`, or an `Origin` other than this service's own (`null` included). Requests
+    with neither header (scripts, command-line clients) are not cross-site."""
+    if header('Sec-Fetch-Site').strip().lower() == 'cross-site':
+        return True
+    origin = header('Origin').strip()
+    if not origin:
+        return False
+    return origin.lower() == 'null' or origin_of(origin) != origin_of(base_url())
+
+
+def origin_of(url: str) -> str:
+    """`scheme://host[:port]` of a URL, in lower case, without the scheme's default port."""
+    parts = urlsplit(url.lower())
+    return f'{parts.scheme}://{parts.netloc.removesuffix(DEFAULT_PORTS.get(parts.scheme, ""))}'
+
+
+def same_site(callback: Callable) -> Callable:
+    """Refuse (403) a request a browser sent from another site: for the routes that set a
+    session cookie, which a cross-site form must not be able to do (login CSRF)."""
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        if cross_site():
+            raise Forbidden('This request came from another site.',
+                            {'Origin': 'must be this site'}, code='cross_site')
+        return callback(*args, **kwargs)
+    declared = getattr(callback, 'operation', None)
+    if declared is not None:  # the document tells of the 403
+        wrapper.operation = {**declared, 'responses': {**declared['responses'], 403: None}}
+    return wrapper
+
+
 def through_proxy() -> bool:
     """Whether the request came through the trusted proxy in front (`server.proxy_hops`)."""
     return bool(settings().server.proxy_hops) and 'HTTP_X_FORWARDED_FOR' in bottle.request.environ
+
+
+def cache_key() -> str:
+    """The route's rule, its arguments, and its validated query but the JSONP callback, as
+    JSON; the base URL of the links only when the request's host makes it (`app.base_url`
+    unset): every answer that differs has its own key, and nothing else does."""
+    request = bottle.request
+    schema = (getattr(request.route.callback, 'operation', None) or {}).get('query') or {}
+    query = {name: rule['default'] for name, rule in schema.get('properties', {}).items()
+             if 'default' in rule}  # `?page=1` and no page are one answer
+    query.update(validated_query(schema) if schema else {})
+    query.pop('callback', None)
+    return json.dumps([request.route.method, request.route.rule, request.url_args, query,
+                       None if settings().app.base_url else base_url()], sort_keys=True)
 
 
 class BottleWeb:
@@ -89,12 +142,11 @@ class BottleWeb:
 
     def request(self) -> Request:
         request = bottle.request
-        query = request.query_string
-        url = base_url() + request.environ.get('SCRIPT_NAME', '') + request.path
-        if query:
-            url += '?' + '&'.join(sorted(query.split('&')))
-        return Request(request.method, url, request.query.getunicode('callback'),
+        return Request(request.method, request.query.getunicode('callback'),
                        'HTTP_AUTHORIZATION' in request.environ or session_token() is not None)
+
+    def cache_key(self) -> str:
+        return cache_key()
 
     def caller(self) -> dict | None:
         token = bearer_token()

@@ -31,9 +31,9 @@ class CacheController:
     def __init__(self):
         self.pages = PageStore()
 
-    def lookup(self, scopes: list[str], url: str) -> tuple[str | None, str | None]:
+    def lookup(self, scopes: list[str], key: str) -> tuple[str | None, str | None]:
         try:
-            version, page = self.pages.lookup(scopes, url)
+            version, page = self.pages.lookup(scopes, key)
         except RedisError as exc:
             _warn(exc)
             metrics.cache_lookup('error')
@@ -41,9 +41,9 @@ class CacheController:
         metrics.cache_lookup('miss' if page is None else 'hit')
         return version, page
 
-    def store(self, version: str, url: str, answer: str, seconds: int) -> None:
+    def store(self, version: str, key: str, answer: str, seconds: int) -> None:
         try:
-            self.pages.store(version, url, answer, seconds)
+            self.pages.store(version, key, answer, seconds)
         except RedisError as exc:
             _warn(exc)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lib.utils.problems import Problems
+
 INT32_MAX = 2**31 - 1  # ids and apartments are stored as 32-bit integers
 ID = {'type': 'integer', 'minimum': 0, 'maximum': INT32_MAX}
 ADDRESS = {'type': 'string', 'minLength': 1, 'maxLength': 256, 'pattern': r'[^\W_]',
@@ -53,20 +55,20 @@ def birth_date_problem(text: str, now: dt.date) -> str | None:
     return None if born < now else f'{text} is not before today'
 
 
-def import_problems(citizens: list[dict]) -> dict[str, str]:
+def import_problems(citizens: list[dict]) -> Problems:
     """What breaks the rules in citizens that fit CITIZEN: repeated ids, dates, relatives."""
-    problems = {}
+    problems = Problems()
     now = today()
     position_of = {}
     for position, citizen in enumerate(citizens):
         citizen_id = citizen['citizen_id']
         if citizen_id in position_of:
-            problems[f'citizens.{position}.citizen_id'] = (
-                f'citizen_id {citizen_id} repeats citizens.{position_of[citizen_id]}')
+            problems.add(f'citizens.{position}.citizen_id',
+                         f'citizen_id {citizen_id} repeats citizens.{position_of[citizen_id]}')
         position_of.setdefault(citizen_id, position)
         problem = birth_date_problem(citizen['birth_date'], now)
         if problem:
-            problems[f'citizens.{position}.birth_date'] = problem
+            problems.add(f'citizens.{position}.birth_date', problem)
     pairs = {(citizen['citizen_id'], relative)
              for citizen in citizens for relative in citizen['relatives']}
     for position, citizen in enumerate(citizens):
@@ -77,7 +79,7 @@ def import_problems(citizens: list[dict]) -> dict[str, str]:
                 problem = (f'{relative} is a relative of {citizen_id} but {citizen_id} '
                            f'is not among the relatives of {relative}')
             if problem:
-                problems[f'citizens.{position}.relatives'] = problem
+                problems.add(f'citizens.{position}.relatives', problem)
                 break
     return problems
 

@@ -16,7 +16,14 @@ class DomainError(Exception):
 
 
 class Invalid(DomainError):
+    """Bad input: `fields` names the first problems (a bounded list), `more` counts the rest."""
+
     code = 'invalid'
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None,
+                 code: str | None = None, more: int = 0):
+        super().__init__(message, fields, code)
+        self.more = more
 
 
 class Unauthorized(DomainError):

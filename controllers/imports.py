@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from controllers import citizen_rules as rules
 from controllers.errors import Invalid, NotFound
 from lib.utils.datekit import isoformat
+from lib.utils.problems import summary
 from models import citizens as store
 from models.citizens import Citizen, CitizenImport, Relative
 from models.db import database
@@ -23,7 +24,8 @@ class ImportController:
         `progress(n)` hears of every `n` citizens written."""
         problems = rules.import_problems(citizens)
         if problems:
-            raise Invalid('The import is not valid.', problems)
+            raise Invalid(summary('The import is not valid.', problems.more), problems.fields,
+                          more=problems.more)
         with database.atomic():
             record = CitizenImport.create(citizens=len(citizens))
             store.bulk_insert(Citizen, citizen_rows(record.id, citizens), progress)

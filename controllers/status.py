@@ -19,7 +19,9 @@ class StatusController:
     def report(self) -> dict:
         checks = {
             'database': self._timed(db.check_connection),
-            'redis': self._timed(lambda: redisdb.get_redis('cache').ping()),
+            # The Redis of the rate limits (and, by default, the broker); the page cache has
+            # its own, whose outage only leaves pages uncached.
+            'redis': self._timed(lambda: redisdb.get_redis('ratelimit').ping()),
             'celery': self._timed(self._ping_celery),
         }
         healthy = all(check['ok'] for check in checks.values())

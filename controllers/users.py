@@ -15,7 +15,9 @@ from lib.utils.urlkit import Links
 from models.db import database
 from models.users import USERNAME, User
 
-EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
+# Dot-separated domain labels: unambiguous, so a failing match backtracks in linear time.
+EMAIL = re.compile(r'^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$')
+EMAIL_MAX = 254
 PASSWORD_MIN = 8
 hasher = PasswordHasher()  # argon2id; its cost comes from the `passwords` settings
 
@@ -60,7 +62,7 @@ class UserController:
         fields = {}
         if not USERNAME.fullmatch(username or ''):
             fields['username'] = '3 to 30 letters, digits or underscores'
-        if not EMAIL.fullmatch(email or '') or len(email) > 254:
+        if len(email or '') > EMAIL_MAX or not EMAIL.fullmatch(email or ''):
             fields['email'] = 'a valid e-mail address'
         if len(password or '') < PASSWORD_MIN:
             fields['password'] = f'at least {PASSWORD_MIN} characters'

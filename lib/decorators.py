@@ -1,5 +1,6 @@
-"""Route decorators `@auth(rule)`, `@cache(seconds, *scopes)` and `@jsonp`, applied in that order
-under the route (DESIGN.md §4).
+"""Route decorators `@auth(rule)`, `@jsonp` and `@cache(seconds, *scopes)`, applied in that order
+under the route: `@jsonp` wraps what `@cache` answers, so the cache keeps one JSON answer whatever
+the callback's name.
 
 lib sits below the web framework and the stores, so the web layer binds the decorators once, with
 `bind(web, pages)`, to the current request and answer (`Web`) and to the shared page cache.
@@ -24,7 +25,6 @@ class Request:
     """What the decorators read of the current request."""
 
     method: str
-    url: str                # absolute, query parameters sorted: names the answer in the cache
     callback: str | None    # the `callback` query parameter, for JSONP
     credentials: bool       # whether it carries credentials; anonymous requests do not
 
@@ -37,6 +37,10 @@ class Web(Protocol):
 
     def caller(self) -> dict | None:
         """The user the current request authenticates as, or None."""
+
+    def cache_key(self) -> str:
+        """What names the current answer in the cache: the route, its arguments and its
+        validated query (never raw text, never the JSONP callback); refuses a bad query."""
 
     def answer(self, body: str, content_type: str) -> Any:
         """Make `body` the current answer; the result is what the route returns."""
@@ -51,11 +55,11 @@ class Web(Protocol):
 class PageCache(Protocol):
     """Answers shared by every worker, versioned by the scopes they show."""
 
-    def lookup(self, scopes: list[str], url: str) -> tuple[str | None, str | None]:
+    def lookup(self, scopes: list[str], key: str) -> tuple[str | None, str | None]:
         """(version of the scopes, cached answer or None); version None: do not store."""
 
-    def store(self, version: str, url: str, answer: str, seconds: int) -> None:
-        """Keep `answer` for `seconds` under `url` at this version of its scopes."""
+    def store(self, version: str, key: str, answer: str, seconds: int) -> None:
+        """Keep `answer` for `seconds` under `key` at this version of its scopes."""
 
 
 _bound: dict[str, Any] = {}
@@ -106,6 +110,7 @@ def cache(seconds: int, *scopes: str) -> Callable:
 
     `scopes` name what an answer shows (`'user:{username}'`, formatted with the route's
     arguments, lower-cased); a write that changes a scope makes every page of it unreachable.
+    Under `@jsonp`: what is kept is the JSON, which `@jsonp` then wraps.
     """
     def decorate(callback: Callable) -> Callable:
         @functools.wraps(callback)
@@ -114,9 +119,9 @@ def cache(seconds: int, *scopes: str) -> Callable:
             request = web.request()
             if request.method != 'GET' or request.credentials:
                 return callback(*args, **kwargs)
+            key = web.cache_key()
             values = {name: str(value).lower() for name, value in kwargs.items()}
-            version, cached = pages.lookup([scope.format_map(values) for scope in scopes],
-                                           request.url)
+            version, cached = pages.lookup([scope.format_map(values) for scope in scopes], key)
             if cached is not None:
                 content_type, _, body = cached.partition('\n')
                 return web.answer(body, content_type)
@@ -126,14 +131,15 @@ def cache(seconds: int, *scopes: str) -> Callable:
             else:
                 body, content_type = json.dumps(result), JSON
             if version is not None:
-                pages.store(version, request.url, f'{content_type}\n{body}', seconds)
+                pages.store(version, key, f'{content_type}\n{body}', seconds)
             return web.answer(body, content_type)
         return wrapper
     return decorate
 
 
 def jsonp(callback: Callable) -> Callable:
-    """With `?callback=name`, answer `name(<json>);` as JavaScript; anonymous GETs only."""
+    """With `?callback=name`, answer `name(<json>);` as JavaScript; anonymous GETs only. The
+    route may answer a dict or, from `@cache`, JSON text."""
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
         web = _web()
@@ -147,6 +153,7 @@ def jsonp(callback: Callable) -> Callable:
         if not CALLBACK.fullmatch(name):
             raise web.error(400, 'The JSONP callback is not a valid name.',
                             {'callback': f'must match {CALLBACK.pattern}'})
-        body = json.dumps(callback(*args, **kwargs))
+        result = callback(*args, **kwargs)
+        body = result if isinstance(result, str) else json.dumps(result)
         return web.answer(f'/**/{name}({body});', JAVASCRIPT)
     return wrapper

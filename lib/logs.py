@@ -22,6 +22,20 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+# C0 and C1 controls (line breaks, escape sequences) and the Unicode line separators.
+CONTROLS = {code: f'\\x{code:02x}' if code < 0x100 else f'\\u{code:04x}'
+            for code in (*range(0x20), *range(0x7f, 0xa0), 0x2028, 0x2029)}
+CONTROLS.update({ord('\n'): '\\n', ord('\r'): '\\r', ord('\t'): '\\t'})
+
+
+class TextFormatter(logging.Formatter):
+    """One line per record: control characters in what the record says (a path with `%0a`,
+    a username) are escaped, so no input can forge a line; a traceback follows as is."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return super().formatMessage(record).translate(CONTROLS)
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object per line; extra fields given with `extra={...}` are kept."""
 
@@ -60,7 +74,7 @@ class Throttle:
 def configure(logging_settings: Section) -> None:
     """Install the handlers described by the `logging` section of the settings."""
     formatter = ({'()': JsonFormatter} if logging_settings.format == 'json'
-                 else {'format': TEXT_FORMAT})
+                 else {'()': TextFormatter, 'format': TEXT_FORMAT})
     logging.config.dictConfig({
         'version': 1,
         'disable_existing_loggers': False,

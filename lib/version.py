@@ -7,6 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 UNKNOWN = '0+unknown'
+PRODUCT = 'Warble'  # what the `Server` header says: a name, never a version
 
 
 def describe(root: Path = ROOT) -> str:

@@ -16,6 +16,7 @@ from tests.browser import browser, people, screens, web_server  # noqa: E402,F40
 from tests.servers import PYTHON, PostgresServer, RedisServer, start_process, start_worker, stop  # noqa: E402,E501
 
 BACKENDS = ('sqlite', 'postgres')
+CACHE_MAXMEMORY = '16mb'
 
 
 @pytest.fixture(scope='session')
@@ -26,6 +27,14 @@ def server_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope='session')
 def redis_server(server_dir):
     server = RedisServer(server_dir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope='session')
+def cache_redis_server(server_dir):
+    """The page cache's own Redis, bounded and evicting as in production (`redis.cache_url`)."""
+    server = RedisServer(server_dir, 'redis-cache', maxmemory=CACHE_MAXMEMORY)
     yield server
     server.stop()
 
@@ -59,29 +68,31 @@ def backend(request) -> str:
     return request.param
 
 
-def warble_environ(database: str, redis: str, var: Path) -> dict:
+def warble_environ(database: str, redis: str, var: Path, cache: str) -> dict:
     return {'WARBLE_ROLE': 'test', 'WARBLE_DATABASE_URL': database, 'WARBLE_REDIS_URL': redis,
-            'WARBLE_PATHS_VAR': str(var)}
+            'WARBLE_REDIS_CACHE_URL': cache, 'WARBLE_PATHS_VAR': str(var)}
 
 
 @pytest.fixture
-def environ(request, backend, server_dir, redis_server, database_urls, tmp_path) -> dict:
+def environ(request, backend, server_dir, redis_server, cache_redis_server, database_urls,
+            tmp_path) -> dict:
     """The environment of a Warble process under test, on this run's backend."""
     return warble_environ(database_url(backend, request, server_dir, database_urls),
-                          redis_server.url, tmp_path / 'var')
+                          redis_server.url, tmp_path / 'var', cache_redis_server.url)
 
 
 @pytest.fixture
-def postgres_environ(request, server_dir, redis_server, database_urls, tmp_path) -> dict:
+def postgres_environ(request, server_dir, redis_server, cache_redis_server, database_urls,
+                     tmp_path) -> dict:
     """The environment of a Warble process on PostgreSQL only, for production-only behaviour."""
     environ = warble_environ(database_url('postgres', request, server_dir, database_urls),
-                             redis_server.url, tmp_path / 'var')
+                             redis_server.url, tmp_path / 'var', cache_redis_server.url)
     settings = config.load(environ)
     boot.configure(settings)
     db.migrations().up()
     yield environ
     reset_database()
-    redisdb.get_redis('cache').flushall()  # the cache and the login limits it counted
+    empty_redis()
 
 
 @pytest.fixture
@@ -92,7 +103,13 @@ def settings(environ) -> config.Section:
     db.migrations().up()
     yield settings
     reset_database()
-    redisdb.get_redis('cache').flushall()
+    empty_redis()
+
+
+def empty_redis() -> None:
+    """Forget the cached pages, and the counts of the rate limits (on the broker's Redis)."""
+    for purpose in ('cache', 'ratelimit'):
+        redisdb.get_redis(purpose).flushall()
 
 
 def reset_database() -> None:

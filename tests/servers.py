@@ -64,16 +64,21 @@ def stop(process: subprocess.Popen, timeout: float = 10.0) -> None:
 
 
 class RedisServer:
-    """A redis-server on a Unix socket in a temporary directory."""
+    """A redis-server on a Unix socket in a temporary directory. By default it never evicts
+    (the broker and the rate limits); give `maxmemory` for a cache that evicts the least
+    recently used keys at that size, as production runs them."""
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, name: str = 'redis', maxmemory: str | None = None):
         binary = shutil.which('redis-server')
         if binary is None:
             missing('redis-server')
         self.directory = directory
-        self.socket = directory / 'redis.sock'
+        self.socket = directory / f'{name}.sock'
+        memory = (['--maxmemory', maxmemory, '--maxmemory-policy', 'allkeys-lru'] if maxmemory
+                  else ['--maxmemory-policy', 'noeviction'])
         self.command = [binary, '--port', '0', '--unixsocket', str(self.socket),
-                        '--dir', str(directory), '--save', '', '--appendonly', 'no']
+                        '--dir', str(directory), '--dbfilename', f'{name}.rdb', '--save', '',
+                        '--appendonly', 'no', *memory]
         self.process = None
         self.start()
 

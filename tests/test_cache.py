@@ -77,7 +77,8 @@ def test_errors_are_not_cached(client):
 
 
 def test_without_redis_reads_and_writes_still_succeed(settings, environ, tmp_path):
-    down = config.load(dict(environ, WARBLE_REDIS_URL=f'unix://{tmp_path}/no-redis.sock'))
+    nowhere = f'unix://{tmp_path}/no-redis.sock'
+    down = config.load(dict(environ, WARBLE_REDIS_URL=nowhere, WARBLE_REDIS_CACHE_URL=nowhere))
     boot.configure(down)
     try:
         client = CheckedApp(api.create_wsgi(down))

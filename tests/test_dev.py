@@ -180,9 +180,9 @@ def test_a_second_dev_in_one_checkout_says_where_the_first_runs_and_redis_kinds_
     finally:
         stop_dev(first, tmp_path)
     snapshots = sorted(path.name for path in (tmp_path / 'var').glob('*.rdb'))
-    assert snapshots == ['valkey-server.rdb']
+    assert snapshots == ['redis-valkey-server.rdb']
     # What an older dev.py left behind: the bundled server's snapshot under the common name.
-    shutil.copy(tmp_path / 'var' / 'valkey-server.rdb', tmp_path / 'var' / 'dump.rdb')
+    shutil.copy(tmp_path / 'var' / 'redis-valkey-server.rdb', tmp_path / 'var' / 'dump.rdb')
     then = start_dev(dev_environ(tmp_path, WARBLE_REDIS_SERVER=system_redis),
                      '--port', str(port))
     try:

@@ -12,11 +12,11 @@ from api.spec import operation
 from tests.apiclient import CheckedApp
 
 ENDPOINTS = {
-    ('post', '/api/v1/users'): {'201', '400', '409'},
+    ('post', '/api/v1/users'): {'201', '400', '403', '409'},
     ('post', '/api/v1/token'): {'200', '400', '429'},
-    ('delete', '/api/v1/token'): {'204', '401'},
+    ('delete', '/api/v1/token'): {'204', '400', '401', '403'},
     ('get', '/api/v1/session'): {'200'},
-    ('post', '/api/v1/session'): {'200', '400', '429'},
+    ('post', '/api/v1/session'): {'200', '400', '403', '429'},
     ('delete', '/api/v1/session'): {'204', '403'},
     ('get', '/api/v1/users/{username}'): {'200', '400', '404'},
     ('patch', '/api/v1/users/{username}'): {'200', '400', '401', '403'},
@@ -41,7 +41,7 @@ ENDPOINTS = {
 
 def test_every_endpoint_is_documented_with_its_statuses(client):
     paths = client.document['paths']
-    documented = {(method, path): set(paths[path][method]['responses']) - {'413', '503'}
+    documented = {(method, path): set(paths[path][method]['responses']) - {'413', '415', '503'}
                   for path in paths for method in paths[path] if path.startswith('/api/v1/')}
     assert documented == ENDPOINTS
 
@@ -51,6 +51,7 @@ def test_every_operation_documents_the_database_outage_and_bodies_their_limit(cl
         for method, declared in item.items():
             assert '503' in declared['responses'], (method, path)
             assert ('413' in declared['responses']) == ('requestBody' in declared), path
+            assert ('415' in declared['responses']) == ('requestBody' in declared), path
 
 
 def test_every_api_route_declares_an_operation(settings):
@@ -115,3 +116,12 @@ def test_patterns_python_reads_over_unicode_are_left_out_of_the_document(client)
     town = client.document['paths']['/imports']['post']['requestBody']['content'][
         'application/json']['schema']['properties']['citizens']['items']['properties']['town']
     assert 'pattern' not in town and 'letter or digit' in town['description']
+
+
+def test_the_formats_the_server_checks_are_documented(client):
+    paths = client.document['paths']
+    sign_up = paths['/api/v1/users']['post']['requestBody']['content']['application/json']
+    assert sign_up['schema']['properties']['email']['format'] == 'email'
+    days = {parameter['name']: parameter['schema']
+            for parameter in paths['/api/v1/stats/daily']['get']['parameters']}
+    assert days['from']['format'] == days['to']['format'] == 'date'

@@ -54,7 +54,9 @@ def test_every_manifest_parses():
              'File[/etc/systemd/system/warble-web.service]', 'Service[warble-web]']),
     ('worker', ['File[/etc/systemd/system/warble-worker.service]',
                 'File[/etc/systemd/system/warble-beat.service]']),
-    ('all', ['Service[redis-server]', 'Service[postgresql]', 'Exec[warble postgresql database]',
+    ('all', ['Service[redis-server]', 'Service[redis-server@cache]',
+             'File[/etc/redis/redis-cache.conf]', 'File[/etc/redis/warble.conf]',
+             'Service[postgresql]', 'Exec[warble postgresql database]',
              'Service[nginx]', 'Service[warble-web]', 'Service[warble-beat]']),
 ])
 def test_noop_apply_of_each_role_is_clean(tmp_path, role, expected):
@@ -75,6 +77,20 @@ def test_apply_without_secrets_stops_and_names_the_parameter(tmp_path):
     applied = noop_apply(tmp_path, {'FACTER_warble_role': 'web'})
     assert applied.returncode != 0
     assert "parameter 'secret_key' expects" in applied.stdout + applied.stderr
+
+
+def test_the_cache_redis_evicts_within_its_bound_and_the_broker_redis_never_evicts(tmp_path):
+    rendered = subprocess.run(
+        [puppet(), 'epp', 'render', str(PUPPET / 'modules/warble/templates/redis-cache.conf.epp'),
+         '--values', "{port => 6380, maxmemory => '256mb'}"],
+        capture_output=True, text=True, cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    lines = set(rendered.stdout.splitlines())
+    assert {'port 6380', 'maxmemory 256mb', 'maxmemory-policy allkeys-lru', 'save ""'} <= lines
+    manifest = (PUPPET / 'modules/warble/manifests/redis.pp').read_text()
+    assert 'maxmemory-policy noeviction' in manifest
+    assert "'WARBLE_REDIS_CACHE_URL' => $redis_cache_url" in (
+        PUPPET / 'modules/warble/manifests/init.pp').read_text()
 
 
 def test_environment_file_loads_in_the_shell_the_deploy_uses(tmp_path):

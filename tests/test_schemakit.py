@@ -1,11 +1,15 @@
-"""The quick schema check never accepts what jsonschema refuses, and accepts valid citizens."""
+"""The quick schema check never accepts what jsonschema refuses, and accepts valid citizens; the
+explainer that says why finds a problem exactly when jsonschema does."""
 import random
 
 import pytest
 from jsonschema import Draft202012Validator
 
+from api.tokens import TOKEN_REQUEST
 from bench.citizens import make_import
 from controllers.citizen_rules import CHANGES, CITIZEN, IMPORT
+from lib.utils.problems import Problems
+from lib.utils.schemaexplain import compile_explainer
 from lib.utils.schemakit import Unsupported, compile_check
 
 POOL = [None, True, False, 0, -1, 1, 1.0, 1.5, 2**31 - 1, 2**31, '', ' ', 'a', '1', '_',
@@ -84,3 +88,30 @@ def test_integral_float_is_left_to_jsonschema():
 def test_unknown_keywords_are_refused(schema):
     with pytest.raises(Unsupported):
         compile_check(schema)
+
+
+EXPLAINED = [CITIZEN, CHANGES, *OTHER_SCHEMAS, TOKEN_REQUEST]
+
+
+@pytest.mark.parametrize('schema', EXPLAINED)
+def test_explainer_finds_a_problem_exactly_when_jsonschema_does(schema):
+    rng = random.Random(7)
+    explain, full = compile_explainer(schema), Draft202012Validator(schema)
+    citizens = make_import(100, 30, seed=7)['citizens']
+    values = POOL + [mutated(rng, rng.choice(citizens)) for _ in range(2000)] + [
+        {'grant_type': 'password', 'username': 'a', 'password': 'b'},
+        {'grant_type': 'other', 'username': 'a', 'password': 'b'},
+        {'client_id': 'a', 'client_secret': 'b'}, {'client_id': 'a'}, [1, 1.0], [1, True]]
+    for value in values:
+        problems = Problems()
+        explain(value, problems)
+        assert (not problems) == full.is_valid(value), (value, problems.fields)
+
+
+def test_explainer_names_one_problem_per_field_and_counts_past_the_limit():
+    problems = Problems(limit=3)
+    compile_explainer(IMPORT)({'citizens': [{}] * 5 + [{**citizen, 'town': ''}
+                                                       for citizen in make_import(2)['citizens']]},
+                              problems)
+    assert list(problems.fields) == ['citizens.0', 'citizens.1', 'citizens.2']
+    assert problems.more == 4 and len(problems) == 7

@@ -115,3 +115,14 @@ def test_behind_a_proxy_the_forwarded_address_is_limited(settings, environ, alic
                X_Forwarded_For=f'192.0.2.{attempt}, 203.0.113.7')
     log_in(client, status=429, X_Forwarded_For='198.51.100.1, 203.0.113.7')
     log_in(client, status=200, X_Forwarded_For='203.0.113.8')
+
+
+def test_log_out_of_a_token_with_only_a_session_cookie_is_400_and_the_session_lives(client,
+                                                                                    alice):
+    opened = client.post_json('/api/v1/session', {'username': 'alice', 'password': PASSWORD})
+    csrf = {'X-CSRF-Token': opened.json['csrf_token']}
+    answer = client.delete('/api/v1/token', headers=csrf, status=400)
+    assert answer.json['error']['code'] == 'no_bearer_token'
+    assert 'DELETE /api/v1/session' in answer.json['error']['message']
+    assert client.get('/api/v1/session').json['username'] == 'alice'
+    client.delete('/api/v1/token', status=403)  # without its CSRF token: refused as any write

@@ -62,7 +62,8 @@ def test_sign_up_with_a_missing_or_unexpected_field_is_400(client):
 
 
 def test_sign_up_with_a_body_that_is_not_json_is_400(client):
-    answer = client.post('/api/v1/users', 'username=alice', status=400)
+    answer = client.post('/api/v1/users', 'username=alice', content_type='application/json',
+                         status=400)
     assert 'not valid JSON' in answer.json['error']['message']
 
 

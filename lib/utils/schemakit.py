@@ -25,6 +25,15 @@ class Unsupported(ValueError):
     """The schema uses a keyword this check does not understand."""
 
 
+def compile_pattern(pattern: str) -> re.Pattern:
+    """A JSON Schema `pattern` for `re.search`. A final `$` becomes `\\Z`: in ECMA-262, as
+    JSON Schema reads it, `$` is the end of the text, while Python's also matches before a
+    final line break ("alice\\n" would pass `^[a-z]+$`)."""
+    if pattern.endswith('$') and not pattern.endswith('\\$'):
+        pattern = pattern[:-1] + r'\Z'
+    return re.compile(pattern)
+
+
 def compile_check(schema: dict) -> Check:
     """A function telling whether a value fits `schema`; raises Unsupported when unsure."""
     unknown = set(schema) - ANNOTATIONS - OBJECT - ARRAY - STRING - NUMBER - {'type', 'enum'}
@@ -106,7 +115,7 @@ def string_check(schema: dict) -> Check | None:
     if not STRING & set(schema):
         return None
     fewest, most = schema.get('minLength', 0), schema.get('maxLength', float('inf'))
-    search = re.compile(schema.get('pattern', '')).search
+    search = compile_pattern(schema.get('pattern', '')).search
     return lambda value: fewest <= len(value) <= most and search(value) is not None
 
 

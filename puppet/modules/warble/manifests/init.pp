@@ -9,6 +9,7 @@ class warble (
   String[1] $db_name = 'warble',
   String[1] $db_host = '127.0.0.1',
   String[1] $redis_url = 'redis://127.0.0.1:6379/0',
+  String[1] $redis_cache_url = 'redis://127.0.0.1:6380/0',
   Integer[1, 65535] $web_port = 8000,
   Integer[1] $web_workers = 4,
   Hash[Pattern[/\AWARBLE_[A-Z0-9_]+\z/], Scalar] $settings = {},
@@ -17,11 +18,12 @@ class warble (
   $secret = Sensitive($secret_key.unwrap)
   $password = Sensitive($db_password.unwrap)
   $environment = {
-    'WARBLE_DEPLOY_CONTROL' => 'systemd',
-    'WARBLE_SERVER_HOST'    => '127.0.0.1',
-    'WARBLE_SERVER_PORT'    => $web_port,
-    'WARBLE_SERVER_WORKERS' => $web_workers,
-    'WARBLE_REDIS_URL'      => $redis_url,
+    'WARBLE_DEPLOY_CONTROL'  => 'systemd',
+    'WARBLE_SERVER_HOST'     => '127.0.0.1',
+    'WARBLE_SERVER_PORT'     => $web_port,
+    'WARBLE_SERVER_WORKERS'  => $web_workers,
+    'WARBLE_REDIS_URL'       => $redis_url,
+    'WARBLE_REDIS_CACHE_URL' => $redis_cache_url,
   } + $settings
   $environment.each |$name, $value| {
     if "${value}" =~ /['\n]/ { fail("warble: ${name} must not hold a quote or a newline") }
