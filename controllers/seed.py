@@ -13,6 +13,7 @@ import peewee
 
 from controllers import users
 from controllers.cache import CacheController, user_scope
+from controllers.credentials import username_key
 from controllers.errors import Invalid
 from controllers.microposts import TEXT_MAX, MicropostController
 from lib.utils.datekit import utcnow
@@ -54,8 +55,9 @@ class SeedController:
         password_hash = users.hasher.hash(DEMO_PASSWORD)
         end = self.first_new_id + count
         for first in range(self.first_new_id, end, BATCH):
-            rows = [{'username': f'demo_{n}', 'email': f'demo_{n}@example.com',
-                     'password_hash': password_hash} for n in range(first, min(first + BATCH, end))]
+            rows = [{'username': f'demo_{n}', 'username_key': username_key(f'demo_{n}'),
+                     'email': f'demo_{n}@example.com', 'password_hash': password_hash}
+                    for n in range(first, min(first + BATCH, end))]
             with database.atomic():
                 User.insert_many(rows).on_conflict_ignore().execute()
             yield len(rows)

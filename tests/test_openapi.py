@@ -12,7 +12,7 @@ from api.spec import operation
 from tests.apiclient import CheckedApp
 
 ENDPOINTS = {
-    ('post', '/api/v1/users'): {'201', '400', '409'},
+    ('post', '/api/v1/users'): {'201', '400', '409', '429'},
     ('post', '/api/v1/token'): {'200', '400', '429'},
     ('delete', '/api/v1/token'): {'204', '401'},
     ('get', '/api/v1/session'): {'200'},
@@ -21,7 +21,7 @@ ENDPOINTS = {
     ('get', '/api/v1/users/{username}'): {'200', '400', '404'},
     ('patch', '/api/v1/users/{username}'): {'200', '400', '401', '403'},
     ('get', '/api/v1/users/{username}/collection'): {'200', '400', '404'},
-    ('post', '/api/v1/users/{username}/collection'): {'201', '400', '401', '403'},
+    ('post', '/api/v1/users/{username}/collection'): {'201', '400', '401', '403', '429'},
     ('get', '/api/v1/users/{username}/collection/{post_id}'): {'200', '400', '404'},
     ('put', '/api/v1/users/{username}/collection/{post_id}'):
         {'200', '400', '401', '403', '404'},
@@ -30,7 +30,8 @@ ENDPOINTS = {
     ('delete', '/api/v1/users/{username}/collection/{post_id}'): {'204', '401', '403', '404'},
     ('get', '/api/v1/users/{username}/timeline'): {'200', '400', '401', '403', '404'},
     ('get', '/api/v1/users/{username}/following'): {'200', '400', '404'},
-    ('post', '/api/v1/users/{username}/following'): {'200', '201', '400', '401', '403'},
+    ('post', '/api/v1/users/{username}/following'):
+        {'200', '201', '400', '401', '403', '429'},
     ('delete', '/api/v1/users/{username}/following/{other}'): {'204', '401', '403', '404'},
     ('get', '/api/v1/users/{username}/followers'): {'200', '400', '404'},
     ('get', '/api/v1/search'): {'200', '400'},
