@@ -56,11 +56,11 @@ def test_usernames_that_only_share_letters_are_both_free(client):
 def test_the_migration_keys_existing_users_the_first_of_lookalikes_keeps_the_key(settings):
     runner = db.migrations()
     runner.down('0024_username_key')
+    param = db.database.param
     for name in ('paypal_x', 'paypaI_x', 'carol'):
         db.database.execute_sql(
             f'INSERT INTO users (username, email, password_hash, created, notify_mentions) '
-            f"VALUES ({db.database.param}, 'x@example.com', '-', '2026-01-01', {db.database.param})",
-            (name, True))
+            f"VALUES ({param}, 'x@example.com', '-', '2026-01-01', {param})", (name, True))
     runner.up()
     keys = {user.username: user.username_key for user in User.select()}
     assert keys == {'paypal_x': username_key('paypal_x'), 'paypaI_x': None,
