@@ -148,8 +148,9 @@ def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
 
 def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = None,
               body: dict | None = None, responses: dict[int, Any] | None = None,
-              security: bool = False) -> Callable:
-    """Declare an operation; validated `query` and `body` are passed to the route as keywords."""
+              security: bool | tuple[str, ...] = False) -> Callable:
+    """Declare an operation; validated `query` and `body` are passed to the route as keywords.
+    `security`: True for a bearer token or session, or the names of the accepted schemes."""
     def decorate(callback: Callable) -> Callable:
         @functools.wraps(callback)
         def wrapper(*args, **kwargs):

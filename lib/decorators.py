@@ -1,5 +1,5 @@
-"""Route decorators `@auth(rule)`, `@cache(seconds, *scopes)` and `@jsonp`, applied in that order
-under the route (DESIGN.md §4).
+"""Route decorators `@auth(rule, role=...)`, `@cache(seconds, *scopes)` and `@jsonp`, applied in
+that order under the route (DESIGN.md §4).
 
 lib sits below the web framework and the stores, so the web layer binds the decorators once, with
 `bind(web, pages)`, to the current request and answer (`Web`) and to the shared page cache.
@@ -37,6 +37,12 @@ class Web(Protocol):
 
     def caller(self) -> dict | None:
         """The user the current request authenticates as, or None."""
+
+    def roles(self, caller: dict) -> list[str]:
+        """The roles of an authenticated user."""
+
+    def program(self) -> dict | None:
+        """`{"api_key": name}` when the current request carries a valid API key, else None."""
 
     def answer(self, body: str, content_type: str) -> Any:
         """Make `body` the current answer; the result is what the route returns."""
@@ -78,10 +84,15 @@ def current_caller() -> dict | None:
     return _web().caller()
 
 
-def auth(rule: str = 'user') -> Callable:
-    """Let in an authenticated caller (`user`), or only the user named by the path (`owner`).
+def auth(rule: str = 'user', role: str | None = None, api_key: bool = False,
+         enforced: Callable[[], bool] | None = None) -> Callable:
+    """Let in an authenticated caller (`user`), or only the user named by the path (`owner`);
+    with `role`, only a user holding that role; with `api_key`, a program carrying an API key
+    too. With `enforced`, all this holds only while `enforced()` is true; else anyone is let in.
 
-    The route receives that user as `caller`: 401 without valid credentials, 403 for another user.
+    The route receives the caller as `caller` (the user, `{"api_key": name}` for a program,
+    None when not enforced): 401 without valid credentials, 403 for another user or without
+    the role.
     """
     if rule not in RULES:
         raise ValueError(f'unknown auth rule {rule!r}; use one of {RULES}')
@@ -90,12 +101,21 @@ def auth(rule: str = 'user') -> Callable:
         @functools.wraps(callback)
         def wrapper(*args, **kwargs):
             web = _web()
+            if enforced is not None and not enforced():
+                return callback(*args, caller=None, **kwargs)
+            program = web.program() if api_key else None
+            if program is not None:
+                return callback(*args, caller=program, **kwargs)
             caller = web.caller()
             if caller is None:
                 raise web.error(401, 'This needs a valid bearer token (Authorization: Bearer) '
-                                     'or session.')
+                                     f'or session{" or API key (X-API-Key)" if api_key else ""}.')
             if rule == 'owner' and caller['username'].lower() != kwargs['username'].lower():
                 raise web.error(403, f'Only {kwargs["username"]} may do this.')
+            if role is not None and role not in web.roles(caller):
+                raise web.error(403, f'This is open to users with the {role} role; '
+                                     f'{caller["username"]} does not have it.',
+                                {'role': f'{role} needed'})
             return callback(*args, caller=caller, **kwargs)
         return wrapper
     return decorate
