@@ -17,8 +17,14 @@ from lib.decorators import auth
 app = bottle.Bottle()
 TAGS = ('analyzer',)
 ANALYSTS = auth(role='analyst', api_key=True, enforced=analyzer_protected)
-SECURITY = ('bearer', 'session', 'apikey')
 DENIED = {401: None, 403: None}  # with analyzer.protected
+
+
+def security() -> tuple[str, ...]:
+    """What the document says the Analyzer needs: credentials only when it is protected."""
+    return ('bearer', 'session', 'apikey') if analyzer_protected() else ()
+
+
 
 
 def data(schema: dict) -> dict:
@@ -47,7 +53,7 @@ CREATED = {'type': 'object', 'required': ['import_id'],
 @app.post('/imports')
 @ANALYSTS
 @operation('Store an import of citizens', tags=TAGS, body=IMPORT,
-           responses={201: data(CREATED), 400: None, 413: None, **DENIED}, security=SECURITY)
+           responses={201: data(CREATED), 400: None, 413: None, **DENIED}, security=security)
 def create_import(body: dict, caller: dict | None) -> dict:
     bottle.response.status = 201
     return {'data': ImportController().create(body['citizens'])}
@@ -56,7 +62,7 @@ def create_import(body: dict, caller: dict | None) -> dict:
 @app.get('/imports')
 @ANALYSTS
 @operation('List the imports, newest first', tags=TAGS, responses={200: data(IMPORTS), **DENIED},
-           security=SECURITY)
+           security=security)
 def list_imports(caller: dict | None) -> dict:
     return {'data': ImportController().imports()}
 
@@ -65,7 +71,7 @@ def list_imports(caller: dict | None) -> dict:
 @ANALYSTS
 @operation('Change fields of one citizen; relatives change on both sides', tags=TAGS,
            body=CHANGES, responses={200: data(CITIZEN), 400: None, 404: None, **DENIED},
-           security=SECURITY)
+           security=security)
 def patch_citizen(import_id: int, citizen_id: int, body: dict, caller: dict | None) -> dict:
     return {'data': ImportController().patch(import_id, citizen_id, body)}
 
@@ -74,7 +80,7 @@ def patch_citizen(import_id: int, citizen_id: int, body: dict, caller: dict | No
 @ANALYSTS
 @operation('Every citizen of an import', tags=TAGS,
            responses={200: data({'type': 'array', 'items': CITIZEN}), 404: None, **DENIED},
-           security=SECURITY)
+           security=security)
 def list_citizens(import_id: int, caller: dict | None) -> dict:
     return {'data': ImportController().citizens(import_id)}
 
@@ -82,7 +88,7 @@ def list_citizens(import_id: int, caller: dict | None) -> dict:
 @app.get('/imports/<import_id:int>/citizens/birthdays')
 @ANALYSTS
 @operation('Per month, who buys birthday presents for relatives and how many', tags=TAGS,
-           responses={200: data(BIRTHDAYS), 404: None, **DENIED}, security=SECURITY)
+           responses={200: data(BIRTHDAYS), 404: None, **DENIED}, security=security)
 def birthdays(import_id: int, caller: dict | None) -> dict:
     return {'data': ReportController().birthdays(import_id)}
 
@@ -90,6 +96,6 @@ def birthdays(import_id: int, caller: dict | None) -> dict:
 @app.get('/imports/<import_id:int>/towns/stat/percentile/age')
 @ANALYSTS
 @operation('Age percentiles (50, 75, 99) per town, in whole years', tags=TAGS,
-           responses={200: data(PERCENTILES), 404: None, **DENIED}, security=SECURITY)
+           responses={200: data(PERCENTILES), 404: None, **DENIED}, security=security)
 def age_percentiles(import_id: int, caller: dict | None) -> dict:
     return {'data': ReportController().age_percentiles(import_id)}

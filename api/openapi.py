@@ -74,8 +74,9 @@ def describe(route: bottle.Route, declared: dict) -> dict:
     if declared['body'] is not None:
         operation['requestBody'] = {'required': True, 'content': {
             'application/json': {'schema': declared['body']}}}
-    if declared['security']:
-        schemes = declared['security']
+    schemes = declared['security']
+    schemes = schemes() if callable(schemes) else schemes  # as the settings have it now
+    if schemes:
         schemes = ('bearer', 'session') if schemes is True else schemes
         operation['security'] = [{scheme: []} for scheme in schemes]
     if 'callback' in (declared['query'] or {}).get('properties', {}):

@@ -148,9 +148,11 @@ def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
 
 def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = None,
               body: dict | None = None, responses: dict[int, Any] | None = None,
-              security: bool | tuple[str, ...] = False) -> Callable:
+              security: bool | tuple[str, ...] | Callable[[], tuple[str, ...]] = False
+              ) -> Callable:
     """Declare an operation; validated `query` and `body` are passed to the route as keywords.
-    `security`: True for a bearer token or session, or the names of the accepted schemes."""
+    `security`: True for a bearer token or session, or the names of the accepted schemes (or
+    a function giving them, when the settings decide)."""
     def decorate(callback: Callable) -> Callable:
         @functools.wraps(callback)
         def wrapper(*args, **kwargs):

@@ -88,7 +88,8 @@ def auth(rule: str = 'user', role: str | None = None, api_key: bool = False,
          enforced: Callable[[], bool] | None = None) -> Callable:
     """Let in an authenticated caller (`user`), or only the user named by the path (`owner`);
     with `role`, only a user holding that role; with `api_key`, a program carrying an API key
-    too. With `enforced`, all this holds only while `enforced()` is true; else anyone is let in.
+    (and no user credentials) too. With `enforced`, all this holds only while `enforced()` is
+    true; else anyone is let in.
 
     The route receives the caller as `caller` (the user, `{"api_key": name}` for a program,
     None when not enforced): 401 without valid credentials, 403 for another user or without
@@ -103,7 +104,8 @@ def auth(rule: str = 'user', role: str | None = None, api_key: bool = False,
             web = _web()
             if enforced is not None and not enforced():
                 return callback(*args, caller=None, **kwargs)
-            program = web.program() if api_key else None
+            # A key counts only without user credentials: those, when given, are judged.
+            program = web.program() if api_key and not web.request().credentials else None
             if program is not None:
                 return callback(*args, caller=program, **kwargs)
             caller = web.caller()

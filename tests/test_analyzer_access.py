@@ -39,6 +39,14 @@ def test_protected_every_analyzer_request_without_credentials_is_401(guarded, me
     assert 'X-API-Key' in answer.json['error']['message']
 
 
+def test_protected_the_document_says_which_credentials_the_analyzer_takes(guarded):
+    paths = guarded.get('/openapi.json').json['paths']
+    for path in ('/imports', '/imports/{import_id}/citizens'):
+        assert paths[path]['get']['security'] == [{'bearer': []}, {'session': []},
+                                                  {'apikey': []}]
+        assert {'401', '403'} <= set(paths[path]['get']['responses'])
+
+
 def test_protected_a_user_without_the_analyst_role_is_403(guarded):
     alice = sign_up(guarded, 'alice')
     answer = guarded.get('/imports', headers=alice, status=403)
@@ -65,6 +73,8 @@ def test_protected_a_program_uses_the_analyzer_with_an_api_key_until_it_is_revok
     guarded.post_json('/imports', IMPORT, headers={'X-API-Key': key}, status=201)
     guarded.get('/imports', headers={'X-API-Key': key}, status=200)
     guarded.get('/imports', headers={'X-API-Key': key[:-1] + 'x'}, status=401)
+    guarded.get('/imports', headers={'X-API-Key': key, 'Authorization': 'Bearer wrong'},
+                status=401)  # credentials given are judged, whatever else comes along
     ApiKeyController().revoke('reports-job')
     guarded.get('/imports', headers={'X-API-Key': key}, status=401)
 
