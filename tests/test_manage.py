@@ -45,7 +45,8 @@ def test_routes_lists_every_route(settings, environ):
 
 
 @pytest.mark.parametrize('command', ['migrate', 'createuser', 'seed', 'import-citizens',
-                                     'export-citizens', 'shell', 'routes'])
+                                     'export-citizens', 'shell', 'routes', 'grant', 'revoke',
+                                     'apikey'])
 def test_every_command_has_help(command):
     done = subprocess.run([PYTHON, 'manage.py', command, '--help'], cwd=ROOT, text=True,
                           capture_output=True, timeout=60)
