@@ -10,8 +10,10 @@ Logins take one unit from two budgets before the password is checked:
 - per username from anywhere (`login_per_user` per `login_per_user_seconds`), larger and
   slower: guessing spread over many addresses is still bounded.
 A successful login gives back its unit and empties the budget of its username and address, so
-the owner is never stopped by their own typos once in. The limits refuse new logins only:
-tokens and sessions already open keep working.
+the owner is never stopped by their own typos once in, and makes that address known for the
+username (30 days): from a known address only the first budget applies, so guessing from
+elsewhere that spends the username's budget does not stop its owner at their usual address.
+The limits refuse new logins only: tokens and sessions already open keep working.
 
 If Redis is down, nothing is limited (a warning says so, every 10 s at most): the service
 stays up rather than refusing everyone.
@@ -26,6 +28,7 @@ from lib.config import Section
 from lib.logs import Throttle
 from models.ratelimits import Budget, Budgets, LimitsUnavailable
 
+KNOWN_SECONDS = 30 * 86400  # how long an address stays known after a login from it
 log = logging.getLogger('warble.limits')
 throttle = Throttle()
 _limits: Section | None = None
@@ -48,12 +51,37 @@ def mentions_mailed() -> int:
     return settings().mentions_mailed
 
 
-def login_budgets(username: str, client: str) -> tuple[Budget, Budget]:
-    """(the budget of this username from this address, the budget of this username)."""
-    limits, name = settings(), username.lower()
-    return (Budget('login', f'{name}|{client}', limits.login_per_address,
-                   limits.login_per_address_seconds),
-            Budget('login', name, limits.login_per_user, limits.login_per_user_seconds))
+class LoginAttempt:
+    """One login of `username` from the address `client`: its units of the login budgets."""
+
+    def __init__(self, username: str, client: str):
+        limits, self.subject = settings(), f'{username.lower()}|{client}'
+        self.per_address = Budget('login', self.subject, limits.login_per_address,
+                                  limits.login_per_address_seconds)
+        self.per_user = Budget('login', username.lower(), limits.login_per_user,
+                               limits.login_per_user_seconds)
+        self.event: str | None = None
+
+    def take(self) -> None:
+        """Take the units before the password is checked; TooManyRequests when spent."""
+        try:
+            known = Budgets().marked('known', self.subject)
+        except LimitsUnavailable as exc:
+            unavailable(exc)
+            return
+        budgets = (self.per_address,) if known else (self.per_address, self.per_user)
+        self.event = take('failed logins', *budgets)
+
+    def succeeded(self) -> None:
+        """A right password: give back its unit, forget the failures from that address, and
+        know the address."""
+        try:
+            if self.event is not None:
+                Budgets().give_back(self.event, self.per_user)
+            Budgets().forget(self.per_address)
+            Budgets().mark('known', self.subject, KNOWN_SECONDS)
+        except LimitsUnavailable as exc:
+            unavailable(exc)
 
 
 def take(what: str, *budgets: Budget) -> str | None:
@@ -84,16 +112,6 @@ def take_follow(user_id: int) -> None:
     limits = settings()
     take('follows', Budget('follow', str(user_id), limits.follows_per_user,
                            limits.follows_seconds))
-
-
-def login_succeeded(event: str | None, per_address: Budget, per_user: Budget) -> None:
-    """A right password: give back its unit and forget the failures from that address."""
-    try:
-        if event is not None:
-            Budgets().give_back(event, per_user)
-        Budgets().forget(per_address)
-    except LimitsUnavailable as exc:
-        unavailable(exc)
 
 
 def unavailable(exc: Exception) -> None:

@@ -32,12 +32,12 @@ class TokenController:
     def issue(self, username: str, password: str, client: str) -> dict:
         """A new token for these credentials; Invalid when they are wrong, TooManyRequests
         when the login budgets of this username (from this client address) are spent."""
-        budgets = limits.login_budgets(username, client)
-        attempt = limits.take('failed logins', *budgets)
+        attempt = limits.LoginAttempt(username, client)
+        attempt.take()
         user = UserController().authenticate(username, password)
         if user is None:
             raise Invalid('The username or password is wrong.', code='invalid_grant')
-        limits.login_succeeded(attempt, *budgets)
+        attempt.succeeded()
         raw = secrets.token_urlsafe(32)
         now = utcnow()
         with database.atomic():

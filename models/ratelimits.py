@@ -92,6 +92,19 @@ class Budgets:
         except RedisError as exc:
             raise LimitsUnavailable(str(exc)) from exc
 
+    def mark(self, name: str, subject: str, seconds: int) -> None:
+        """Remember for `seconds` that `subject` is `name` (an address a user logged in from)."""
+        try:
+            self.redis.set(f'ratelimit:{name}:{subject}', 1, ex=seconds)
+        except RedisError as exc:
+            raise LimitsUnavailable(str(exc)) from exc
+
+    def marked(self, name: str, subject: str) -> bool:
+        try:
+            return bool(self.redis.exists(f'ratelimit:{name}:{subject}'))
+        except RedisError as exc:
+            raise LimitsUnavailable(str(exc)) from exc
+
     def forget(self, *budgets: Budget) -> None:
         """Empty these budgets."""
         try:

@@ -7,7 +7,7 @@ import requests
 
 import api
 from lib import config
-from tests.apiclient import PASSWORD, CheckedApp, post, sign_up_over_http
+from tests.apiclient import PASSWORD, CheckedApp, post, sign_up, sign_up_over_http
 from tests.servers import start_gunicorn, stop
 
 PER_ADDRESS = 5  # etc/config.json limits.login_per_address
@@ -52,6 +52,15 @@ def test_fifty_failures_from_many_addresses_are_then_429_from_anywhere(client, a
         log_in(client, password='wrong password', status=400, address=f'10.1.{attempt}.1')
     answer = log_in(client, status=429, address='10.2.0.1')
     assert 3590 <= int(answer.headers['Retry-After']) <= 3600
+
+
+def test_guessing_from_elsewhere_does_not_stop_the_owner_at_an_address_they_used(client):
+    sign_up(client, 'alice')
+    log_in(client, address='10.0.0.1')  # alice's usual address, known from now on
+    for attempt in range(PER_USER):
+        log_in(client, password='wrong password', status=400, address=f'10.1.{attempt}.1')
+    log_in(client, status=429, address='10.2.0.1')  # a new address waits
+    log_in(client, address='10.0.0.1')
 
 
 def test_a_right_password_clears_the_failures_of_its_address(client, alice):
