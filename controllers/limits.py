@@ -15,11 +15,14 @@ username (30 days): from a known address only the first budget applies, so guess
 elsewhere that spends the username's budget does not stop its owner at their usual address.
 The limits refuse new logins only: tokens and sessions already open keep working.
 
+An address is an IPv4 address or an IPv6 /64 (what one subscriber usually holds whole).
+
 If Redis is down, nothing is limited (a warning says so, every 10 s at most): the service
 stays up rather than refusing everyone.
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 
 from controllers.errors import TooManyRequests
@@ -51,11 +54,24 @@ def mentions_mailed() -> int:
     return settings().mentions_mailed
 
 
+def network(client: str) -> str:
+    """What the limits count as one address: the IPv4 address, or the IPv6 /64 it is in."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if address.version == 4:
+        return str(address)
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.ip_network(f'{address}/64', strict=False))
+
+
 class LoginAttempt:
     """One login of `username` from the address `client`: its units of the login budgets."""
 
     def __init__(self, username: str, client: str):
-        limits, self.subject = settings(), f'{username.lower()}|{client}'
+        limits, self.subject = settings(), f'{username.lower()}|{network(client)}'
         self.per_address = Budget('login', self.subject, limits.login_per_address,
                                   limits.login_per_address_seconds)
         self.per_user = Budget('login', username.lower(), limits.login_per_user,
@@ -99,8 +115,8 @@ def take(what: str, *budgets: Budget) -> str | None:
 
 def take_signup(client: str) -> None:
     limits = settings()
-    take('sign-ups from this address', Budget('signup', client, limits.signups_per_address,
-                                              limits.signups_seconds))
+    take('sign-ups from this address', Budget('signup', network(client),
+                                              limits.signups_per_address, limits.signups_seconds))
 
 
 def take_post(user_id: int) -> None:

@@ -20,6 +20,11 @@ def guarded(settings, environ):
                                                    'WARBLE_ANALYZER_PROTECTED': 'true'})))
 
 
+def test_the_web_role_protects_the_analyzer_development_does_not():
+    assert config.load({'WARBLE_ROLE': 'web'}).analyzer.protected is True
+    assert config.load({}).analyzer.protected is False
+
+
 def test_without_protection_anyone_uses_the_analyzer(client):
     client.post_json('/imports', IMPORT, status=201)
     client.get('/imports', status=200)

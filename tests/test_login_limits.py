@@ -40,6 +40,13 @@ def test_failures_from_one_address_block_neither_other_addresses_nor_other_accou
     log_in(client, username='bob', address='10.0.0.1')  # someone else behind the same address
 
 
+def test_the_addresses_of_one_ipv6_subscriber_count_as_one(client, alice):
+    for attempt in range(PER_ADDRESS):
+        log_in(client, password='wrong password', status=400, address=f'2001:db8:5:6::{attempt}')
+    log_in(client, status=429, address='2001:db8:5:6:ffff::1')  # the same /64
+    log_in(client, address='2001:db8:5:7::1')                    # another subscriber
+
+
 def test_an_open_session_keeps_working_while_logins_are_refused(client, alice):
     for attempt in range(PER_USER):
         log_in(client, password='wrong password', status=400, address=f'10.1.{attempt}.1')
