@@ -66,10 +66,9 @@ class UserController:
             fields['username'] = '3 to 30 letters, digits or underscores'
         if len(email or '') > 254 or not EMAIL.fullmatch(email or ''):
             fields['email'] = 'a valid e-mail address'
-        if not fields.get('username'):
-            problem = password_problem(password or '', username, email or '')
-            if problem:
-                fields['password'] = problem
+        problem = password_problem(password or '', username or '', email or '')
+        if problem:
+            fields['password'] = problem
         if fields:
             raise Invalid('The user is not valid.', fields)
         key = username_key(username)
