@@ -49,6 +49,37 @@ def ask_password() -> str:
     return password
 
 
+def grant(settings: Section, args: argparse.Namespace) -> None:
+    """Give a user a role (analyst: may use the Analyzer when analyzer.protected is on)."""
+    from controllers.access import RoleController
+    new = RoleController().grant(args.username, args.role)
+    print(f'{args.username} {"now has" if new else "already had"} the role {args.role}')
+
+
+def revoke(settings: Section, args: argparse.Namespace) -> None:
+    """Take a role back from a user; their next request no longer has it."""
+    from controllers.access import RoleController
+    had = RoleController().revoke(args.username, args.role)
+    print(f'{args.username} {"no longer has" if had else "did not have"} the role {args.role}')
+
+
+def apikey(settings: Section, args: argparse.Namespace) -> None:
+    """API keys for programs calling the Analyzer: create NAME (prints the key, once), list,
+    revoke NAME."""
+    from controllers.access import ApiKeyController
+    keys = ApiKeyController()
+    if args.action == 'create':
+        print(keys.create(args.name or ''))
+        print(f'(the key of {args.name}: shown this once, only its digest is kept; send it '
+              f'as the X-API-Key header)', file=sys.stderr)
+    elif args.action == 'list':
+        for key in keys.list():
+            print(f'{key["created"]}  {key["name"]}')
+    else:
+        keys.revoke(args.name or '')
+        print(f'revoked the key {args.name}')
+
+
 def import_citizens(settings: Section, args: argparse.Namespace) -> None:
     """Store the citizens of a JSON file ({"citizens": [...]}) as a new import; print its id."""
     import json
@@ -165,6 +196,13 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument('--email', required=True)
     sub.add_argument('--password-stdin', action='store_true',
                      help='read the password from the first line of standard input')
+    for command in (grant, revoke):
+        sub = add(command)
+        sub.add_argument('username')
+        sub.add_argument('role', help='analyst')
+    sub = add(apikey)
+    sub.add_argument('action', choices=('create', 'list', 'revoke'))
+    sub.add_argument('name', nargs='?', help='whose program the key is for (create, revoke)')
     sub = add(import_citizens)
     sub.add_argument('file', help='a JSON file: {"citizens": [...]}')
     sub = add(export_citizens)

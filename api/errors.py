@@ -1,4 +1,4 @@
-"""One place that turns errors into HTTP answers in the DESIGN.md shape.
+"""One place that turns errors into HTTP answers in the shape every edge uses:
 
 `{"error": {"code": "<slug>", "message": "<human text>", "fields": {...}}}` for everything under
 the JSON paths; a plain page elsewhere. Unexpected exceptions are logged with the request id and

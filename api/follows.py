@@ -35,7 +35,8 @@ def list_following(username: str, query: dict) -> dict:
 @app.post('/api/v1/users/<username>/following')
 @auth('owner')
 @operation('Follow a user', tags=('follows',), body=FOLLOW,
-           responses={200: USER, 201: USER, 400: None, 401: None, 403: None}, security=True)
+           responses={200: USER, 201: USER, 400: None, 401: None, 403: None, 429: None},
+           security=True)
 def follow(username: str, caller: dict, body: dict) -> dict:
     followed, created = FollowController(links()).follow(caller, body['username'])
     bottle.response.status = 201 if created else 200

@@ -46,7 +46,8 @@ def list_collection(username: str, query: dict) -> dict:
 @app.post(COLLECTION)
 @auth('owner')
 @operation('Write a post', tags=('microposts',), body=NEW_POST,
-           responses={201: MICROPOST, 400: None, 401: None, 403: None}, security=True)
+           responses={201: MICROPOST, 400: None, 401: None, 403: None, 429: None},
+           security=True)
 def create_micropost(username: str, caller: dict, body: dict) -> dict:
     post = MicropostController(links()).create(caller, body['text'], body.get('referenced'))
     bottle.response.status = 201

@@ -50,7 +50,10 @@ def build_document(root: bottle.Bottle) -> dict:
                 'bearer': {'type': 'http', 'scheme': 'bearer'},
                 'session': {'type': 'apiKey', 'in': 'cookie', 'name': 'warble_session',
                             'description': 'Set by POST /api/v1/session; writes also need the '
-                                           'X-CSRF-Token header of the session.'}},
+                                           'X-CSRF-Token header of the session.'},
+                'apikey': {'type': 'apiKey', 'in': 'header', 'name': 'X-API-Key',
+                           'description': 'Made by `manage.py apikey create NAME`; accepted '
+                                          'by the Analyzer.'}},
         },
     }
 
@@ -75,8 +78,11 @@ def describe(route: bottle.Route, declared: dict) -> dict:
     if declared['body'] is not None:
         operation['requestBody'] = {'required': True, 'content': {
             'application/json': {'schema': declared['body']}}}
-    if declared['security']:
-        operation['security'] = [{'bearer': []}, {'session': []}]
+    schemes = declared['security']
+    schemes = schemes() if callable(schemes) else schemes  # as the settings have it now
+    if schemes:
+        schemes = ('bearer', 'session') if schemes is True else schemes
+        operation['security'] = [{scheme: []} for scheme in schemes]
     if 'callback' in (declared['query'] or {}).get('properties', {}):
         for status, answer in operation['responses'].items():  # JSONP: the answer as a script
             if status.startswith('2') and 'content' in answer:

@@ -19,7 +19,10 @@ USER = {
                    'followers': URL, 'timeline': URL, 'created': TIMESTAMP,
                    'notify_mentions': {'type': 'boolean', 'description':
                                        'whether posts naming the user e-mail them; shown to '
-                                       'that user only'}},
+                                       'that user only'},
+                   'roles': {'type': 'array', 'items': {'type': 'string'}, 'description':
+                             'roles an operator gave the user (analyst: may use the '
+                             'Analyzer); shown to that user only'}},
 }
 MICROPOST = {
     'type': 'object',

@@ -200,8 +200,11 @@ def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
 
 def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = None,
               body: dict | None = None, responses: dict[int, Any] | None = None,
-              security: bool = False) -> Callable:
-    """Declare an operation; validated `query` and `body` are passed to the route as keywords."""
+              security: bool | tuple[str, ...] | Callable[[], tuple[str, ...]] = False
+              ) -> Callable:
+    """Declare an operation; validated `query` and `body` are passed to the route as keywords.
+    `security`: True for a bearer token or session, or the names of the accepted schemes (or
+    a function giving them, when the settings decide)."""
     for schema in (query, body):  # a schema the checks do not understand fails here, at import
         if schema is not None:
             compiled(schema)

@@ -6,7 +6,7 @@ import bottle
 from api.paging import CALLBACK_PARAMETER
 from api.schemas import USER, USERNAME
 from api.spec import operation
-from api.web import links, same_site
+from api.web import client_address, links, same_site
 from controllers.cache import USER_SCOPE
 from controllers.users import EMAIL, EMAIL_MAX, UserController
 from lib.decorators import auth, cache, current_caller, jsonp
@@ -39,10 +39,12 @@ ANONYMOUS_QUERY = {'type': 'object', 'properties': CALLBACK_PARAMETER,
 
 @app.post('/api/v1/users')
 @same_site
-@operation('Sign up', tags=('users',), body=NEW_USER,
-           responses={201: USER, 400: None, 409: None})
+@operation('Sign up (a password easy to guess, such as a common one, is refused: 400 says '
+           'why)', tags=('users',), body=NEW_USER,
+           responses={201: USER, 400: None, 409: None, 429: None})
 def create_user(body: dict) -> dict:
-    user = UserController(links()).register(body['username'], body['email'], body['password'])
+    user = UserController(links()).register(body['username'], body['email'], body['password'],
+                                            client_address())
     bottle.response.status = 201
     bottle.response.set_header('Location', user['href'])
     return user

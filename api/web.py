@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import bottle
 
 from api.spec import validated_query
+from controllers.access import ApiKeyController, RoleController
 from controllers.errors import Forbidden, Invalid, Unauthorized
 from controllers.sessions import SessionController
 from lib.config import Section
@@ -22,6 +23,7 @@ DEFAULT_PORTS = {'http': ':80', 'https': ':443'}
 CALLER = 'warble.caller'  # where the request's environ keeps the username it authenticated as
 SESSION_COOKIE = 'warble_session'
 CSRF_HEADER = 'X-CSRF-Token'
+API_KEY_HEADER = 'X-API-Key'
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
@@ -115,6 +117,11 @@ def same_site(callback: Callable) -> Callable:
     return wrapper
 
 
+def analyzer_protected() -> bool:
+    """Whether the Analyzer is open only to analysts and API keys (`analyzer.protected`)."""
+    return settings().analyzer.protected
+
+
 def through_proxy() -> bool:
     """Whether the request came through the trusted proxy in front (`server.proxy_hops`)."""
     return bool(settings().server.proxy_hops) and 'HTTP_X_FORWARDED_FOR' in bottle.request.environ
@@ -159,6 +166,16 @@ class BottleWeb:
         if caller is not None:
             bottle.request.environ[CALLER] = caller['username']
         return caller
+
+    def roles(self, caller: dict) -> list[str]:
+        return RoleController().roles_of(caller['id'])
+
+    def program(self) -> dict | None:
+        raw = header(API_KEY_HEADER)
+        program = ApiKeyController().resolve(raw) if raw else None
+        if program is not None:
+            bottle.request.environ[CALLER] = f'api_key:{program["api_key"]}'
+        return program
 
     def answer(self, body: str, content_type: str) -> str:
         bottle.response.content_type = content_type

@@ -29,6 +29,7 @@ bootstrap.use_vendor()
 from tqdm import tqdm  # noqa: E402
 
 from bench.load import Figures, drive, gunicorn  # noqa: E402
+from bench.stack import NO_LIMITS  # noqa: E402
 from controllers import boot  # noqa: E402
 from controllers.seed import SeedController  # noqa: E402
 from controllers.tokens import TokenController  # noqa: E402
@@ -130,7 +131,7 @@ def main() -> None:
     try:
         environ = {'WARBLE_DATABASE_URL': postgres.create_database('warble_bench'),
                    'WARBLE_REDIS_URL': redis.url, 'WARBLE_PATHS_VAR': str(work),
-                   'WARBLE_LOGGING_LEVEL': 'WARNING'}
+                   'WARBLE_LOGGING_LEVEL': 'WARNING', **NO_LIMITS}
         settings = config.load(environ)
         boot.configure(settings)
         db.migrations().up()

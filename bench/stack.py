@@ -39,6 +39,10 @@ from tests.smtp import SmtpServer
 PASSWORD = 'stack-password'
 CHEAP_PASSWORDS = {'WARBLE_PASSWORDS_TIME_COST': '1', 'WARBLE_PASSWORDS_MEMORY_KIB': '1024',
                    'WARBLE_PASSWORDS_PARALLELISM': '1'}
+# Load runs sign up their users from one address and write as fast as they can: no rate limits
+# (0 turns a limit off); a run about the limits themselves sets them in `settings`.
+NO_LIMITS = {'WARBLE_LIMITS_SIGNUPS_PER_ADDRESS': '0', 'WARBLE_LIMITS_POSTS_PER_USER': '0',
+             'WARBLE_LIMITS_FOLLOWS_PER_USER': '0'}
 # Claims and hand-overs that run out in 2 s, a sweep every 0.5 s, two pool processes.
 MAIL_TIMING = {'WARBLE_MAIL_LEASE_SECONDS': '2', 'WARBLE_MAIL_RETRY_SECONDS': '0.2',
                'WARBLE_MAIL_SWEEP_SECONDS': '0.5', 'WARBLE_CELERY_CONCURRENCY': '2'}
@@ -105,7 +109,7 @@ class Stack(contextlib.ExitStack):
             self.environ = {'WARBLE_ROLE': 'web', 'WARBLE_DATABASE_URL': self.database_url,
                             'WARBLE_REDIS_URL': self.redis.url,
                             'WARBLE_PATHS_VAR': str(self.work / 'var'), **CHEAP_PASSWORDS,
-                            **self.settings}
+                            **NO_LIMITS, **self.settings}
             migrated = subprocess.run([PYTHON, 'manage.py', 'migrate'], cwd=ROOT,
                                       env=bootstrap.child_environ(**self.environ),
                                       capture_output=True, text=True)

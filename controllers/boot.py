@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from controllers import outbox, users
+from controllers import limits, outbox, users
 from controllers.errors import DomainError
 from lib import jobs, logs, metrics
 from lib.config import ConfigError, Section, get_settings
@@ -30,6 +30,7 @@ def configure(settings: Section, check_database: bool = True) -> None:
         raise StartupError(str(exc)) from None
     redisdb.configure(settings.redis)
     users.configure(settings.passwords)
+    limits.configure(settings.limits)
     outbox.configure(settings.mail)
     jobs.configure(settings)
     if check_database:

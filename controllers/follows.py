@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import peewee
 
-from controllers import represent
+from controllers import limits, represent
 from controllers.cache import CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.paging import fetch_page
@@ -42,12 +42,14 @@ class FollowController:
         return fetch_page(query.dicts(), page, size, self._represent)
 
     def follow(self, follower: dict, username: str) -> tuple[dict, bool]:
-        """Make `follower` follow `username`: (that user, whether the follow is new)."""
+        """Make `follower` follow `username`: (that user, whether the follow is new), within
+        the follower's budget of follows."""
         followed = User.by_username(username)
         if followed is None:
             raise Invalid(f'There is no user {username!r} to follow.', {'username': 'no such user'})
         if followed.id == follower['id']:
             raise Invalid('Users cannot follow themselves.', {'username': 'yourself'})
+        limits.take_follow(follower['id'])
         with database.atomic():
             created = (Follow.insert(follower=follower['id'], followed=followed.id)
                        .on_conflict_ignore().as_rowcount().execute()) > 0

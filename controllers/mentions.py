@@ -1,5 +1,9 @@
 """Mentions: the users a post names (its `referenced` user and each `@username` in its text),
-and the e-mails owed to them, written in the transaction that writes the post."""
+and the e-mails owed to them, written in the transaction that writes the post.
+
+One post mails at most `limits.mentions_mailed` people over all its versions (its referenced
+user first, then in the order the text names them); the others are named and linked all the
+same, but not mailed, so that a post cannot be made into a mass mailing."""
 from __future__ import annotations
 
 import functools
@@ -9,7 +13,7 @@ from typing import NamedTuple
 
 import peewee
 
-from controllers import outbox
+from controllers import limits, outbox
 from lib.logs import request_id
 from models.outbox import OutboxEmail
 from models.users import User
@@ -25,9 +29,12 @@ class Version(NamedTuple):
     referenced: int | None
 
 
-def mentioned_names(text: str) -> set[str]:
-    """The lower-cased usernames written as `@username` in `text`."""
-    return {name.lower() for name in MENTION.findall(text)}
+def mentioned_names(text: str) -> dict[str, int]:
+    """The lower-cased usernames written as `@username` in `text`, each with its first place."""
+    names: dict[str, int] = {}
+    for place, name in enumerate(MENTION.findall(text)):
+        names.setdefault(name.lower(), place)
+    return names
 
 
 def email_key(post_id: int, recipient_id: int) -> str:
@@ -40,18 +47,22 @@ def owe(post_id: int, author_id: int, now: Version, before: Version | None = Non
     author, nor users who turned mention e-mails off. Call inside the post's transaction; relay
     the keys it returns (`outbox.relay`) after the commit."""
     names = mentioned_names(now.text)
-    named = [peewee.fn.LOWER(User.username).in_(names)] if names else []
+    named = [peewee.fn.LOWER(User.username).in_(list(names))] if names else []
     if now.referenced is not None:
         named.append(User.id == now.referenced)
     if not named:
         return []
-    named_before = mentioned_names(before.text) if before else set()
+    named_before = mentioned_names(before.text) if before else {}
     referenced_before = before.referenced if before else None
     users = (User.select(User.id, User.username)
              .where(functools.reduce(operator.or_, named), User.id != author_id,
                     User.notify_mentions))
-    recipients = [user.id for user in users if user.id != referenced_before
-                  and user.username.lower() not in named_before]
+    new = [user for user in users if user.id != referenced_before
+           and user.username.lower() not in named_before]
+    new.sort(key=lambda user: (user.id != now.referenced, names.get(user.username.lower(), 0)))
+    room = limits.mentions_mailed() - (
+        OutboxEmail.select().where(OutboxEmail.micropost == post_id).count() if before else 0)
+    recipients = [user.id for user in new[:max(room, 0)]]
     if not recipients:
         return []
     due = outbox.lease_end()  # the relay hands them over now; the sweep after this

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from controllers import outbox, represent
+from controllers import limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, owe
@@ -52,8 +52,9 @@ class MicropostController:
         return self._represent(row)
 
     def create(self, author: dict, text: str, referenced: str | None = None) -> dict:
-        """A new post by `author` (`{"id", "username"}`)."""
+        """A new post by `author` (`{"id", "username"}`), within their budget of posts."""
         text = checked_text(text)
+        limits.take_post(author['id'])
         with database.atomic():
             mentioned = referenced_user(referenced)
             post = Micropost.create(user=author['id'], text=text, referenced=mentioned)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from controllers import users
 from controllers.cache import CacheController, user_scope
+from controllers.credentials import username_key
 from controllers.errors import Invalid
 from controllers.microposts import TEXT_MAX, MicropostController
 from lib.utils.datekit import utcnow
@@ -57,7 +58,8 @@ class SeedController:
         end = first + count
         for start in range(first, end, BATCH):
             names = [demo_name(n) for n in range(start, min(start + BATCH, end))]
-            rows = [{'username': name, 'email': f'{name}@{DEMO_DOMAIN}',
+            rows = [{'username': name, 'username_key': username_key(name),
+                     'email': f'{name}@{DEMO_DOMAIN}',
                      'password_hash': password_hash} for name in names]
             with database.atomic():
                 User.insert_many(rows).on_conflict_ignore().execute()
@@ -106,8 +108,9 @@ class SeedController:
         return ' '.join(words)[:TEXT_MAX].strip().capitalize()
 
     def analyze(self) -> None:
-        """Refresh the planner's statistics (DESIGN.md §7) and the search index after a bulk
-        load; on PostgreSQL, VACUUM also merges the pending entries of the GIN index."""
+        """Refresh the planner's statistics (stale right after a bulk insert) and the search
+        index after a bulk load; on PostgreSQL, VACUUM also merges the pending entries of the GIN
+        index."""
         database.execute_sql('VACUUM ANALYZE' if is_postgres() else 'PRAGMA optimize')
 
     def _changed(self, user_ids: list[int]) -> None:

@@ -1,4 +1,7 @@
-"""Accounts: creating users, checking their passwords, showing their public profiles."""
+"""Accounts: creating users, checking their passwords, showing their public profiles.
+
+Sign-up checks everything cheap (sizes, the address's sign-up budget, the username and its
+look-alikes, how guessable the password is) before the costly argon2id hash."""
 from __future__ import annotations
 
 import re
@@ -7,18 +10,18 @@ import peewee
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from controllers import represent
+from controllers import limits, represent
+from controllers.credentials import password_problem, username_key
 from controllers.errors import Conflict, Invalid, NotFound
 from lib.config import Section
 from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
 from models.db import database
-from models.users import USERNAME, User
+from models.users import USERNAME, User, UserRole
 
 # Dot-separated domain labels: unambiguous, so a failing match backtracks in linear time.
 EMAIL = re.compile(r'^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$')
 EMAIL_MAX = 254
-PASSWORD_MIN = 8
 hasher = PasswordHasher()  # argon2id; its cost comes from the `passwords` settings
 
 
@@ -39,8 +42,9 @@ class UserController:
         """Create a user; the account as a dict with its id and e-mail."""
         return as_dict(self._create(username, email, password))
 
-    def register(self, username: str, email: str, password: str) -> dict:
-        """Create a user; the public profile."""
+    def register(self, username: str, email: str, password: str, client: str) -> dict:
+        """Sign up from the address `client` (within its sign-up budget); the public profile."""
+        limits.take_signup(client)
         user = self._create(username, email, password)
         return represent.user(self.links, user.username, user.created)
 
@@ -64,19 +68,21 @@ class UserController:
             fields['username'] = '3 to 30 letters, digits or underscores'
         if len(email or '') > EMAIL_MAX or not EMAIL.fullmatch(email or ''):
             fields['email'] = 'a valid e-mail address'
-        if len(password or '') < PASSWORD_MIN:
-            fields['password'] = f'at least {PASSWORD_MIN} characters'
+        problem = password_problem(password or '', username or '', email or '')
+        if problem:
+            fields['password'] = problem
         if fields:
             raise Invalid('The user is not valid.', fields)
+        key = username_key(username)
+        if User.key_taken(username, key):
+            raise taken(username)
         password_hash = hasher.hash(password)
         try:
             with database.atomic():
-                if User.by_username(username):
-                    raise peewee.IntegrityError('username taken')
-                user = User.create(username=username, email=email, password_hash=password_hash)
-        except peewee.IntegrityError:
-            raise Conflict(f'The username {username!r} is taken.',
-                           {'username': 'already taken'}) from None
+                user = User.create(username=username, username_key=key, email=email,
+                                   password_hash=password_hash)
+        except peewee.IntegrityError:  # taken in the meantime
+            raise taken(username) from None
         return user
 
     def authenticate(self, username: str, password: str) -> dict | None:
@@ -100,9 +106,14 @@ def find_user(username: str) -> User:
     return user
 
 
+def taken(username: str) -> Conflict:
+    return Conflict(f'The username {username!r} is taken, or looks like one that is.',
+                    {'username': 'already taken'})
+
+
 def own_profile(links: Links, user: User) -> dict:
     return represent.user(links, user.username, user.created,
-                          notify_mentions=user.notify_mentions)
+                          notify_mentions=user.notify_mentions, roles=UserRole.of(user.id))
 
 
 def as_dict(user: User) -> dict:

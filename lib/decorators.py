@@ -1,6 +1,6 @@
-"""Route decorators `@auth(rule)`, `@jsonp` and `@cache(seconds, *scopes)`, applied in that order
-under the route: `@jsonp` wraps what `@cache` answers, so the cache keeps one JSON answer whatever
-the callback's name.
+"""Route decorators `@auth(rule, role=...)`, `@jsonp` and `@cache(seconds, *scopes)`, applied in
+that order under the route: `@jsonp` wraps what `@cache` answers, so the cache keeps one JSON
+answer whatever the callback's name.
 
 lib sits below the web framework and the stores, so the web layer binds the decorators once, with
 `bind(web, pages)`, to the current request and answer (`Web`) and to the shared page cache.
@@ -42,6 +42,12 @@ class Web(Protocol):
         """What names the current answer in the cache: the route, its arguments and its
         validated query (never raw text, never the JSONP callback); refuses a bad query."""
 
+    def roles(self, caller: dict) -> list[str]:
+        """The roles of an authenticated user."""
+
+    def program(self) -> dict | None:
+        """`{"api_key": name}` when the current request carries a valid API key, else None."""
+
     def answer(self, body: str, content_type: str) -> Any:
         """Make `body` the current answer; the result is what the route returns."""
 
@@ -82,10 +88,16 @@ def current_caller() -> dict | None:
     return _web().caller()
 
 
-def auth(rule: str = 'user') -> Callable:
-    """Let in an authenticated caller (`user`), or only the user named by the path (`owner`).
+def auth(rule: str = 'user', role: str | None = None, api_key: bool = False,
+         enforced: Callable[[], bool] | None = None) -> Callable:
+    """Let in an authenticated caller (`user`), or only the user named by the path (`owner`);
+    with `role`, only a user holding that role; with `api_key`, a program carrying an API key
+    (and no user credentials) too. With `enforced`, all this holds only while `enforced()` is
+    true; else anyone is let in.
 
-    The route receives that user as `caller`: 401 without valid credentials, 403 for another user.
+    The route receives the caller as `caller` (the user, `{"api_key": name}` for a program,
+    None when not enforced): 401 without valid credentials, 403 for another user or without
+    the role.
     """
     if rule not in RULES:
         raise ValueError(f'unknown auth rule {rule!r}; use one of {RULES}')
@@ -94,12 +106,22 @@ def auth(rule: str = 'user') -> Callable:
         @functools.wraps(callback)
         def wrapper(*args, **kwargs):
             web = _web()
+            if enforced is not None and not enforced():
+                return callback(*args, caller=None, **kwargs)
+            # A key counts only without user credentials: those, when given, are judged.
+            program = web.program() if api_key and not web.request().credentials else None
+            if program is not None:
+                return callback(*args, caller=program, **kwargs)
             caller = web.caller()
             if caller is None:
                 raise web.error(401, 'This needs a valid bearer token (Authorization: Bearer) '
-                                     'or session.')
+                                     f'or session{" or API key (X-API-Key)" if api_key else ""}.')
             if rule == 'owner' and caller['username'].lower() != kwargs['username'].lower():
                 raise web.error(403, f'Only {kwargs["username"]} may do this.')
+            if role is not None and role not in web.roles(caller):
+                raise web.error(403, f'This is open to users with the {role} role; '
+                                     f'{caller["username"]} does not have it.',
+                                {'role': f'{role} needed'})
             return callback(*args, caller=caller, **kwargs)
         return wrapper
     return decorate

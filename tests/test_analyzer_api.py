@@ -167,7 +167,8 @@ def test_openapi_documents_every_analyzer_operation(app):
     assert set(paths['/imports/{import_id}/citizens/{citizen_id}']) == {'patch'}
     for path in ('/imports/{import_id}/citizens', '/imports/{import_id}/citizens/birthdays',
                  '/imports/{import_id}/towns/stat/percentile/age'):
-        assert set(paths[path]['get']['responses']) == {'200', '404', '503'}
+        assert set(paths[path]['get']['responses']) == {'200', '401', '403', '404', '503'}
+        assert 'security' not in paths[path]['get']  # unless analyzer.protected
     post = paths['/imports']['post']
     citizen = post['requestBody']['content']['application/json']['schema']['properties'][
         'citizens']['items']

@@ -1,9 +1,13 @@
 """The Analyzer's screens in Chromium: upload with progress, charts and tables, refusals, edits."""
 import json
+from urllib.parse import quote
 from urllib.request import urlopen
 
+import pytest
+
 from bench.citizens import make_import
-from tests.browser import PHONE, texts
+from tests.browser import PASSWORD, PHONE, texts
+from tests.servers import start_gunicorn, stop
 
 
 def presents_per_month(citizens: list[dict]) -> list[int]:
@@ -132,3 +136,42 @@ def test_import_screen_survives_a_reload_and_fits_a_phone(screens, web_server, t
     width = screens.page.evaluate('document.documentElement.scrollWidth')
     assert width <= PHONE['width']
     screens.shot('phone')
+
+
+@pytest.fixture
+def protected_url(web_server, tmp_path):
+    """A second gunicorn on the same database with `analyzer.protected` on, as the web role."""
+    process, url = start_gunicorn(dict(web_server.environ, WARBLE_ANALYZER_PROTECTED='true'),
+                                  tmp_path / 'protected.log')
+    yield url
+    stop(process)
+
+
+def test_a_protected_analyzer_says_who_may_use_it_and_how_to_become_one(people, web_server,
+                                                                          protected_url):
+    web_server.user('ivy_a')
+    ivy = people('ivy')
+    ivy.base_url = protected_url
+    ivy.expect_refusal(401, r'/imports$')
+    ivy.visit('/analyzer', 'analyzer-closed')
+    page = ivy.page
+    assert page.get_by_role('heading', level=1).inner_text() == 'The Analyzer is open to analysts'
+    assert 'Log in with an account that has the analyst role' in page.locator('main').inner_text()
+    ivy.shot('anonymous')
+
+    page.locator('main').get_by_role('link', name='Log in', exact=True).click()
+    ivy.wait_for('login')
+    assert quote('/analyzer', safe='') in page.url
+    page.get_by_label('Username').fill('ivy_a')
+    page.get_by_label('Password').fill(PASSWORD)
+    ivy.expect_refusal(403, r'/imports$')
+    page.get_by_role('button', name='Log in').click()
+    ivy.wait_for('analyzer-closed')
+    shown = page.locator('main').inner_text()
+    assert 'Your account, ivy_a, does not have the analyst role yet.' in shown
+    assert page.locator('main code').inner_text() == 'python3 manage.py grant ivy_a analyst'
+    ivy.shot('without-the-role')
+
+    web_server.manage('grant', 'ivy_a', 'analyst')
+    ivy.visit('/analyzer', 'imports')
+    ivy.shot('analyst')

@@ -186,9 +186,18 @@ def test_sign_up_shows_each_problem_next_to_its_field(people, web_server):
         '8 to 1024 characters']
     visitor.shot('errors')
 
-    visitor.expect_refusal(409, '/api/v1/users$')
-    page.get_by_label('Username').fill('erin_w')
+    page.get_by_label('Username').fill('erin_w2')
     page.get_by_label('E-mail').fill('erin@example.com')
+    page.get_by_label('Password').fill('password')
+    page.get_by_role('button', name='Create account').click()
+    page.wait_for_selector('#signup-password ~ .field-error:text("top-10 common password")')
+    assert texts(page.locator('.field-error:visible')) == [
+        'Too easy to guess: This is a top-10 common password. Add another word or two. '
+        'Uncommon words are better.']
+    visitor.shot('common-password')
+
+    visitor.expect_refusal(409, '/api/v1/users$')
+    page.get_by_label('Username').fill('erin_W')  # in another case: taken all the same
     page.get_by_label('Password').fill(PASSWORD)
     page.get_by_role('button', name='Create account').click()
     page.wait_for_selector('#signup-username ~ .field-error:text("Already taken")')

@@ -24,9 +24,9 @@ def test_createuser_creates_a_user_with_a_hashed_password(settings, environ):
 
 def test_createuser_refuses_a_taken_name_and_a_short_password(settings, environ):
     manage(environ, 'createuser', 'dave', '--email', 'd@example.com', '--password-stdin',
-           stdin='password1\n')
+           stdin='quiet lantern orbit\n')
     taken = manage(environ, 'createuser', 'Dave', '--email', 'd@example.com', '--password-stdin',
-                   stdin='password1\n')
+                   stdin='quiet lantern orbit\n')
     assert taken.returncode != 0 and 'taken' in taken.stderr
     short = manage(environ, 'createuser', 'erin', '--email', 'e@example.com', '--password-stdin',
                    stdin='short\n')
@@ -45,7 +45,8 @@ def test_routes_lists_every_route(settings, environ):
 
 
 @pytest.mark.parametrize('command', ['migrate', 'createuser', 'seed', 'import-citizens',
-                                     'export-citizens', 'shell', 'routes'])
+                                     'export-citizens', 'shell', 'routes', 'grant', 'revoke',
+                                     'apikey'])
 def test_every_command_has_help(command):
     done = subprocess.run([PYTHON, 'manage.py', command, '--help'], cwd=ROOT, text=True,
                           capture_output=True, timeout=60)

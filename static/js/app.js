@@ -2,7 +2,7 @@
 import { configureBindings } from './bindings.js';
 import { Router } from './router.js';
 import { ROUTES } from './routes.js';
-import { MissingScreen, ProblemScreen } from './screens/problems.js';
+import { AnalyzerClosedScreen, MissingScreen, ProblemScreen } from './screens/problems.js';
 import { Session } from './session.js';
 
 const ko = window.ko;
@@ -35,7 +35,7 @@ class Shell {
       }
       await screen.load?.();  // screens without data to fetch have no load()
     } catch (error) {
-      screen = error.status === 404 ? new MissingScreen(error.message) : new ProblemScreen(error);
+      screen = this.refusal(screen, error);
     }
     if (turn !== this.shown) return;
     this.screen(screen);
@@ -46,6 +46,15 @@ class Shell {
       window.scrollTo(0, 0);
       main.focus();
     }
+  }
+
+  /* The screen that says why `screen` could not be loaded. */
+  refusal(screen, error) {
+    if (error.status === 404) return new MissingScreen(error.message);
+    if ((error.status === 401 || error.status === 403) && screen.section === 'analyzer') {
+      return new AnalyzerClosedScreen(error.status, this.session.username());
+    }
+    return new ProblemScreen(error);
   }
 
   async leave() {

@@ -16,7 +16,7 @@
         <div class="field">
           <label for="signup-password">Password</label>
           <input id="signup-password" type="password" autocomplete="new-password" aria-describedby="signup-password-hint" data-bind="textInput: password, attr: {'aria-invalid': !!errors().password}">
-          <p id="signup-password-hint" class="hint" data-bind="visible: !errors().password">At least 8 characters.</p>
+          <p id="signup-password-hint" class="hint" data-bind="visible: !errors().password">At least 8 characters, and not easy to guess: a few uncommon words make a good one.</p>
           <p class="field-error" data-bind="visible: errors().password, text: errors().password"></p>
         </div>
         <p class="field-error" role="alert" data-bind="visible: errors().form, text: errors().form"></p>

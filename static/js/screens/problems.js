@@ -1,4 +1,5 @@
-/* What the shell shows when a URL names nothing, or a screen's data could not be loaded. */
+/* What the shell shows when a URL names nothing, a screen's data could not be loaded, or the
+   Analyzer is closed to the visitor. */
 
 export class MissingScreen {
   constructor(message = 'There is no page at this address.') {
@@ -15,5 +16,21 @@ export class ProblemScreen {
     this.section = '';
     this.title = 'Something went wrong';
     this.message = error.message || String(error);
+  }
+}
+
+/* The Analyzer, when the server keeps it for analysts (401: nobody logged in; 403: the
+   account lacks the role): who may use it, and how one becomes an analyst. */
+export class AnalyzerClosedScreen {
+  constructor(status, username) {
+    this.template = 'screen-analyzer-closed';
+    this.section = 'analyzer';
+    this.title = 'Analyzer: for analysts';
+    this.loggedIn = status === 403 && !!username;
+    this.loginLink = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+    this.message = this.loggedIn
+      ? `Your account, ${username}, does not have the analyst role yet.`
+      : 'Log in with an account that has the analyst role to use it.';
+    this.command = `python3 manage.py grant ${username || '<your username>'} analyst`;
   }
 }
