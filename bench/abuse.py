@@ -31,9 +31,11 @@ import redis  # noqa: E402
 import requests  # noqa: E402
 
 from bench.stack import PASSWORD, Stack, rss_kib  # noqa: E402
+from lib import config  # noqa: E402
 
 WAIT_GOAL = 0.5
 GROWTH_GOAL_MIB = 100
+CACHE_MAXMEMORY = '64mb'  # the page cache's Redis, as dev.py bounds it by default
 JSON = {'Content-Type': 'application/json'}
 Statuses = collections.Counter
 Send = Callable[[], Statuses]  # an attack, its payload built, ready to be sent
@@ -234,12 +236,12 @@ ATTACKS: dict[str, Callable[[Stack], Send]] = {
     'empty-citizens-64m': empty_citizens(64 * 2**20),
     'oversized-import': oversized_import,
     'repetitive-1m-body': repetitive_body,
-    'login-race': login_race,
     'login-csrf': login_csrf,
+    'login-race': login_race,
     'junk-queries': junk_queries,
     'cache-flood': cache_flood,
-    'post-flood': post_flood,
     'mention-bomb': mention_bomb,
+    'post-flood': post_flood,
     'signup-flood': signup_flood,
 }
 
@@ -271,6 +273,26 @@ def run(stack: Stack, name: str, attack: Callable[[Stack], Send]) -> bool:
     return waited <= WAIT_GOAL and growth <= GROWTH_GOAL_MIB and not bystanders.errors
 
 
+def default_limits() -> dict[str, str]:
+    """The configured rate limits, which the load benchmarks' stack turns off."""
+    limits = config.load({}).limits
+    return {f'WARBLE_LIMITS_{name.upper()}': str(getattr(limits, name))
+            for name in ('signups_per_address', 'posts_per_user', 'follows_per_user')}
+
+
+def sign_up(stack: Stack, name: str, number: int) -> dict:
+    """Sign `name` up from an address of its own (the web role trusts one proxy's
+    X-Forwarded-For), so that the sign-up limit is left whole for the attack; its token."""
+    where = {'X-Forwarded-For': f'10.0.{number // 250}.{number % 250 + 1}'}
+    requests.post(f'{stack.url}/api/v1/users', json={
+        'username': name, 'email': f'{name}@example.com', 'password': PASSWORD},
+        headers=where, timeout=30)
+    token = requests.post(f'{stack.url}/api/v1/token', json={
+        'grant_type': 'password', 'username': name, 'password': PASSWORD}, headers=where,
+        timeout=30).json()['access_token']
+    return {'Authorization': f'Bearer {token}'}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--only', nargs='*', choices=sorted(ATTACKS), help='attacks to run')
@@ -281,12 +303,11 @@ def main() -> int:
             print(f'{name:22} {attack.__doc__.splitlines()[0]}')
         return 0
     chosen = {name: ATTACKS[name] for name in args.only or ATTACKS}
-    with Stack(workers=2) as stack:
-        stack.users(50)
-        requests.post(f'{stack.url}/api/v1/users', json={
-            'username': 'victim', 'email': 'victim@example.com', 'password': PASSWORD},
-            timeout=30)
-        (_, stack.abuser_headers), = stack.users(1, prefix='mallory')
+    with Stack(workers=2, cache_maxmemory=CACHE_MAXMEMORY, **default_limits()) as stack:
+        for number in range(50):
+            sign_up(stack, f'user{number}', number)
+        sign_up(stack, 'victim', 50)
+        stack.abuser_headers = sign_up(stack, 'mallory0', 51)
         failed = [name for name, attack in chosen.items() if not run(stack, name, attack)]
     print(f'goals (wait <= {WAIT_GOAL} s, growth <= {GROWTH_GOAL_MIB} MiB) missed by: '
           f'{", ".join(failed) or "none"}')

@@ -80,14 +80,17 @@ class Supervised:
 
 
 class Stack(contextlib.ExitStack):
-    """PostgreSQL, Redis and `web.py` with `workers` workers, role `web`; with `mail`, a Celery
+    """PostgreSQL, Redis and `web.py` with `workers` workers, role `web`; with `cache_maxmemory`,
+    a second Redis for the page cache bounded at that size; with `mail`, a Celery
     worker and beat sending mention e-mails to an SMTP server (`smtp`) that takes `smtp_delay`
     seconds at each step; `settings` are more `WARBLE_*` variables. Leaving the `with` block
     stops everything and removes the directory."""
 
     def __init__(self, workers: int = 2, postgres: type[PostgresServer] = PostgresServer,
-                 mail: bool = False, smtp_delay: float = 0.02, **settings: str):
+                 mail: bool = False, smtp_delay: float = 0.02, cache_maxmemory: str = '',
+                 **settings: str):
         super().__init__()
+        self.cache_maxmemory = cache_maxmemory
         self.workers, self.postgres_class, self.settings = workers, postgres, settings
         self.mail, self.smtp_delay = mail, smtp_delay
         self.celery_kills: list[float] = []  # when, as time.time()
@@ -99,6 +102,10 @@ class Stack(contextlib.ExitStack):
                 prefix='warble-stack-')))
             self.redis = RedisServer(self.work)
             self.callback(self.redis.stop)
+            if self.cache_maxmemory:  # the page cache on a bounded Redis of its own
+                cache = RedisServer(self.work, 'redis-cache', maxmemory=self.cache_maxmemory)
+                self.callback(cache.stop)
+                self.settings = {'WARBLE_REDIS_CACHE_URL': cache.url, **self.settings}
             self.postgres = self.postgres_class()
             self.callback(self.postgres.stop)
             self.database_url = self.postgres.create_database('warble')
