@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import subprocess
 import sys
 import threading
 import time
@@ -32,6 +33,7 @@ import requests  # noqa: E402
 
 from bench.stack import PASSWORD, Stack, rss_kib  # noqa: E402
 from lib import config  # noqa: E402
+from tests.servers import PYTHON, ROOT  # noqa: E402
 
 WAIT_GOAL = 0.5
 GROWTH_GOAL_MIB = 100
@@ -136,20 +138,24 @@ def long_email(stack: Stack) -> Send:
     return lambda: parallel(6, lambda _: post(stack, '/api/v1/users', body))
 
 
-def empty_citizens(size: int) -> Callable[[Stack], Send]:
-    """An import of `size` bytes of empty citizens: nine problems per three bytes."""
+def empty_citizens(size: int, key: bool = True) -> Callable[[Stack], Send]:
+    """An import of `size` bytes of empty citizens (nine problems per three bytes), sent with
+    the API key of a program allowed to import, or with no credentials."""
     def attack(stack: Stack) -> Send:
         count = (size - len('{"citizens":[]}')) // 3
         body = b'{"citizens":[' + b','.join([b'{}'] * count) + b']}'
-        return lambda: parallel(2, lambda _: post(stack, '/imports', body))
-    attack.__doc__ = f'An import of {size / 2**10:,.0f} KiB of empty citizens.'
+        headers = {'X-API-Key': stack.api_key} if key else {}
+        return lambda: parallel(2, lambda _: post(stack, '/imports', body, headers))
+    attack.__doc__ = (f'An import of {size / 2**10:,.0f} KiB of empty citizens'
+                      f'{"" if key else ", with no credentials"}.')
     return attack
 
 
 def oversized_import(stack: Stack) -> Send:
     """An import of 80 MiB, over its limit: 413 at once, and the connection ends."""
     body = b'{"citizens":[' + b' ' * 80 * 2**20 + b']}'
-    return lambda: parallel(2, lambda _: post(stack, '/imports', body))
+    headers = {'X-API-Key': stack.api_key}
+    return lambda: parallel(2, lambda _: post(stack, '/imports', body, headers))
 
 
 def repetitive_body(stack: Stack) -> Send:
@@ -234,6 +240,7 @@ ATTACKS: dict[str, Callable[[Stack], Send]] = {
     'empty-citizens-90k': empty_citizens(90 * 2**10),
     'empty-citizens-180k': empty_citizens(180 * 2**10),
     'empty-citizens-64m': empty_citizens(64 * 2**20),
+    'anonymous-import-64m': empty_citizens(64 * 2**20, key=False),
     'oversized-import': oversized_import,
     'repetitive-1m-body': repetitive_body,
     'login-csrf': login_csrf,
@@ -308,6 +315,10 @@ def main() -> int:
             sign_up(stack, f'user{number}', number)
         sign_up(stack, 'victim', 50)
         stack.abuser_headers = sign_up(stack, 'mallory0', 51)
+        stack.api_key = subprocess.run(
+            [PYTHON, 'manage.py', 'apikey', 'create', 'abuse'], cwd=ROOT, check=True,
+            env=bootstrap.child_environ(**stack.environ), capture_output=True,
+            text=True).stdout.strip()
         failed = [name for name, attack in chosen.items() if not run(stack, name, attack)]
     print(f'goals (wait <= {WAIT_GOAL} s, growth <= {GROWTH_GOAL_MIB} MiB) missed by: '
           f'{", ".join(failed) or "none"}')
