@@ -9,6 +9,7 @@ Ctrl-C or SIGTERM stops every process it started.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import logging
 import os
 import shutil
@@ -69,7 +70,7 @@ class Supervisor:
         quiet = chatty and not self.verbose
         child = subprocess.Popen(command, cwd=ROOT, env={**self.environ, **extra},
                                  stdout=subprocess.DEVNULL if quiet else None,
-                                 start_new_session=True)
+                                 start_new_session=True, preexec_fn=end_with_parent)
         self.children.append((name, child))
         return child
 
@@ -99,6 +100,13 @@ class Supervisor:
             _signal_group(child, signal.SIGTERM)  # the rest of the group: a reloader's server
             time.sleep(0.1)
             _signal_group(child, signal.SIGKILL)
+
+
+def end_with_parent() -> None:
+    """In a child about to run: have the kernel send it SIGTERM when dev.py ends, however it
+    ends (`kill -9` too), so that no server is left holding a port or a socket."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _signal_group(child: subprocess.Popen, signum: int) -> None:

@@ -250,3 +250,21 @@ def test_a_lock_left_by_a_killed_dev_blocks_nothing(tmp_path):
     lock.acquire('http://new/')
     assert path.read_text() == 'http://new/\n'
     lock.release()
+
+
+def test_a_killed_dev_leaves_nothing_running_and_starts_again_over_its_state(tmp_path):
+    port = free_port()
+    environ = dev_environ(tmp_path)
+    first = start_dev(environ, '--port', str(port))
+    read_until_ready(first)
+    first.kill()  # SIGKILL: dev.py cannot stop its children itself
+    first.wait(10)
+    wait_for(lambda: not processes_mentioning(str(tmp_path)), timeout=30,
+             what='the children of a killed dev.py to end')
+    again = start_dev(environ, '--port', str(port))
+    try:
+        read_until_ready(again)
+        assert requests.get(f'http://127.0.0.1:{port}/status', timeout=5).json()['status'] == 'ok'
+    finally:
+        output = stop_dev(again, tmp_path)
+    assert again.returncode == 0, output
