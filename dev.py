@@ -161,9 +161,10 @@ def mail_is_local(settings: Section) -> bool:
 
 
 def mail_port(settings: Section, web_port: int) -> int:
-    """`mail.port`, or when it is 0 the port after the web server's: two checkouts on
-    different web ports never fight over their mail sinks."""
-    return settings.mail.port or web_port + 1
+    """The mail sink's port: `mail.port` when configured, else the port after the web
+    server's, so that two checkouts on different web ports never fight over their sinks."""
+    configured = settings.mail.port != settings.server.port + 1  # see lib/config.py
+    return settings.mail.port if configured else web_port + 1
 
 
 def public_url(host: str, port: int) -> str:

@@ -150,6 +150,9 @@ def load(environ: Mapping[str, str] | None = None, etc: Path = ETC) -> Section:
         values = merge(values, read_json(overlay), overlay.name)
     values = from_environment(values, environ)
     values['role'] = role or 'default'
+    mail, server = values.get('mail', {}), values.get('server', {})
+    if mail.get('port') == 0 and 'port' in server:  # the port after the web server's
+        mail['port'] = server['port'] + 1
     return Section(values)
 
 
