@@ -62,6 +62,15 @@ def log_in(client: webtest.TestApp, username: str) -> dict:
     return {'Authorization': f'Bearer {answer.json["access_token"]}'}
 
 
+def ask_token(client: webtest.TestApp, username: str = 'alice', password: str = PASSWORD,
+              status: int = 200, address: str = '10.0.0.1', **headers: str) -> webtest.TestResponse:
+    """`POST /api/v1/token` from the client address `address`; the answer."""
+    return client.post_json('/api/v1/token', {'grant_type': 'password', 'username': username,
+                                              'password': password},
+                            extra_environ={'REMOTE_ADDR': address}, headers=headers,
+                            status=status)
+
+
 def post(client: webtest.TestApp, username: str, headers: dict, text: str, **extra) -> dict:
     """Write a post as `username`; the micropost."""
     return client.post_json(f'/api/v1/users/{username}/collection', {'text': text, **extra},

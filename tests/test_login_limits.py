@@ -8,18 +8,11 @@ import requests
 import api
 from lib import config
 from tests.apiclient import PASSWORD, CheckedApp, post, sign_up, sign_up_over_http
+from tests.apiclient import ask_token as log_in
 from tests.servers import start_gunicorn, stop
 
 PER_ADDRESS = 5  # etc/config.json limits.login_per_address
 PER_USER = 50    # limits.login_per_user
-
-
-def log_in(client, username='alice', password=PASSWORD, status=200, address='10.0.0.1',
-           **headers):
-    return client.post_json('/api/v1/token', {'grant_type': 'password', 'username': username,
-                                              'password': password},
-                            extra_environ={'REMOTE_ADDR': address}, headers=headers,
-                            status=status)
 
 
 def test_five_failures_from_one_address_are_then_429_with_retry_after(client, alice):

@@ -6,14 +6,7 @@ import pytest
 
 from models.tokens import Token
 from tests.apiclient import PASSWORD, post
-
-
-def log_in(client, username='alice', password=PASSWORD, status=200, address='10.0.0.1',
-           **headers):
-    return client.post_json('/api/v1/token', {'grant_type': 'password', 'username': username,
-                                              'password': password},
-                            extra_environ={'REMOTE_ADDR': address}, headers=headers,
-                            status=status)
+from tests.apiclient import ask_token as log_in
 
 
 def test_log_in_is_200_with_a_bearer_token_for_a_day(client, alice):
