@@ -7,6 +7,7 @@ There it asks `before_end()`, and writes the "." only when that answers True.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import smtplib
 import socket
@@ -54,7 +55,7 @@ def send(mail: Section, message: EmailMessage, before_end: Callable[[], bool]) -
 
     True when the server accepted it; False when `before_end()` answered False (the server then
     never has it). Raises NotSent, or InDoubt once the end of the data was written."""
-    smtp = smtplib.SMTP(timeout=mail.timeout)
+    smtp = smtplib.SMTP(timeout=mail.timeout, local_hostname=local_hostname())
     try:
         try:
             _open(smtp, mail)
@@ -76,6 +77,13 @@ def send(mail: Section, message: EmailMessage, before_end: Callable[[], bool]) -
         return True
     finally:
         smtp.close()
+
+
+@functools.cache
+def local_hostname() -> str:
+    """The name this host gives in EHLO, looked up once per process: smtplib would ask the
+    resolver for it at every connection, and a host missing from /etc/hosts waits out DNS."""
+    return socket.getfqdn()
 
 
 def expect(reply: tuple[int, bytes], step: str, wanted: int = 250) -> None:
