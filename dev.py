@@ -160,23 +160,16 @@ def mail_is_local(settings: Section) -> bool:
     return settings.mail.host in LOCAL_HOSTS
 
 
-def mail_port(settings: Section, web_port: int) -> int:
-    """The mail sink's port: `mail.port` when configured, else the port after the web
-    server's, so that two checkouts on different web ports never fight over their sinks."""
-    configured = settings.mail.port != settings.server.port + 1  # see lib/config.py
-    return settings.mail.port if configured else web_port + 1
-
-
 def public_url(host: str, port: int) -> str:
     """The address a browser on this machine uses for a server listening on `host`."""
     shown = {'': '127.0.0.1', '0.0.0.0': '127.0.0.1', '::': '::1'}.get(host, host)
     return f'http://[{shown}]:{port}/' if ':' in shown else f'http://{shown}:{port}/'
 
 
-def children_environ(settings: Section, url: str, smtp_port: int, verbose: bool) -> dict:
-    """What every child sees: the port of the mail sink, links in e-mails to this server and,
-    unless verbose, warnings and errors only (no line per request or per task)."""
-    extra = {'WARBLE_MAIL_PORT': str(smtp_port)} if mail_is_local(settings) else {}
+def children_environ(settings: Section, url: str, verbose: bool) -> dict:
+    """What every child sees besides dev.py's environment: links in e-mails to this server
+    and, unless verbose, warnings and errors only (no line per request or per task)."""
+    extra = {}
     if not (settings.mail.public_url or settings.app.base_url):
         extra['WARBLE_MAIL_PUBLIC_URL'] = url.rstrip('/')
     if not verbose and logging.getLevelName(settings.logging.level) < logging.WARNING:
@@ -184,12 +177,11 @@ def children_environ(settings: Section, url: str, smtp_port: int, verbose: bool)
     return bootstrap.child_environ(**extra)
 
 
-def planned_ports(settings: Section, host: str, port: int, smtp_port: int,
-                  worker: bool) -> list[tuple[str, str, int]]:
+def planned_ports(settings: Section, worker: bool) -> list[tuple[str, str, int]]:
     """(what, host, port) of every TCP port dev.py will listen on."""
-    ports = [('web server', host, port)]
+    ports = [('web server', settings.server.host, settings.server.port)]
     if mail_is_local(settings):
-        ports.append(('mail sink', settings.mail.host, smtp_port))
+        ports.append(('mail sink', settings.mail.host, settings.mail.port))
     if worker and settings.metrics.enabled and settings.metrics.worker_port:
         ports.append(('worker metrics', '127.0.0.1', settings.metrics.worker_port))
     return ports
@@ -228,11 +220,12 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> int:
     args = parse_arguments()
+    for name, value in (('HOST', args.host), ('PORT', args.port)):
+        if value:  # as settings, for dev.py and its children: the mail port follows the web's
+            os.environ[f'WARBLE_SERVER_{name}'] = str(value)
     settings = settings_or_exit()
-    host = args.host or settings.server.host
-    port = args.port or settings.server.port
+    host, port = settings.server.host, settings.server.port
     url = public_url(host, port)
-    smtp_port = mail_port(settings, port)
     shared_redis, cache_redis = redis_sockets(settings)
     redis_server = redis_server_binary(settings.redis.server) \
         if shared_redis or cache_redis else ''
@@ -244,13 +237,12 @@ def main() -> int:
         print(f'dev: Warble already runs from this checkout at {running} ({lock.path})',
               file=sys.stderr)
         return 1
-    for name, where, number in planned_ports(settings, host, port, smtp_port,
-                                             not args.no_worker):
+    for name, where, number in planned_ports(settings, not args.no_worker):
         if not devrun.port_is_free(where, number):
             print(devrun.busy_port_message(name, where, number), file=sys.stderr)
             return 1
     python = str(bootstrap.ENV_PYTHON)
-    environ = children_environ(settings, url, smtp_port, args.verbose)
+    environ = children_environ(settings, url, args.verbose)
     if cache_redis and not settings.redis.cache_url:
         environ['WARBLE_REDIS_CACHE_URL'] = f'unix://{cache_redis}'
     migrated = subprocess.run([python, 'manage.py', 'migrate'], cwd=ROOT, env=environ)
@@ -268,7 +260,7 @@ def main() -> int:
                         settings.redis.cache_maxmemory, '--maxmemory-policy', 'allkeys-lru')
         if mail_is_local(settings):
             supervisor.start('mail sink', [python, '-m', 'lib.mailsink', '--host',
-                                           settings.mail.host, '--port', str(smtp_port),
+                                           settings.mail.host, '--port', str(settings.mail.port),
                                            str(var / 'mail')])
         if not args.no_worker:
             warnings = ','.join(filter(None, (environ.get('PYTHONWARNINGS'), SUPERUSER_WARNING)))
