@@ -43,6 +43,14 @@ Statuses = collections.Counter
 Send = Callable[[], Statuses]  # an attack, its payload built, ready to be sent
 
 
+class Target(Stack):
+    """The stack under attack, with what the attacks send as: a user's token (`abuser`, who
+    posts) and an API key allowed to import (`api_key`), made once the stack runs."""
+
+    abuser_headers: dict[str, str]
+    api_key: str
+
+
 class Bystanders:
     """Threads that keep reading public pages; each request is kept with when it was sent and
     how long its answer took."""
@@ -253,7 +261,7 @@ ATTACKS: dict[str, Callable[[Stack], Send]] = {
 }
 
 
-def run(stack: Stack, name: str, attack: Callable[[Stack], Send]) -> bool:
+def run(stack: Target, name: str, attack: Callable[[Target], Send]) -> bool:
     """One attack with bystanders reading; print its figures; True when it met the goals."""
     send = attack(stack)
     memory = PeakMemory(stack)
@@ -310,7 +318,7 @@ def main() -> int:
             print(f'{name:22} {attack.__doc__.splitlines()[0]}')
         return 0
     chosen = {name: ATTACKS[name] for name in args.only or ATTACKS}
-    with Stack(workers=2, cache_maxmemory=CACHE_MAXMEMORY, **default_limits()) as stack:
+    with Target(workers=2, cache_maxmemory=CACHE_MAXMEMORY, **default_limits()) as stack:
         for number in range(50):
             sign_up(stack, f'user{number}', number)
         sign_up(stack, 'victim', 50)
