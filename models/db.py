@@ -98,6 +98,12 @@ def configure(settings: Section) -> peewee.Database:
     return db
 
 
+def transaction() -> peewee._atomic:
+    """The context in which a controller's behaviour runs as one transaction (nested: a
+    savepoint). On SQLite it begins IMMEDIATE (see `open_database`)."""
+    return database.atomic()
+
+
 def check_connection() -> float:
     """Run `SELECT 1`; return how long it took in milliseconds, or raise DatabaseUnavailable."""
     started = time.perf_counter()
