@@ -23,20 +23,16 @@ from api import (
 )
 from api.middleware import RequestContext
 from api.profiling import Profiling
-from api.web import BottleWeb
 from controllers import boot
-from controllers.cache import CacheController
-from controllers.sessions import SessionController
-from lib import decorators
 from lib.config import ROOT, Section, resolve
 
 RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, microposts,
              follows, search, imports, stats)
-bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
 
 
 def create_app(settings: Section) -> bottle.Bottle:
-    """The Bottle app with every resource mounted and the error handling installed."""
+    """The Bottle app with every resource mounted and the error handling installed; also
+    sets what Bottle keeps for the whole process: the template folder and the body limit."""
     app = bottle.Bottle(catchall=True, autojson=True)
     app.config['warble.settings'] = settings
     # `<name:int>` takes at most 19 ASCII digits (a database integer): anything else names
@@ -47,8 +43,8 @@ def create_app(settings: Section) -> bottle.Bottle:
             app.route(route.rule, route.method, route.callback, name=route.name)
     app.install(errors.ErrorPlugin())
     app.default_error_handler = errors.handle_http_error
+    bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
     bottle.BaseRequest.MEMFILE_MAX = settings.server.max_body_bytes
-    decorators.bind(BottleWeb(SessionController()), CacheController())
     return app
 
 

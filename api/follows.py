@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bottle
 
+from api.decorators import auth, cache, jsonp
 from api.paging import CALLBACK_PARAMETER, envelope, page_of, page_query, paging
 from api.schemas import MICROPOST, USER, USERNAME
 from api.spec import operation
@@ -10,10 +11,8 @@ from api.web import links
 from controllers.cache import USER_SCOPE
 from controllers.follows import FollowController
 from controllers.timeline import TimelineController
-from lib.decorators import auth, cache, jsonp
 
 app = bottle.Bottle()
-PAGE_SECONDS = 300
 
 FOLLOW = {'type': 'object', 'required': ['username'], 'additionalProperties': False,
           'properties': {'username': USERNAME}}
@@ -24,7 +23,7 @@ FOLLOWING_QUERY = page_query(**CALLBACK_PARAMETER, username={
 
 @app.get('/api/v1/users/<username>/following')
 @jsonp
-@cache(PAGE_SECONDS, USER_SCOPE)
+@cache(USER_SCOPE)
 @operation('The users a user follows', tags=('follows',), query=FOLLOWING_QUERY,
            responses={200: page_of(USER), 400: None, 404: None})
 def list_following(username: str, query: dict) -> dict:
@@ -54,7 +53,7 @@ def unfollow(username: str, other: str, caller: dict) -> None:
 
 @app.get('/api/v1/users/<username>/followers')
 @jsonp
-@cache(PAGE_SECONDS, USER_SCOPE)
+@cache(USER_SCOPE)
 @operation('The users who follow a user', tags=('follows',), query=PAGE_QUERY,
            responses={200: page_of(USER), 400: None, 404: None})
 def list_followers(username: str, query: dict) -> dict:

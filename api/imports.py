@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import bottle
 
+from api.decorators import auth
 from api.spec import operation
 from api.web import analyzer_protected
 from controllers.citizen_rules import CHANGES, CITIZEN, FIELDS, IMPORT
 from controllers.imports import ImportController
 from controllers.reports import ReportController
-from lib.decorators import auth
 
 app = bottle.Bottle()
 TAGS = ('analyzer',)

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import bottle
 
+from api.decorators import auth, cache, jsonp
 from api.paging import CALLBACK_PARAMETER, envelope, page_of, page_query, paging
 from api.schemas import MICROPOST, REFERENCED, TEXT
 from api.spec import operation
 from api.web import links
 from controllers.cache import FEED_SCOPE, USER_SCOPE
 from controllers.microposts import MicropostController
-from lib.decorators import auth, cache, jsonp
 
 app = bottle.Bottle()
-PAGE_SECONDS = 300
 
 COLLECTION = '/api/v1/users/<username>/collection'
 ITEM = '/api/v1/users/<username>/collection/<post_id:int>'
@@ -27,7 +26,7 @@ OWNER_ERRORS = {400: None, 401: None, 403: None, 404: None}
 
 @app.get('/api/v1/microposts')
 @jsonp
-@cache(PAGE_SECONDS, FEED_SCOPE)
+@cache(FEED_SCOPE)
 @operation('The public feed: every post, newest first', tags=('microposts',),
            query=PAGE_QUERY, responses={200: page_of(MICROPOST), 400: None})
 def list_microposts(query: dict) -> dict:
@@ -36,7 +35,7 @@ def list_microposts(query: dict) -> dict:
 
 @app.get(COLLECTION)
 @jsonp
-@cache(PAGE_SECONDS, USER_SCOPE)
+@cache(USER_SCOPE)
 @operation("A user's posts, newest first", tags=('microposts',), query=PAGE_QUERY,
            responses={200: page_of(MICROPOST), 400: None, 404: None})
 def list_collection(username: str, query: dict) -> dict:
@@ -57,7 +56,7 @@ def create_micropost(username: str, caller: dict, body: dict) -> dict:
 
 @app.get(ITEM)
 @jsonp
-@cache(PAGE_SECONDS, USER_SCOPE)
+@cache(USER_SCOPE)
 @operation('One post of a user', tags=('microposts',), query=ITEM_QUERY,
            responses={200: MICROPOST, 400: None, 404: None})
 def get_micropost(username: str, post_id: int, query: dict) -> dict:

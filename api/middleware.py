@@ -11,8 +11,8 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 
+from api.callers import CALLER
 from api.errors import error_response, wants_json
-from api.web import CALLER
 from lib import metrics
 from lib.logs import request_id
 

@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 
 import bottle
 
+from api.decorators import CALLBACK
 from api.web import base_url
-from lib.decorators import CALLBACK
 
 # Any page past the end of a list is an empty page, however far: the bound only keeps the
 # offset, (page - 1) * size, a number every database takes.

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import bottle
 
+from api.decorators import cache, jsonp
 from api.paging import CALLBACK_PARAMETER, envelope, page_of, page_query, paging
 from api.schemas import MICROPOST
 from api.spec import operation
 from api.web import links
 from controllers.cache import FEED_SCOPE
 from controllers.search import SearchController
-from lib.decorators import cache, jsonp
 
 app = bottle.Bottle()
-PAGE_SECONDS = 300
 
 SEARCH_QUERY = page_query(
     text={'type': 'string', 'minLength': 3, 'maxLength': 255,
@@ -25,7 +24,7 @@ SEARCH_QUERY['required'] = ['text']
 
 @app.get('/api/v1/search')
 @jsonp
-@cache(PAGE_SECONDS, FEED_SCOPE)
+@cache(FEED_SCOPE)
 @operation('Posts whose text contains a string, newest first', tags=('search',),
            query=SEARCH_QUERY, responses={200: page_of(MICROPOST), 400: None})
 def search(query: dict) -> dict:

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import bottle
 
+from api.decorators import cache, jsonp
 from api.paging import CALLBACK_PARAMETER
 from api.schemas import TIMESTAMP, USERNAME
 from api.spec import operation
 from controllers.stats import MAX_DAYS, STATS_SCOPE, StatsController
-from lib.decorators import cache, jsonp
 
 app = bottle.Bottle()
-STATS_SECONDS = 300
 
 DAY = {'type': 'string', 'format': 'date', 'maxLength': 10,
        'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', 'description': 'a UTC day, YYYY-MM-DD'}
@@ -49,7 +48,7 @@ DAILY = {
 
 @app.get('/api/v1/stats/daily')
 @jsonp
-@cache(STATS_SECONDS, STATS_SCOPE)
+@cache(STATS_SCOPE)
 @operation(f'Statistics of each UTC day from `from` to `to` (at most {MAX_DAYS} days)',
            tags=('stats',), query=DAILY_QUERY, responses={200: DAILY, 400: None})
 def daily_stats(query: dict) -> dict:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import bottle
 
+from api.decorators import auth
 from api.spec import operation
 from api.web import bearer_token, client_address
 from controllers.errors import Invalid
 from controllers.tokens import TokenController
-from lib.decorators import auth
 
 app = bottle.Bottle()
 

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import bottle
 
+from api.callers import current_caller
+from api.decorators import auth, cache, jsonp
 from api.paging import CALLBACK_PARAMETER
 from api.schemas import USER, USERNAME
 from api.spec import operation
 from api.web import client_address, links, same_site
 from controllers.cache import USER_SCOPE
 from controllers.users import EMAIL, EMAIL_MAX, UserController
-from lib.decorators import auth, cache, current_caller, jsonp
 
 app = bottle.Bottle()
-PROFILE_SECONDS = 300
 
 NEW_USER = {
     'type': 'object',
@@ -52,7 +52,7 @@ def create_user(body: dict) -> dict:
 
 @app.get('/api/v1/users/<username>')
 @jsonp
-@cache(PROFILE_SECONDS, USER_SCOPE)
+@cache(USER_SCOPE)
 @operation('A user (with their own settings, to themself)', tags=('users',),
            query=ANONYMOUS_QUERY, responses={200: USER, 400: None, 404: None})
 def get_user(username: str, query: dict) -> dict:

@@ -1,6 +1,5 @@
-"""What routes read of the request (base URL, caller, client address), and the Bottle side of
-`lib.decorators` (`BottleWeb`). Callers authenticate with a bearer token or, in a browser, with
-the session cookie (whose writes carry the session's CSRF token)."""
+"""What routes read of the request: base URL, credentials as sent, client address, where it
+comes from, and the key of its answer in the page cache."""
 from __future__ import annotations
 
 import functools
@@ -11,20 +10,13 @@ from urllib.parse import urlsplit
 import bottle
 
 from api.spec import validated_query
-from controllers.access import ApiKeyController, RoleController
-from controllers.errors import Forbidden, Invalid, Unauthorized
-from controllers.sessions import SessionController
+from controllers.errors import Forbidden
 from lib.config import Section
-from lib.decorators import Request
 from lib.utils.urlkit import Links
 
-ERRORS = {400: Invalid, 401: Unauthorized, 403: Forbidden}
 DEFAULT_PORTS = {'http': ':80', 'https': ':443'}
-CALLER = 'warble.caller'  # where the request's environ keeps the username it authenticated as
 SESSION_COOKIE = 'warble_session'
 CSRF_HEADER = 'X-CSRF-Token'
-API_KEY_HEADER = 'X-API-Key'
-SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
 
 def settings() -> Section:
@@ -139,51 +131,3 @@ def cache_key() -> str:
     query.pop('callback', None)
     return json.dumps([request.route.method, request.route.rule, request.url_args, query,
                        None if settings().app.base_url else base_url()], sort_keys=True)
-
-
-class BottleWeb:
-    """`lib.decorators.Web` on Bottle's request and response of the current thread/greenlet."""
-
-    def __init__(self, sessions: SessionController):
-        self.sessions = sessions
-
-    def request(self) -> Request:
-        request = bottle.request
-        return Request(request.method, request.query.getunicode('callback'),
-                       'HTTP_AUTHORIZATION' in request.environ or session_token() is not None)
-
-    def cache_key(self) -> str:
-        return cache_key()
-
-    def caller(self) -> dict | None:
-        token = bearer_token()
-        if token:
-            caller = self.sessions.tokens.resolve(token)
-        else:
-            token = session_token()
-            caller = None if token is None else self.sessions.user_of(
-                token, bottle.request.method not in SAFE_METHODS, header(CSRF_HEADER))
-        if caller is not None:
-            bottle.request.environ[CALLER] = caller['username']
-        return caller
-
-    def roles(self, caller: dict) -> list[str]:
-        return RoleController().roles_of(caller['id'])
-
-    def program(self) -> dict | None:
-        raw = header(API_KEY_HEADER)
-        program = ApiKeyController().resolve(raw) if raw else None
-        if program is not None:
-            bottle.request.environ[CALLER] = f'api_key:{program["api_key"]}'
-        return program
-
-    def answer(self, body: str, content_type: str) -> str:
-        bottle.response.content_type = content_type
-        bottle.response.set_header('X-Content-Type-Options', 'nosniff')
-        return body
-
-    def answer_type(self) -> str:
-        return bottle.response.content_type
-
-    def error(self, status: int, message: str, fields: dict | None = None) -> Exception:
-        return ERRORS[status](message, fields)

@@ -1,1 +1,1 @@
-"""Warble's shared library: configuration, decorators, utilities; vendored packages in vendor/."""
+"""Warble's shared library: configuration, logging, utilities; vendored packages in vendor/."""

@@ -9,13 +9,13 @@ import tracemalloc
 import pytest
 
 import api
+from api.decorators import CALLBACK
 from api.middleware import VALID_REQUEST_ID
 from api.spec import INTEGER, check
 from controllers.citizen_rules import IMPORT
 from controllers.errors import Invalid
 from controllers.mentions import MENTION
 from controllers.users import EMAIL
-from lib.decorators import CALLBACK
 from lib.utils.problems import LIMIT
 from models.users import USERNAME
 from tests.analyzer import stored_rows

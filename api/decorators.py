@@ -1,0 +1,119 @@
+"""Route decorators `@auth(rule, role=...)`, `@jsonp` and `@cache(*scopes)`, applied in that
+order under the route: `@jsonp` wraps what `@cache` answers, so the cache keeps one JSON answer
+whatever the callback's name."""
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+
+import bottle
+
+from api.callers import carries_credentials, current_caller, current_program
+from api.web import cache_key
+from controllers.access import RoleController
+from controllers.cache import CacheController
+from controllers.errors import Forbidden, Invalid, Unauthorized
+
+JSON = 'application/json'
+JAVASCRIPT = 'application/javascript'
+CALLBACK = re.compile(r'^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$')
+RULES = ('user', 'owner')
+PAGE_SECONDS = 300  # the longest a cached answer lives; a write that changes it ends it sooner
+
+
+def auth(rule: str = 'user', role: str | None = None, api_key: bool = False,
+         enforced: Callable[[], bool] | None = None) -> Callable:
+    """Let in an authenticated caller (`user`), or only the user named by the path (`owner`);
+    with `role`, only a user holding that role; with `api_key`, a program carrying an API key
+    (and no user credentials) too. With `enforced`, all this holds only while `enforced()` is
+    true; else anyone is let in.
+
+    The route receives the caller as `caller` (the user, `{"api_key": name}` for a program,
+    None when not enforced): Unauthorized without valid credentials, Forbidden for another user
+    or without the role.
+    """
+    if rule not in RULES:
+        raise ValueError(f'unknown auth rule {rule!r}; use one of {RULES}')
+
+    def decorate(callback: Callable) -> Callable:
+        @functools.wraps(callback)
+        def wrapper(*args, **kwargs):
+            if enforced is not None and not enforced():
+                return callback(*args, caller=None, **kwargs)
+            # A key counts only without user credentials: those, when given, are judged.
+            program = current_program() if api_key and not carries_credentials() else None
+            if program is not None:
+                return callback(*args, caller=program, **kwargs)
+            caller = current_caller()
+            if caller is None:
+                raise Unauthorized('This needs a valid bearer token (Authorization: Bearer) '
+                                   f'or session{" or API key (X-API-Key)" if api_key else ""}.')
+            if rule == 'owner' and caller['username'].lower() != kwargs['username'].lower():
+                raise Forbidden(f'Only {kwargs["username"]} may do this.')
+            if role is not None and role not in RoleController().roles_of(caller['id']):
+                raise Forbidden(f'This is open to users with the {role} role; '
+                                f'{caller["username"]} does not have it.',
+                                {'role': f'{role} needed'})
+            return callback(*args, caller=caller, **kwargs)
+        return wrapper
+    return decorate
+
+
+def cache(*scopes: str, seconds: int = PAGE_SECONDS) -> Callable:
+    """Share the answers of anonymous GETs through the page cache for up to `seconds`.
+
+    `scopes` name what an answer shows (`'user:{username}'`, formatted with the route's
+    arguments, lower-cased); a write that changes a scope makes every page of it unreachable.
+    Under `@jsonp`: what is kept is the JSON, which `@jsonp` then wraps.
+    """
+    def decorate(callback: Callable) -> Callable:
+        @functools.wraps(callback)
+        def wrapper(*args, **kwargs):
+            if bottle.request.method != 'GET' or carries_credentials():
+                return callback(*args, **kwargs)
+            key = cache_key()
+            values = {name: str(value).lower() for name, value in kwargs.items()}
+            pages = CacheController()
+            version, cached = pages.lookup([scope.format_map(values) for scope in scopes], key)
+            if cached is not None:
+                content_type, _, body = cached.partition('\n')
+                return answer(body, content_type)
+            result = callback(*args, **kwargs)
+            if isinstance(result, str):
+                body, content_type = result, bottle.response.content_type
+            else:
+                body, content_type = json.dumps(result), JSON
+            if version is not None:
+                pages.store(version, key, f'{content_type}\n{body}', seconds)
+            return answer(body, content_type)
+        return wrapper
+    return decorate
+
+
+def jsonp(callback: Callable) -> Callable:
+    """With `?callback=name`, answer `name(<json>);` as JavaScript; anonymous GETs only. The
+    route may answer a dict or, from `@cache`, JSON text."""
+    @functools.wraps(callback)
+    def wrapper(*args, **kwargs):
+        name = bottle.request.query.getunicode('callback')
+        if name is None:
+            return callback(*args, **kwargs)
+        if bottle.request.method != 'GET' or carries_credentials():
+            raise Invalid('JSONP answers anonymous GET requests only.',
+                          {'callback': 'not allowed with credentials'})
+        if not CALLBACK.fullmatch(name):
+            raise Invalid('The JSONP callback is not a valid name.',
+                          {'callback': f'must match {CALLBACK.pattern}'})
+        result = callback(*args, **kwargs)
+        body = result if isinstance(result, str) else json.dumps(result)
+        return answer(f'/**/{name}({body});', JAVASCRIPT)
+    return wrapper
+
+
+def answer(body: str, content_type: str) -> str:
+    """`body` as the answer, of `content_type`, which browsers must not second-guess."""
+    bottle.response.content_type = content_type
+    bottle.response.set_header('X-Content-Type-Options', 'nosniff')
+    return body
