@@ -8,7 +8,7 @@ from lib import bootstrap
 
 bootstrap.use_vendor()
 
-import api  # noqa: E402
+import api
 
 # gunicorn halts (instead of respawning workers forever) when a worker exits with this code.
 APP_LOAD_ERROR = 4
@@ -17,13 +17,13 @@ application = api.load_wsgi(exit_code=APP_LOAD_ERROR)
 
 
 def serve(host: str, port: int) -> None:
-    """Serve with Bottle's reloader on the development server (`lib.devserver`)."""
+    """Serve with Bottle's reloader on the development server (`devtools.devserver`)."""
     import signal
     from wsgiref import simple_server
 
     import bottle
 
-    from lib.devserver import PooledWSGIServer
+    from devtools.devserver import PooledWSGIServer
     from lib.version import PRODUCT
 
     # The reloader stops the server with a simulated Ctrl-C, which does nothing while SIGINT is

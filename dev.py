@@ -26,9 +26,10 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
-from lib import devrun, metrics  # noqa: E402
-from lib.config import Section, resolve, settings_or_exit  # noqa: E402
-from lib.utils.urlkit import redis_url  # noqa: E402
+from devtools import devrun
+from lib import metrics
+from lib.config import Section, resolve, settings_or_exit
+from lib.utils.urlkit import redis_url
 
 ROOT = bootstrap.ROOT
 LOCAL_HOSTS = ('127.0.0.1', 'localhost', '::1')
@@ -259,7 +260,7 @@ def main() -> int:
             start_redis(supervisor, redis_server, cache_redis, '--maxmemory',
                         settings.redis.cache_maxmemory, '--maxmemory-policy', 'allkeys-lru')
         if mail_is_local(settings):
-            supervisor.start('mail sink', [python, '-m', 'lib.mailsink', '--host',
+            supervisor.start('mail sink', [python, '-m', 'devtools.mailsink', '--host',
                                            settings.mail.host, '--port', str(settings.mail.port),
                                            str(var / 'mail')])
         if not args.no_worker:

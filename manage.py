@@ -8,8 +8,8 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
-from controllers import boot  # noqa: E402
-from lib.config import Section  # noqa: E402
+from controllers import boot
+from lib.config import Section
 
 
 def migrate(settings: Section, args: argparse.Namespace) -> None:

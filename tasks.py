@@ -11,11 +11,11 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
-from celery.schedules import crontab  # noqa: E402
+from celery.schedules import crontab
 
-import batch  # noqa: E402
-from lib import jobs  # noqa: E402
-from lib.config import Section, resolve  # noqa: E402
+import batch
+from lib import jobs
+from lib.config import Section, resolve
 
 
 def beat_schedule(settings: Section) -> dict:

@@ -27,13 +27,13 @@ if __name__ == '__main__':
     bootstrap.prepare()
 bootstrap.use_vendor()
 
-import gunicorn.http.wsgi  # noqa: E402
-from gunicorn.app.base import BaseApplication  # noqa: E402
-from gunicorn.arbiter import Arbiter  # noqa: E402
+import gunicorn.http.wsgi
+from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 
-from lib import metrics  # noqa: E402
-from lib.config import Section, resolve, settings_or_exit  # noqa: E402
-from lib.version import PRODUCT, version  # noqa: E402
+from lib import metrics
+from lib.config import Section, resolve, settings_or_exit
+from lib.version import PRODUCT, version
 
 NOT_RUNNING = 3  # the LSB exit status of `status` for a stopped service
 

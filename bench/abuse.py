@@ -22,18 +22,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lib import bootstrap  # noqa: E402
+from lib import bootstrap
 
 if __name__ == '__main__':
     bootstrap.prepare(tests=True)
 
-import psycopg  # noqa: E402
-import redis  # noqa: E402
-import requests  # noqa: E402
+import psycopg
+import redis
+import requests
 
-from bench.stack import PASSWORD, Stack, rss_kib  # noqa: E402
-from lib import config  # noqa: E402
-from tests.servers import PYTHON, ROOT  # noqa: E402
+from lib import config
+from tests.harness.servers import PYTHON, ROOT
+from tests.harness.stack import PASSWORD, Stack, rss_kib
 
 WAIT_GOAL = 0.5
 GROWTH_GOAL_MIB = 100

@@ -17,15 +17,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lib import bootstrap  # noqa: E402
+from lib import bootstrap
 
 if __name__ == '__main__':
     bootstrap.prepare(tests=True)
 
-import requests  # noqa: E402
+import requests
 
-from bench.citizens import make_import  # noqa: E402
-from tests.servers import PostgresServer, start_gunicorn, stop  # noqa: E402
+from tests.harness.citizens import make_import
+from tests.harness.servers import PostgresServer, start_gunicorn, stop
 
 GOALS = {'POST /imports': 1.0, 'GET birthdays': 0.3, 'GET percentile/age': 0.3}
 

@@ -4,7 +4,8 @@
 
 Starts `dev.py` in a temporary directory (or uses a running one at `--url`), then, each round:
 64 concurrent `GET /status`, 64 concurrent page requests (`/` and `/api/v1/microposts`), and 50
-concurrent writers (tests/burst.py: posts, edits, deletes of one post, follows, Analyzer PATCHes).
+concurrent writers (tests/harness/burst.py: posts, edits, deletes of one post, follows,
+Analyzer PATCHes).
 Prints the answers by status and the max and median seconds of each burst. Goal: every request
 answered, none reset, each within a second; the writers' answers those of one at a time.
 """
@@ -21,16 +22,16 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lib import bootstrap  # noqa: E402
+from lib import bootstrap
 
 if __name__ == '__main__':
     bootstrap.prepare(tests=True)
 bootstrap.use_vendor()
 
-import requests  # noqa: E402
+import requests
 
-from tests.burst import Outcome, fire_mix, fire_together, gets, writer_mix  # noqa: E402
-from tests.servers import ROOT, free_port, wait_for  # noqa: E402
+from tests.harness.burst import Outcome, fire_mix, fire_together, gets, writer_mix
+from tests.harness.servers import ROOT, free_port, wait_for
 
 BURST = 64
 TIMEOUT = 30.0

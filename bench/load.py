@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import start_gunicorn, stop
+from tests.harness.servers import start_gunicorn, stop
 
 RESULT = re.compile(r'^RESULT (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)$', re.M)
 SCRIPT = """

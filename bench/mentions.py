@@ -2,9 +2,9 @@
 
     python3 bench/mentions.py [--posts 200] [--rate 20] [--burst 100] [--names 10]
 
-Runs a fresh stack (bench/stack.py: PostgreSQL, Redis, `web.py` with two gevent workers, a Celery
-worker with one pool process and beat, with production's mail timing, and a real SMTP server on
-loopback). Latency: `--posts` posts at `--rate` per second, each naming one user, timed from the
+Runs a fresh stack (tests/harness/stack.py: PostgreSQL, Redis, `web.py` with two gevent workers, a
+Celery worker with one pool process and beat, with production's mail timing, and a real SMTP server
+on loopback). Latency: `--posts` posts at `--rate` per second, each naming one user, timed from the
 start of the POST to the message arriving at the SMTP server. Throughput: `--burst` posts naming
 `--names` users each, sent at once by four clients; e-mails per second between the first and the
 last to arrive. Goal: p95 ≤ 2 s.
@@ -19,16 +19,16 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lib import bootstrap  # noqa: E402
+from lib import bootstrap
 
 if __name__ == '__main__':
     bootstrap.prepare(tests=True)
 bootstrap.use_vendor()
 
-import requests  # noqa: E402
+import requests
 
-from bench.stack import Stack  # noqa: E402
-from tests.smtp import SmtpServer  # noqa: E402
+from tests.harness.smtp import SmtpServer
+from tests.harness.stack import Stack
 
 RECIPIENTS = 100
 # One pool process; claims, retries and the sweep as production times them.

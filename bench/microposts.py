@@ -20,25 +20,25 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lib import bootstrap  # noqa: E402
+from lib import bootstrap
 
 if __name__ == '__main__':
     bootstrap.prepare(tests=True)
 bootstrap.use_vendor()
 
-from tqdm import tqdm  # noqa: E402
+from tqdm import tqdm
 
-from bench.load import Figures, drive, gunicorn  # noqa: E402
-from bench.stack import NO_LIMITS  # noqa: E402
-from controllers import boot  # noqa: E402
-from controllers.seed import SeedController  # noqa: E402
-from controllers.tokens import TokenController  # noqa: E402
-from controllers.users import UserController  # noqa: E402
-from lib import config  # noqa: E402
-from models import db  # noqa: E402
-from models.follows import Follow  # noqa: E402
-from models.users import User  # noqa: E402
-from tests.servers import PostgresServer, RedisServer  # noqa: E402
+from bench.load import Figures, drive, gunicorn
+from controllers import boot
+from controllers.seed import SeedController
+from controllers.tokens import TokenController
+from controllers.users import UserController
+from lib import config
+from models import db
+from models.follows import Follow
+from models.users import User
+from tests.harness.servers import PostgresServer, RedisServer
+from tests.harness.stack import NO_LIMITS
 
 # Sized like a database server, not like the tests' throwaway cluster.
 POSTGRES_SETTINGS = ('shared_buffers=1GB', 'effective_cache_size=4GB')

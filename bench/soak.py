@@ -3,11 +3,11 @@ PostgreSQL; every status must be the expected one, and the workers' memory must 
 
     python3 bench/soak.py [--seconds 60] [--connections 256] [--users 100] [--workers 2]
 
-Starts a fresh stack (bench/stack.py: PostgreSQL, Redis, `web.py` as production runs it), signs
-up `--users` users, warms up for 10 s, then drives it with wrk from a separate process: 20 % new
-posts, 80 % reads (collections, the public feed, timelines, search, profiles). Prints requests/s,
-latency percentiles, every status seen, the posts written against those found in the database,
-and each worker's resident memory every 10 s.
+Starts a fresh stack (tests/harness/stack.py: PostgreSQL, Redis, `web.py` as production runs it),
+signs up `--users` users, warms up for 10 s, then drives it with wrk from a separate process: 20 %
+new posts, 80 % reads (collections, the public feed, timelines, search, profiles). Prints
+requests/s, latency percentiles, every status seen, the posts written against those found in the
+database, and each worker's resident memory every 10 s.
 """
 from __future__ import annotations
 
@@ -23,15 +23,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from lib import bootstrap  # noqa: E402
+from lib import bootstrap
 
 if __name__ == '__main__':
     bootstrap.prepare(tests=True)
 
-import psycopg  # noqa: E402
+import psycopg
 
-from bench.load import lua_table  # noqa: E402
-from bench.stack import Stack, rss_kib  # noqa: E402
+from bench.load import lua_table
+from tests.harness.stack import Stack, rss_kib
 
 WARM_UP = 10
 EXPECTED = {'POST': '201', 'GET': '200'}

@@ -5,15 +5,18 @@ from pathlib import Path
 
 import pytest
 
-from lib import bootstrap
-
-bootstrap.use_vendor()
-
-from controllers import boot  # noqa: E402
-from lib import config  # noqa: E402
-from models import db, redisdb  # noqa: E402
-from tests.browser import browser, people, screens, web_server  # noqa: E402,F401 - fixtures
-from tests.servers import PYTHON, PostgresServer, RedisServer, start_process, start_worker, stop  # noqa: E402,E501
+from controllers import boot
+from lib import config
+from models import db, redisdb
+from tests.harness.browser import browser, people, screens, web_server  # noqa: F401 - fixtures
+from tests.harness.servers import (
+    PYTHON,
+    PostgresServer,
+    RedisServer,
+    start_process,
+    start_worker,
+    stop,
+)
 
 BACKENDS = ('sqlite', 'postgres')
 CACHE_MAXMEMORY = '16mb'
@@ -167,7 +170,7 @@ def celery_beat(environ, tmp_path):
 @pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on a loopback port, keeping what it accepts."""
-    from tests.smtp import SmtpServer
+    from tests.harness.smtp import SmtpServer
     server = SmtpServer().start()
     yield server
     server.stop()
@@ -177,18 +180,18 @@ def smtp_server():
 def client(settings):
     """The WSGI app under a WebTest client that checks answers against /openapi.json."""
     import api
-    from tests.apiclient import CheckedApp
+    from tests.harness.apiclient import CheckedApp
     return CheckedApp(api.create_wsgi(settings))
 
 
 @pytest.fixture
 def alice(client) -> dict:
     """A signed-up user `alice`: the headers that authenticate as her."""
-    from tests.apiclient import sign_up
+    from tests.harness.apiclient import sign_up
     return sign_up(client, 'alice')
 
 
 @pytest.fixture
 def bob(client) -> dict:
-    from tests.apiclient import sign_up
+    from tests.harness.apiclient import sign_up
     return sign_up(client, 'bob')

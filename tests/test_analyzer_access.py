@@ -6,8 +6,8 @@ import pytest
 import api
 from controllers.access import ApiKeyController, RoleController
 from lib import config
-from tests.analyzer import sample
-from tests.apiclient import PASSWORD, CheckedApp, sign_up
+from tests.harness.analyzer import sample
+from tests.harness.apiclient import PASSWORD, CheckedApp, sign_up
 from tests.test_manage import manage
 
 IMPORT = {'citizens': sample()}

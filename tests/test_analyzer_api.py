@@ -5,9 +5,9 @@ import pytest
 import webtest
 
 import api
-from bench.citizens import make_import
 from lib import config
-from tests.analyzer import assert_symmetric, post_import, relations, sample, stored_rows
+from tests.harness.analyzer import assert_symmetric, post_import, relations, sample, stored_rows
+from tests.harness.citizens import make_import
 
 
 def citizens_of(app, import_id: int) -> list[dict]:

@@ -2,10 +2,10 @@
 import json
 import subprocess
 
-from bench.citizens import make_import
 from lib import bootstrap
-from tests.analyzer import sample, stored_rows
-from tests.servers import PYTHON
+from tests.harness.analyzer import sample, stored_rows
+from tests.harness.citizens import make_import
+from tests.harness.servers import PYTHON
 
 
 def manage(environ: dict, *arguments: str) -> subprocess.CompletedProcess:

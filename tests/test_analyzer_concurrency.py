@@ -10,11 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from bench.citizens import make_import
 from controllers.imports import ImportController
 from lib import bootstrap
-from tests.analyzer import assert_symmetric, relations, stored_rows
-from tests.servers import PYTHON, start_gunicorn, stop
+from tests.harness.analyzer import assert_symmetric, relations, stored_rows
+from tests.harness.citizens import make_import
+from tests.harness.servers import PYTHON, start_gunicorn, stop
 
 on_postgres = pytest.mark.parametrize('backend', ['postgres'], indirect=True)
 

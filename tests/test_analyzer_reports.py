@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from bench.citizens import make_import
 from controllers.reports import percentile
-from tests.analyzer import post_import, sample
+from tests.harness.analyzer import post_import, sample
+from tests.harness.citizens import make_import
 
 MONTHS = [str(month) for month in range(1, 13)]
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.analyzer import post_import, sample, stored_rows
+from tests.harness.analyzer import post_import, sample, stored_rows
 
 TOO_LONG = 'д' * 257
 BROKEN = [  # (field, value, words expected in the message or None)

@@ -9,9 +9,9 @@ import pytest
 
 from models.microposts import Micropost
 from models.users import User
-from tests.analyzer import sample, stored_rows
-from tests.apiclient import PASSWORD
-from tests.servers import start_gunicorn, stop
+from tests.harness.analyzer import sample, stored_rows
+from tests.harness.apiclient import PASSWORD
+from tests.harness.servers import start_gunicorn, stop
 
 
 def nested(depth: int) -> str:

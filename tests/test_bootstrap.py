@@ -4,7 +4,7 @@ import subprocess
 import time
 
 from lib import bootstrap
-from tests.servers import ROOT
+from tests.harness.servers import ROOT
 
 
 def test_second_setup_with_unchanged_locks_installs_nothing():

@@ -5,9 +5,9 @@ from urllib.request import urlopen
 
 import pytest
 
-from bench.citizens import make_import
-from tests.browser import PASSWORD, PHONE, texts
-from tests.servers import start_gunicorn, stop
+from tests.harness.browser import PASSWORD, PHONE, texts
+from tests.harness.citizens import make_import
+from tests.harness.servers import start_gunicorn, stop
 
 
 def presents_per_month(citizens: list[dict]) -> list[int]:

@@ -3,7 +3,7 @@ timeline, search, edit and delete, log out and see writes refused."""
 from urllib.parse import quote
 
 from lib.utils.urlkit import Pages
-from tests.browser import PASSWORD, PHONE, Screens, texts
+from tests.harness.browser import PASSWORD, PHONE, Screens, texts
 
 
 def sign_up(screens: Screens, username: str) -> None:

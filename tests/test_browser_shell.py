@@ -1,5 +1,5 @@
 """The shell in Chromium: real URLs with back and forward, keyboard use, unknown pages, /docs."""
-from tests.browser import texts
+from tests.harness.browser import texts
 
 
 def test_links_change_the_url_and_back_and_forward_follow(screens):

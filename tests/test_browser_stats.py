@@ -2,7 +2,7 @@
 from users, posts and follows, shown as a table, a chart and the most referenced users."""
 import pytest
 
-from tests.browser import texts
+from tests.harness.browser import texts
 
 FIRST, SECOND, UNCOUNTED = '2001-02-03', '2001-02-04', '2001-02-05'
 POSTS = (('ann', 'ben', FIRST), ('ann', 'ben', FIRST), ('ben', 'ann', FIRST),

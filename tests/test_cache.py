@@ -6,7 +6,7 @@ from controllers import boot
 from lib import config
 from models import redisdb
 from models.microposts import Micropost
-from tests.apiclient import CheckedApp, post, sign_up
+from tests.harness.apiclient import CheckedApp, post, sign_up
 
 COLLECTION = '/api/v1/users/alice/collection'
 

@@ -9,8 +9,8 @@ from controllers.cache import CacheController, user_scope
 from lib import config, jobs
 from models import redisdb
 from models.microposts import Micropost
-from tests.apiclient import CheckedApp, post, sign_up
 from tests.conftest import CACHE_MAXMEMORY
+from tests.harness.apiclient import CheckedApp, post, sign_up
 
 COLLECTION = '/api/v1/users/alice/collection'
 FILL = 20_000

@@ -6,7 +6,7 @@ import json
 import pytest
 
 import api
-from tests.apiclient import PASSWORD, sign_up
+from tests.harness.apiclient import PASSWORD, sign_up
 
 EVIL = 'https://evil.example'
 PARAMETERS = {'<username>': 'alice', '<post_id:int>': '1', '<import_id:int>': '1',

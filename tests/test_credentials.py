@@ -5,7 +5,7 @@ import pytest
 from lib.utils.confusables import username_key
 from models import db
 from models.users import User
-from tests.apiclient import PASSWORD
+from tests.harness.apiclient import PASSWORD
 
 
 def sign_up(client, username='alice', password=PASSWORD, status=201):

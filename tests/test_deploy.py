@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import PYTHON, ROOT, RedisServer, free_port
-from tests.sshhost import SshHost
+from tests.harness.servers import PYTHON, ROOT, RedisServer, free_port
+from tests.harness.sshhost import SshHost
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -57,8 +57,8 @@ class Source:
         path.write_text(path.read_text().replace(old, new))
 
     def fab(self, *args: str, home: Path) -> subprocess.CompletedProcess:
-        """`python3 fabfile.py ARGS` (= `fab ARGS`) in this checkout."""
-        return subprocess.run([PYTHON, 'fabfile.py', *args], cwd=self.directory,
+        """`python3 fabfile ARGS` (= `fab ARGS`) in this checkout."""
+        return subprocess.run([PYTHON, 'fabfile', *args], cwd=self.directory,
                               env=dict(os.environ, HOME=str(home)), capture_output=True,
                               text=True, timeout=300)
 

@@ -14,8 +14,8 @@ import pytest
 import redis
 import requests
 
-from tests.apiclient import PASSWORD
-from tests.servers import ROOT, free_port, missing, wait_for
+from tests.harness.apiclient import PASSWORD
+from tests.harness.servers import ROOT, free_port, missing, wait_for
 
 READY = 'Warble is at'
 
@@ -231,10 +231,10 @@ def test_without_a_system_redis_the_shipped_server_is_used(tmp_path, monkeypatch
 
 
 def test_a_lock_left_by_a_killed_dev_blocks_nothing(tmp_path):
-    from lib.devrun import AlreadyRunning, InstanceLock
+    from devtools.devrun import AlreadyRunning, InstanceLock
     path = tmp_path / 'var' / 'dev.lock'
     holder = subprocess.Popen(
-        ['python3', '-c', 'import sys, time; from lib.devrun import InstanceLock; '
+        ['python3', '-c', 'import sys, time; from devtools.devrun import InstanceLock; '
          f'lock = InstanceLock(__import__("pathlib").Path({str(path)!r})); '
          'lock.acquire("http://old/"); '
          'print("held", flush=True); time.sleep(600)'],

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.burst import fire_mix, fire_together, gets, writer_mix
-from tests.servers import ROOT, free_port, wait_for
+from tests.harness.burst import fire_mix, fire_together, gets, writer_mix
+from tests.harness.servers import ROOT, free_port, wait_for
 from tests.test_dev import dev_environ, processes_mentioning
 
 TIMEOUT = (0.9, 10.0)  # connect, answer

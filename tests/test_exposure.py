@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.servers import PYTHON, free_port, serve, start_gunicorn, start_web, stop
+from tests.harness.servers import PYTHON, free_port, serve, start_gunicorn, start_web, stop
 
 FORGED = '2026-01-01 00:00:00,000 INFO warble.access [-] GET /admin 200 1.0ms'
 

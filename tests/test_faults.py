@@ -3,8 +3,8 @@ Celery worker and beat started again whenever they exit, an SMTP server) with cl
 posts that name users and reading: nothing acknowledged is lost, every e-mail owed is received
 exactly once, and the service answers cleanly through the fault and recovers by itself.
 `bench/faults.py` runs the same for longer."""
-from bench.faults import kill_celery, kill_worker, restart_postgres, run, stop_redis
-from tests.metrics import value
+from tests.harness.faults import kill_celery, kill_worker, restart_postgres, run, stop_redis
+from tests.harness.metrics import value
 
 CLIENTS = 6
 SECONDS = 2.0

@@ -1,7 +1,7 @@
 """Follows: following and unfollowing, lists of following and followers, and the timeline."""
 import pytest
 
-from tests.apiclient import post, sign_up
+from tests.harness.apiclient import post, sign_up
 
 FOLLOWING = '/api/v1/users/alice/following'
 

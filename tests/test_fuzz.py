@@ -12,9 +12,9 @@ import api
 from controllers.access import ApiKeyController
 from controllers.imports import ImportController
 from controllers.seed import SeedController
-from tests.analyzer import sample
-from tests.apiclient import CheckedApp, sign_up, sign_up_over_http
-from tests.servers import start_web, stop
+from tests.harness.analyzer import sample
+from tests.harness.apiclient import CheckedApp, sign_up, sign_up_over_http
+from tests.harness.servers import start_web, stop
 
 EXAMPLES = 30
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)

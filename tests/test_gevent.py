@@ -6,7 +6,7 @@ import textwrap
 import requests
 
 from lib.bootstrap import child_environ
-from tests.servers import PYTHON, ROOT, free_port, start_process, stop, wait_for
+from tests.harness.servers import PYTHON, ROOT, free_port, start_process, stop, wait_for
 
 OVERLAP = textwrap.dedent('''
     from gevent import monkey

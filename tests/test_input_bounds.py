@@ -18,7 +18,7 @@ from controllers.mentions import MENTION
 from controllers.users import EMAIL
 from lib.utils.problems import LIMIT
 from models.users import USERNAME
-from tests.analyzer import stored_rows
+from tests.harness.analyzer import stored_rows
 from tests.test_analyzer_cli import manage
 
 MIB = 1024 * 1024

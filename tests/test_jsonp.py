@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.apiclient import post, sign_up
+from tests.harness.apiclient import post, sign_up
 
 COLLECTION = '/api/v1/users/alice/collection'
 

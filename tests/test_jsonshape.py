@@ -8,7 +8,7 @@ import pytest
 
 from controllers.citizen_rules import IMPORT
 from lib.utils.jsonshape import JSONError, TooDeep, shape_of, shape_problems
-from tests.analyzer import sample
+from tests.harness.analyzer import sample
 
 SHAPE = shape_of(IMPORT)
 MIB = 2**20

@@ -7,9 +7,9 @@ import requests
 
 import api
 from lib import config
-from tests.apiclient import PASSWORD, CheckedApp, post, sign_up, sign_up_over_http
-from tests.apiclient import ask_token as log_in
-from tests.servers import start_gunicorn, stop
+from tests.harness.apiclient import PASSWORD, CheckedApp, post, sign_up, sign_up_over_http
+from tests.harness.apiclient import ask_token as log_in
+from tests.harness.servers import start_gunicorn, stop
 
 PER_ADDRESS = 5  # etc/config.json limits.login_per_address
 PER_USER = 50    # limits.login_per_user

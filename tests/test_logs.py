@@ -7,9 +7,9 @@ import requests
 
 import api
 from lib import config, jobs, logs
-from tests.apiclient import PASSWORD
-from tests.metrics import value
-from tests.servers import PYTHON, free_port, start_process, start_web, stop, wait_for
+from tests.harness.apiclient import PASSWORD
+from tests.harness.metrics import value
+from tests.harness.servers import PYTHON, free_port, start_process, start_web, stop, wait_for
 
 COLLECTION = '/api/v1/users/<username>/collection'
 
@@ -48,14 +48,14 @@ def test_each_request_is_one_json_line_with_its_id_route_status_duration_and_use
 
 @pytest.fixture
 def task_worker(postgres_environ, tmp_path):
-    """A Celery worker that also runs the tasks of tests/jobs.py, logging JSON; yields its log
-    and the URL where it answers scrapes."""
+    """A Celery worker that also runs the tasks of tests/harness/jobs.py, logging JSON; yields its
+    log and the URL where it answers scrapes."""
     port = free_port()
     environ = dict(postgres_environ, WARBLE_LOGGING_FORMAT='json',
                    WARBLE_METRICS_WORKER_PORT=str(port))
     log = tmp_path / 'worker.log'
-    process = start_process([PYTHON, 'tasks.py', 'worker', '-P', 'solo', '-I', 'tests.jobs'],
-                            environ, log)
+    process = start_process([PYTHON, 'tasks.py', 'worker', '-P', 'solo', '-I',
+                             'tests.harness.jobs'], environ, log)
     jobs.configure(config.load(environ))
     wait_for(lambda: jobs.ping_workers(0.5) > 0, timeout=30, what='celery worker')
     yield log, f'http://127.0.0.1:{port}/metrics'
@@ -72,7 +72,7 @@ def test_a_task_logs_under_the_id_of_the_request_that_sent_it(task_worker):
     wait_for(lambda: any(line['message'] == 'said hello' for line in json_lines(log)),
              what='the task')
     said = next(line for line in json_lines(log) if line['message'] == 'said hello')
-    assert said['request_id'] == 'request-7' and said['logger'] == 'tests.jobs'
+    assert said['request_id'] == 'request-7' and said['logger'] == 'tests.harness.jobs'
 
 
 def test_tasks_are_counted_by_outcome_with_their_durations(task_worker):

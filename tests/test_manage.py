@@ -4,7 +4,7 @@ import subprocess
 import pytest
 
 from models.users import User
-from tests.servers import PYTHON, ROOT
+from tests.harness.servers import PYTHON, ROOT
 
 
 def manage(environ, *args, stdin=''):

@@ -12,7 +12,7 @@ from lib.bootstrap import child_environ
 from models.follows import Follow
 from models.microposts import Micropost
 from models.users import User
-from tests.servers import PYTHON, ROOT
+from tests.harness.servers import PYTHON, ROOT
 from tests.test_manage import manage
 
 

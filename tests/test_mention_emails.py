@@ -11,9 +11,9 @@ from lib import jobs
 from lib.utils.datekit import utcnow
 from models.outbox import DELIVERED, SENDING, SENT, OutboxEmail
 from models.users import User
-from tests.apiclient import post, sign_up
-from tests.metrics import value
-from tests.servers import start_worker, stop, wait_for
+from tests.harness.apiclient import post, sign_up
+from tests.harness.metrics import value
+from tests.harness.servers import start_worker, stop, wait_for
 
 
 @pytest.fixture

@@ -5,9 +5,9 @@ import requests
 
 import api
 from lib import config
-from tests.apiclient import post
-from tests.metrics import value
-from tests.servers import start_web, stop
+from tests.harness.apiclient import post
+from tests.harness.metrics import value
+from tests.harness.servers import start_web, stop
 
 PROFILE = '/api/v1/users/<username>'
 

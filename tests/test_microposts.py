@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from tests.apiclient import post
+from tests.harness.apiclient import post
 
 COLLECTION = '/api/v1/users/alice/collection'
 

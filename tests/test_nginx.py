@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import requests
 
-from tests.servers import ROOT, free_port, missing, start_web, stop, wait_for
+from tests.harness.servers import ROOT, free_port, missing, start_web, stop, wait_for
 
 TEMPLATE = ROOT / 'puppet/modules/warble/templates/nginx.conf.epp'
 

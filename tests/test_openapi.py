@@ -9,7 +9,7 @@ import pytest
 import api
 from api.openapi import PARAMETER
 from api.spec import operation
-from tests.apiclient import CheckedApp
+from tests.harness.apiclient import CheckedApp
 
 ENDPOINTS = {
     ('post', '/api/v1/users'): {'201', '400', '403', '409', '429'},

@@ -13,10 +13,10 @@ from lib.utils.datekit import utcnow
 from models import db
 from models.outbox import DELIVERED, FAILED, PENDING, SENDING, SENT, OutboxEmail
 from models.users import User
-from tests.apiclient import post, sign_up
-from tests.metrics import value
-from tests.servers import free_port
-from tests.smtp import text_and_html
+from tests.harness.apiclient import post, sign_up
+from tests.harness.metrics import value
+from tests.harness.servers import free_port
+from tests.harness.smtp import text_and_html
 
 
 @pytest.fixture

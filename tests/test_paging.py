@@ -1,7 +1,7 @@
 """Pages: `page` and `size` bounds, `next`/`previous` links, empty and last pages."""
 import pytest
 
-from tests.apiclient import post, sign_up
+from tests.harness.apiclient import post, sign_up
 
 COLLECTION = '/api/v1/users/alice/collection'
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, missing
+from tests.harness.servers import ROOT, missing
 
 PUPPET = ROOT / 'puppet'
 FACTS = {'FACTER_warble_secret_key': 'box-secret-1234', 'FACTER_warble_db_password': 'pw-5678'}

@@ -6,7 +6,7 @@ from controllers import limits
 from lib import config
 from models.outbox import OutboxEmail
 from models.users import User
-from tests.apiclient import PASSWORD, post, sign_up
+from tests.harness.apiclient import PASSWORD, post, sign_up
 
 SMALL = {'WARBLE_LIMITS_SIGNUPS_PER_ADDRESS': '3', 'WARBLE_LIMITS_POSTS_PER_USER': '3',
          'WARBLE_LIMITS_FOLLOWS_PER_USER': '2'}

@@ -7,7 +7,7 @@ import tarfile
 
 import pytest
 
-from lib import release
+from fabfile import release
 from lib.version import UNKNOWN, describe, version
 
 

@@ -6,11 +6,11 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from api.tokens import TOKEN_REQUEST
-from bench.citizens import make_import
 from controllers.citizen_rules import CHANGES, CITIZEN, IMPORT
 from lib.utils.problems import Problems
 from lib.utils.schemaexplain import compile_explainer
 from lib.utils.schemakit import Unsupported, compile_check
+from tests.harness.citizens import make_import
 
 POOL = [None, True, False, 0, -1, 1, 1.0, 1.5, 2**31 - 1, 2**31, '', ' ', 'a', '1', '_',
         '01.01.2000', '31.02.2000', '1.1.2000', '01.01.2000\n', 'male', 'female', 'Male',

@@ -1,7 +1,7 @@
 """Search: case-insensitive substrings of post texts (and usernames), from the trigram index."""
 import pytest
 
-from tests.apiclient import post, sign_up
+from tests.harness.apiclient import post, sign_up
 
 SEARCH = '/api/v1/search'
 

@@ -2,7 +2,7 @@
 tells whether an e-mail address is registered or shows a user's address."""
 import pytest
 
-from tests.apiclient import PASSWORD, post, sign_up
+from tests.harness.apiclient import PASSWORD, post, sign_up
 
 ALICE_EMAIL = 'alice.private@example.com'
 

@@ -1,7 +1,7 @@
 """Browser sessions: the HttpOnly cookie, the CSRF token every cookie write carries, logging out."""
 import pytest
 
-from tests.apiclient import PASSWORD, sign_up
+from tests.harness.apiclient import PASSWORD, sign_up
 
 SESSION = '/api/v1/session'
 

@@ -12,7 +12,7 @@ from models.follows import Follow
 from models.microposts import Micropost
 from models.stats import DailyStats
 from models.users import User
-from tests.servers import PYTHON, ROOT, wait_for
+from tests.harness.servers import PYTHON, ROOT, wait_for
 from tests.test_manage import manage
 
 DAY = dt.date(2024, 3, 10)

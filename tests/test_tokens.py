@@ -5,8 +5,8 @@ import hashlib
 import pytest
 
 from models.tokens import Token
-from tests.apiclient import PASSWORD, post
-from tests.apiclient import ask_token as log_in
+from tests.harness.apiclient import PASSWORD, post
+from tests.harness.apiclient import ask_token as log_in
 
 
 def test_log_in_is_200_with_a_bearer_token_for_a_day(client, alice):

@@ -5,7 +5,7 @@ import api
 from controllers.users import hasher
 from lib import config
 from models.users import User
-from tests.apiclient import PASSWORD, CheckedApp
+from tests.harness.apiclient import PASSWORD, CheckedApp
 
 NEW = {'username': 'alice', 'email': 'alice@example.com', 'password': PASSWORD}
 

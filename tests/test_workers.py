@@ -6,9 +6,9 @@ import collections
 import pytest
 import requests
 
-from tests.apiclient import PASSWORD
-from tests.apiclient import sign_up_over_http as sign_up
-from tests.servers import PYTHON, free_port, start_process, stop, wait_for
+from tests.harness.apiclient import PASSWORD
+from tests.harness.apiclient import sign_up_over_http as sign_up
+from tests.harness.servers import PYTHON, free_port, start_process, stop, wait_for
 
 ROUNDS = 12
 MAX_ROUNDS = 200  # rounds go on until both workers have answered, within this bound

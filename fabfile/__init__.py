@@ -4,7 +4,7 @@ A host keeps, under `--root` (default /srv/warble): `releases/<version>/` (unpac
 with `env` -> `envs/<lock hash>/` and `var` -> `shared/var/`), `shared/warble.env` (the host's
 settings and secrets), `shared/log/`, and the links `current` and `previous`. How the host runs
 its processes (`deploy.control`: systemd units, or pidfiles) comes from its own settings.
-`python3 fabfile.py ...` is `fab ...` with the set-up done first.
+`python3 fabfile ...` is `fab ...` with the set-up done first (fabfile/__main__.py).
 """
 from __future__ import annotations
 
@@ -12,17 +12,11 @@ import contextlib
 import sys
 from pathlib import Path
 
-from lib import bootstrap
+from fabric import task
+from invoke.exceptions import Exit
 
-if __name__ == '__main__':
-    bootstrap.prepare()
-bootstrap.use_vendor()
-
-from fabric import task  # noqa: E402
-from invoke.exceptions import Exit  # noqa: E402
-
-from lib import release  # noqa: E402
-from lib.deploy import (  # noqa: E402
+from fabfile import release
+from fabfile.deploy import (
     BUILD_ENV,
     CHECK_HOST,
     ROLES,
@@ -34,6 +28,7 @@ from lib.deploy import (  # noqa: E402
     prune,
     q,
 )
+from lib import bootstrap
 
 DIST = bootstrap.ROOT / 'dist'
 ROOT = '/srv/warble'
@@ -155,7 +150,3 @@ def failing(what: str):
     except StepFailed as failure:
         raise Exit(f'{what} failed: {failure}') from None
 
-
-if __name__ == '__main__':
-    from fabric.main import program
-    program.run()

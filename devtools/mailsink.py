@@ -1,7 +1,7 @@
 """A local SMTP sink for development: accepts every message and keeps it as one .eml file in a
 folder (`var/mail/` under `python3 dev.py`), for a developer to read.
 
-`python -m lib.mailsink --host 127.0.0.1 --port 8081 var/mail` serves until SIGTERM or Ctrl-C.
+`python -m devtools.mailsink --host 127.0.0.1 --port 8081 var/mail` serves until SIGTERM or Ctrl-C.
 """
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ async def serve(host: str, port: int, folder: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog='python -m lib.mailsink', description=__doc__)
+    parser = argparse.ArgumentParser(prog='python -m devtools.mailsink', description=__doc__)
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=8081)
     parser.add_argument('folder', type=Path, help='where the .eml files go')

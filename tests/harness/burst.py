@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import requests
 
-from bench.citizens import make_import
-from tests.apiclient import PASSWORD
+from tests.harness.apiclient import PASSWORD
+from tests.harness.citizens import make_import
 
 
 @dataclass

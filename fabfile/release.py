@@ -19,7 +19,7 @@ from lib.version import describe
 
 ROOT = bootstrap.ROOT
 # Project files a server does not run.
-LEFT_OUT = ('tests/', 'bench/', '.ci/', 'puppet/', 'Vagrantfile', 'fabfile.py', '.gitignore')
+LEFT_OUT = ('tests/', 'bench/', '.ci/', 'puppet/', 'Vagrantfile', 'fabfile/', '.gitignore')
 INSTALLED = ('lib/vendor', 'static/vendor')
 # lib/vendor/bin holds console scripts bound to this machine's interpreter.
 LEFT_OUT_INSTALLED = ('lib/vendor/bin/', 'lib/vendor/.complete')

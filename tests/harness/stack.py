@@ -21,8 +21,8 @@ import requests
 
 from lib import bootstrap
 from models.outbox import SENT
-from tests.metrics import value
-from tests.servers import (
+from tests.harness.metrics import value
+from tests.harness.servers import (
     PYTHON,
     ROOT,
     PostgresServer,
@@ -34,7 +34,7 @@ from tests.servers import (
     wait_for_worker,
     worker_command,
 )
-from tests.smtp import SmtpServer
+from tests.harness.smtp import SmtpServer
 
 PASSWORD = 'stack-password'
 CHEAP_PASSWORDS = {'WARBLE_PASSWORDS_TIME_COST': '1', 'WARBLE_PASSWORDS_MEMORY_KIB': '1024',

@@ -1,9 +1,9 @@
-"""Tasks for the tests' Celery worker (`tasks.py worker --include tests.jobs`)."""
+"""Tasks for the tests' Celery worker (`tasks.py worker --include tests.harness.jobs`)."""
 import logging
 
 from celery import shared_task
 
-log = logging.getLogger('tests.jobs')
+log = logging.getLogger('tests.harness.jobs')
 
 
 @shared_task(name='tests.say')

@@ -1,8 +1,9 @@
 """Deploy steps on one host over an SSH connection, and the two ways a host runs its processes.
 
-`fabfile.py` drives them. A step prints its progress and, when it fails, raises StepFailed naming
-the host and the step. Process control is chosen by the host's `deploy.control` setting: its
-systemd units (production, as Puppet installs them) or pidfiles (hosts without systemd).
+The tasks of `fabfile/__init__.py` drive them. A step prints its progress and, when it fails,
+raises StepFailed naming the host and the step. Process control is chosen by the host's
+`deploy.control` setting: its systemd units (production, as Puppet installs them) or pidfiles
+(hosts without systemd).
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from lib import bootstrap
-from tests.servers import PYTHON, RedisServer, missing, start_gunicorn, stop
+from tests.harness.servers import PYTHON, RedisServer, missing, start_gunicorn, stop
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

@@ -8,7 +8,7 @@ import socket
 import subprocess
 from pathlib import Path
 
-from tests.servers import free_port, missing, stop, wait_for
+from tests.harness.servers import free_port, missing, stop, wait_for
 
 SSHD = '/usr/sbin/sshd'
 SSHD_CONFIG = """\

@@ -12,7 +12,7 @@ from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
 
-from tests.servers import free_port
+from tests.harness.servers import free_port
 
 # RCPT: before the end of the data can be sent. DATA: once it arrived, the message kept (as an
 # MTA commits it to its queue on reading the final "."), before the reply.
