@@ -50,8 +50,8 @@ def lease_end() -> dt.datetime:
 
 
 def backlog() -> dict | None:
-    """E-mails owed and not sent yet, and the age in seconds of the oldest (0 without any),
-    read through the index on state and age; None when the database cannot answer."""
+    """E-mails owed and not sent yet, and the age in seconds of the oldest (0 without any);
+    None when the database cannot answer."""
     try:
         owed = store.backlog()
     except DATABASE_DOWN:
