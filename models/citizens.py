@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
 from typing import NamedTuple
@@ -57,6 +57,7 @@ class Relative(BaseModel):
 
 CITIZEN_FIELDS = tuple(field.name for field in Citizen._meta.sorted_fields
                        if field.name != 'import_id')
+RELATIVE_FIELDS = ('import_id', 'citizen_id', 'relative_id')
 
 
 class RelativeBirthDate(NamedTuple):
@@ -94,13 +95,14 @@ def insert_citizens(import_id: int, citizens: Iterable[dict],
     """Write citizens (dicts of `CITIZEN_FIELDS`, typed) into the import; `progress(n)` is
     told of every chunk of `n` written."""
     values = itemgetter(*CITIZEN_FIELDS)
-    bulk_insert(Citizen, ((import_id, *values(citizen)) for citizen in citizens), progress)
+    bulk_insert(Citizen, ('import_id', *CITIZEN_FIELDS),
+                ((import_id, *values(citizen)) for citizen in citizens), progress)
 
 
 def insert_relatives(import_id: int, relations: Iterable[dict]) -> None:
     """Write relations `{"citizen_id", "relative_id"}` as given (each direction its own)."""
-    bulk_insert(Relative, ((import_id, relation['citizen_id'], relation['relative_id'])
-                           for relation in relations))
+    bulk_insert(Relative, RELATIVE_FIELDS, ((import_id, relation['citizen_id'],
+                                             relation['relative_id']) for relation in relations))
 
 
 def update_citizen(import_id: int, citizen_id: int, values: dict) -> None:
@@ -116,11 +118,12 @@ def citizen(import_id: int, citizen_id: int) -> dict:
             .dicts().get())
 
 
-def bulk_insert(model: type[BaseModel], rows: Iterable[tuple],
+def bulk_insert(model: type[BaseModel], fields: Sequence[str], rows: Iterable[tuple],
                 progress: Callable[[int], None] | None = None) -> None:
-    """Insert rows (tuples in the model's field order) quickly: COPY on PostgreSQL, batched
-    statements on SQLite. `progress(n)` is told of every chunk of `n` rows written."""
-    columns = [field.column_name for field in model._meta.sorted_fields]
+    """Insert rows (tuples of the values of `fields`, in that order) quickly: COPY on
+    PostgreSQL, batched statements on SQLite. `progress(n)` is told of every chunk of `n` rows
+    written."""
+    columns = [model._meta.fields[name].column_name for name in fields]
     table = model._meta.table_name
     if is_postgres():
         with database.cursor() as cursor, cursor.copy(
@@ -176,7 +179,7 @@ def relatives_of(import_id: int, citizen_id: int) -> set[int]:
 
 def relate(import_id: int, citizen_id: int, relative_ids: Iterable[int]) -> None:
     """Make each of `relative_ids` a relative of `citizen_id`, both ways."""
-    bulk_insert(Relative, (row for relative_id in relative_ids for row in (
+    bulk_insert(Relative, RELATIVE_FIELDS, (row for relative_id in relative_ids for row in (
         (import_id, citizen_id, relative_id), (import_id, relative_id, citizen_id))))
 
 
