@@ -8,8 +8,7 @@ from controllers.errors import Invalid, NotFound
 from lib.utils.datekit import isoformat
 from lib.utils.problems import summary
 from models import citizens as store
-from models.citizens import Citizen, CitizenImport, Relative
-from models.db import database
+from models.db import transaction
 
 ANALYZE_AFTER = 1000  # citizens; PostgreSQL plans the reports from fresh statistics
 FIELDS = ('citizen_id', 'town', 'street', 'building', 'apartment', 'name', 'birth_date',
@@ -26,15 +25,15 @@ class ImportController:
         if problems:
             raise Invalid(summary('The import is not valid.', problems.more), problems.fields,
                           more=problems.more)
-        with database.atomic():
-            record = CitizenImport.create(citizens=len(citizens))
-            store.bulk_insert(Citizen, citizen_rows(record.id, citizens), progress)
-            store.bulk_insert(Relative, (
-                (record.id, int(citizen['citizen_id']), int(relative))
+        with transaction():
+            import_id = store.create_import(len(citizens))
+            store.insert_citizens(import_id, citizen_rows(citizens), progress)
+            store.insert_relatives(import_id, (
+                {'citizen_id': int(citizen['citizen_id']), 'relative_id': int(relative)}
                 for citizen in citizens for relative in citizen['relatives']))
         if len(citizens) >= ANALYZE_AFTER:
             store.analyze()
-        return {'import_id': record.id}
+        return {'import_id': import_id}
 
     def patch(self, import_id: int, citizen_id: int, changes: dict) -> dict:
         """Change fields of one citizen (changes fit `citizen_rules.CHANGES`); new relatives
@@ -46,7 +45,7 @@ class ImportController:
         if 'relatives' in changes:
             involved |= store.relatives_of(import_id, citizen_id)
         while True:  # lock every citizen whose relatives change; retry if that set grew
-            with database.atomic():
+            with transaction():
                 found = store.lock_citizens(import_id, involved)
                 if citizen_id not in found:
                     raise NotFound(f'No citizen {citizen_id} in import {import_id}.')
@@ -67,50 +66,51 @@ class ImportController:
         if 'apartment' in values:
             values['apartment'] = int(values['apartment'])
         if values:
-            Citizen.update(values).where((Citizen.import_id == import_id)
-                                         & (Citizen.citizen_id == citizen_id)).execute()
+            store.update_citizen(import_id, citizen_id, values)
         if 'relatives' in changes:
             store.unrelate(import_id, citizen_id, current - wanted)
             store.relate(import_id, citizen_id, wanted - current)
 
     def _citizen(self, import_id: int, citizen_id: int) -> dict:
-        row = Citizen.get((Citizen.import_id == import_id) & (Citizen.citizen_id == citizen_id))
-        return {**{name: getattr(row, name) for name in FIELDS},
-                'birth_date': rules.format_birth_date(row.birth_date),
+        row = store.citizen(import_id, citizen_id)
+        return {**{name: row[name] for name in FIELDS},
+                'birth_date': rules.format_birth_date(row['birth_date']),
                 'relatives': sorted(store.relatives_of(import_id, citizen_id))}
 
     def citizens(self, import_id: int) -> list[dict]:
         """Every citizen of the import, by citizen_id, each with sorted relatives."""
         require_import(import_id)
         people: list[dict] = []
-        for *columns, relative_id in store.citizens_with_relatives(import_id):
-            if not people or people[-1]['citizen_id'] != columns[1]:  # after the import id
-                people.append(as_citizen(columns))
-            if relative_id is not None:
-                people[-1]['relatives'].append(relative_id)
+        for row in store.citizens_with_relatives(import_id):
+            if not people or people[-1]['citizen_id'] != row['citizen_id']:
+                people.append(as_citizen(row))
+            if row['relative_id'] is not None:
+                people[-1]['relatives'].append(row['relative_id'])
         return people
 
     def imports(self) -> list[dict]:
         """Every import, newest first."""
-        return [{'import_id': record.id, 'citizens': record.citizens,
-                 'created': isoformat(record.created)}
-                for record in CitizenImport.select().order_by(CitizenImport.id.desc())]
+        return [{'import_id': record['id'], 'citizens': record['citizens'],
+                 'created': isoformat(record['created'])}
+                for record in store.imports()]
 
 
-def as_citizen(columns: list) -> dict:
-    """A citizen dict from the columns of `Citizen`, in order, without the import id."""
-    citizen = dict(zip(FIELDS, columns[1:], strict=True))
+def as_citizen(row: dict) -> dict:
+    """A citizen as the API shows it, without relatives yet, from a stored row."""
+    citizen = {name: row[name] for name in FIELDS}
     citizen['birth_date'] = rules.format_birth_date(citizen['birth_date'])
     citizen['relatives'] = []
     return citizen
 
 
-def citizen_rows(import_id: int, citizens: Iterable[dict]) -> Iterable[tuple]:
-    """Rows for `Citizen`, in its field order."""
+def citizen_rows(citizens: Iterable[dict]) -> Iterable[dict]:
+    """The stored fields of citizens as the API takes them, typed."""
     for citizen in citizens:
-        yield (import_id, int(citizen['citizen_id']), citizen['town'], citizen['street'],
-               citizen['building'], int(citizen['apartment']), citizen['name'],
-               rules.parse_birth_date(citizen['birth_date']), citizen['gender'])
+        yield {'citizen_id': int(citizen['citizen_id']), 'town': citizen['town'],
+               'street': citizen['street'], 'building': citizen['building'],
+               'apartment': int(citizen['apartment']), 'name': citizen['name'],
+               'birth_date': rules.parse_birth_date(citizen['birth_date']),
+               'gender': citizen['gender']}
 
 
 def require_id(value: int, message: str) -> None:
@@ -122,5 +122,5 @@ def require_import(import_id: int) -> None:
     """Raise NotFound unless the import exists."""
     message = f'No import {import_id}.'
     require_id(import_id, message)
-    if not CitizenImport.select().where(CitizenImport.id == import_id).exists():
+    if not store.import_exists(import_id):
         raise NotFound(message)

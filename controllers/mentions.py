@@ -6,17 +6,12 @@ user first, then in the order the text names them); the others are named and lin
 same, but not mailed, so that a post cannot be made into a mass mailing."""
 from __future__ import annotations
 
-import functools
-import operator
 import re
 from typing import NamedTuple
 
-import peewee
-
 from controllers import limits, outbox
 from lib.logs import request_id
-from models.outbox import OutboxEmail
-from models.users import User
+from models import outbox as store
 
 # `@name` standing alone: not inside a word or an e-mail address.
 MENTION = re.compile(r'(?<![A-Za-z0-9_.@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_@])')
@@ -47,22 +42,17 @@ def owe(post_id: int, author_id: int, now: Version, before: Version | None = Non
     author, nor users who turned mention e-mails off. Call inside the post's transaction; relay
     the keys it returns (`outbox.relay`) after the commit."""
     names = mentioned_names(now.text)
-    named = [peewee.fn.LOWER(User.username).in_(list(names))] if names else []
-    if now.referenced is not None:
-        named.append(User.id == now.referenced)
-    if not named:
+    if not names and now.referenced is None:
         return []
     named_before = mentioned_names(before.text) if before else {}
     referenced_before = before.referenced if before else None
-    users = (User.select(User.id, User.username)
-             .where(functools.reduce(operator.or_, named), User.id != author_id,
-                    User.notify_mentions))
-    new = [user for user in users if user.id != referenced_before
-           and user.username.lower() not in named_before]
-    new.sort(key=lambda user: (user.id != now.referenced, names.get(user.username.lower(), 0)))
-    room = limits.mentions_mailed() - (
-        OutboxEmail.select().where(OutboxEmail.micropost == post_id).count() if before else 0)
-    recipients = [user.id for user in new[:max(room, 0)]]
+    users = store.recipients(list(names), now.referenced, author_id)
+    new = [user for user in users if user['id'] != referenced_before
+           and user['username'].lower() not in named_before]
+    new.sort(key=lambda user: (user['id'] != now.referenced,
+                               names.get(user['username'].lower(), 0)))
+    room = limits.mentions_mailed() - (store.owed_for(post_id) if before else 0)
+    recipients = [user['id'] for user in new[:max(room, 0)]]
     if not recipients:
         return []
     due = outbox.lease_end()  # the relay hands them over now; the sweep after this
@@ -70,5 +60,5 @@ def owe(post_id: int, author_id: int, now: Version, before: Version | None = Non
     rows = [{'key': email_key(post_id, recipient), 'micropost': post_id,
              'recipient': recipient, 'due': due, 'request_id': None if cause == '-' else cause}
             for recipient in recipients]
-    OutboxEmail.insert_many(rows).on_conflict_ignore().execute()
+    store.owe(rows)
     return [row['key'] for row in rows]

@@ -15,9 +15,8 @@ from controllers.mentions import Version, owe
 from controllers.paging import fetch_page
 from controllers.users import find_user
 from lib.utils.urlkit import Links
-from models.db import database
-from models.microposts import Micropost
-from models.users import User
+from models import microposts as store
+from models.db import transaction
 
 TEXT_MAX = 255
 ID_MAX = 2 ** 63 - 1
@@ -31,22 +30,18 @@ class MicropostController:
 
     def feed(self, page: int, size: int) -> dict:
         """Every post, newest first."""
-        query = Micropost.listing().order_by(Micropost.id.desc())
-        return fetch_page(query, page, size, self._represent)
+        return fetch_page(store.newest(), page, size, self._represent)
 
     def collection(self, username: str, page: int, size: int) -> dict:
         """The posts of one user, newest first."""
         author = find_user(username)
-        query = (Micropost.listing().where(Micropost.user == author.id)
-                 .order_by(Micropost.id.desc()))
-        return fetch_page(query, page, size, self._represent)
+        return fetch_page(store.newest(author.id), page, size, self._represent)
 
     def get(self, username: str, post_id: int) -> dict:
         """One post of this user; NotFound for another user's post."""
         author = find_user(username)
         check_id(author.username, post_id)
-        row = Micropost.listing().where(Micropost.id == post_id,
-                                        Micropost.user == author.id).first()
+        row = store.listed_post(author.id, post_id)
         if row is None:
             raise no_post(author.username, post_id)
         return self._represent(row)
@@ -55,15 +50,14 @@ class MicropostController:
         """A new post by `author` (`{"id", "username"}`), within their budget of posts."""
         text = checked_text(text)
         limits.take_post(author['id'])
-        with database.atomic():
+        with transaction():
             mentioned = referenced_user(referenced)
-            post = Micropost.create(user=author['id'], text=text, referenced=mentioned)
-            owed = owe(post.id, author['id'], Version(text, mentioned and mentioned.id))
+            post = store.create_post(author['id'], text, mentioned and mentioned['id'])
+            owed = owe(post['id'], author['id'], Version(text, mentioned and mentioned['id']))
         self._changed(author)
         outbox.relay(owed)
-        return self._represent({'id': post.id, 'text': post.text, 'created': post.created,
-                                'username': author['username'],
-                                'referenced_username': mentioned and mentioned.username})
+        return self._represent({**post, 'username': author['username'],
+                                'referenced_username': mentioned and mentioned['username']})
 
     def create_many(self, posts: Iterable[dict]) -> int:
         """Insert posts `{"user": id, "text", "referenced": id or None, "created"}` in one
@@ -72,37 +66,37 @@ class MicropostController:
         rows = [dict(post, text=checked_text(post['text'])) for post in posts]
         if not rows:
             return 0
-        with database.atomic():
-            Micropost.insert_many(rows).execute()
-            authors = User.select(User.username).where(User.id.in_({row['user'] for row in rows}))
-            scopes = [user_scope(author.username) for author in authors]
+        with transaction():
+            store.create_posts(rows)
+            scopes = [user_scope(username)
+                      for username in store.usernames({row['user'] for row in rows})]
         CacheController().invalidate(FEED_SCOPE, *scopes)
         return len(rows)
 
     def edit(self, author: dict, post_id: int, changes: dict) -> dict:
         """Change the `text` and/or `referenced` user of one of `author`'s posts."""
         check_id(author['username'], post_id)
-        with database.atomic():
-            post = Micropost.get_or_none(Micropost.id == post_id, Micropost.user == author['id'])
+        with transaction():
+            post = store.post_of(author['id'], post_id)
             if post is None:
                 raise no_post(author['username'], post_id)
-            before = Version(post.text, post.referenced_id)
+            before = Version(post['text'], post['referenced'])
+            text, referenced = before
             if 'text' in changes:
-                post.text = checked_text(changes['text'])
+                text = checked_text(changes['text'])
             if 'referenced' in changes:
-                post.referenced = referenced_user(changes['referenced'])
-            post.save()
-            owed = owe(post.id, author['id'], Version(post.text, post.referenced_id), before)
+                mentioned = referenced_user(changes['referenced'])
+                referenced = mentioned and mentioned['id']
+            store.save_post(post_id, text, referenced)
+            owed = owe(post_id, author['id'], Version(text, referenced), before)
         self._changed(author)
         outbox.relay(owed)
         return self.get(author['username'], post_id)
 
     def delete(self, author: dict, post_id: int) -> None:
         check_id(author['username'], post_id)
-        with database.atomic():
-            deleted = (Micropost.delete()
-                       .where(Micropost.id == post_id, Micropost.user == author['id'])
-                       .execute())
+        with transaction():
+            deleted = store.delete_post(author['id'], post_id)
         if not deleted:
             raise no_post(author['username'], post_id)
         self._changed(author)
@@ -132,11 +126,12 @@ def checked_text(text: str) -> str:
     return text
 
 
-def referenced_user(username: str | None) -> User | None:
-    """The user a post is addressed to; Invalid when there is no such user."""
+def referenced_user(username: str | None) -> dict | None:
+    """`{"id", "username"}` of the user a post is addressed to; Invalid when there is no such
+    user."""
     if username is None:
         return None
-    user = User.by_username(username)
+    user = store.user_named(username)
     if user is None:
         raise Invalid(f'There is no user {username!r} to reference.',
                       {'referenced': 'no such user'})

@@ -7,15 +7,11 @@ from __future__ import annotations
 
 import logging
 
-import peewee
-from playhouse.pool import MaxConnectionsExceeded
-
 from controllers.errors import Busy, Unavailable
 from lib import metrics
 from lib.logs import Throttle
-from models.db import is_lock_wait
+from models.db import outage_kind
 
-DATABASE_DOWN = (peewee.OperationalError, peewee.InterfaceError, MaxConnectionsExceeded)
 BUSY_RETRY_AFTER = 1  # seconds: a queue of writes drains in about that
 
 log = logging.getLogger('warble.outages')
@@ -25,9 +21,10 @@ throttle = Throttle()
 def unavailable(exc: Exception) -> Unavailable | None:
     """The `Unavailable` answer for a database failure (`Busy` when it only waited too long for
     a lock), or None for any other exception."""
-    if not isinstance(exc, DATABASE_DOWN):
+    kind = outage_kind(exc)
+    if kind is None:
         return None
-    if is_lock_wait(exc):
+    if kind == 'busy':
         metrics.database_error('busy')
         return Busy('The database is busy with other writes; try again in a moment.',
                     BUSY_RETRY_AFTER)

@@ -22,17 +22,12 @@ import datetime as dt
 import logging
 import secrets
 
-import peewee
-
 from controllers.mention_email import mention_email
-from controllers.outages import DATABASE_DOWN
 from lib import jobs, mail
 from lib.config import Section
 from lib.utils.datekit import utcnow
-from models.db import database
-from models.microposts import Micropost
-from models.outbox import DELIVERED, FAILED, PENDING, SENDING, SENT, OutboxEmail
-from models.users import User
+from models import outbox as store
+from models.db import DATABASE_DOWN, transaction
 
 DELIVER_TASK = 'notifications.deliver'
 MAX_ATTEMPTS = 10
@@ -55,16 +50,14 @@ def lease_end() -> dt.datetime:
 
 
 def backlog() -> dict | None:
-    """E-mails owed and not sent yet, and the age in seconds of the oldest (0 without any),
-    read through the index on state and age; None when the database cannot answer."""
-    created = peewee.fn.MIN(OutboxEmail.created).python_value(OutboxEmail.created.python_value)
+    """E-mails owed and not sent yet, and the age in seconds of the oldest (0 without any);
+    None when the database cannot answer."""
     try:
-        emails, oldest = (OutboxEmail.select(peewee.fn.COUNT(OutboxEmail.id), created)
-                          .where(OutboxEmail.state.in_((PENDING, SENDING))).tuples().get())
+        owed = store.backlog()
     except DATABASE_DOWN:
         return None
-    age = (utcnow() - oldest).total_seconds() if oldest else 0.0
-    return {'emails': emails, 'oldest_seconds': max(age, 0.0)}
+    age = (utcnow() - owed['oldest']).total_seconds() if owed['oldest'] else 0.0
+    return {'emails': owed['emails'], 'oldest_seconds': max(age, 0.0)}
 
 
 class RetryLater(Exception):
@@ -86,9 +79,8 @@ def relay(keys: list[str], causes: dict[str, str | None] | None = None) -> int:
         handed += 1
     if handed < len(keys):
         log.warning('broker unreachable: %d e-mail(s) left to the sweep', len(keys) - handed)
-        with database.atomic():
-            (OutboxEmail.update(due=utcnow())
-             .where(OutboxEmail.key.in_(keys[handed:]), OutboxEmail.state == PENDING).execute())
+        with transaction():
+            store.due_now(keys[handed:], utcnow())
     return handed
 
 
@@ -116,9 +108,8 @@ class OutboxController:
         if not accepted:
             log.info('%s: claimed by another worker meanwhile; not sent here', key)
             return 'taken over'
-        with database.atomic():
-            (OutboxEmail.update(state=DELIVERED, delivered=utcnow(), claim=None)
-             .where(OutboxEmail.key == key).execute())
+        with transaction():
+            store.mark_delivered(key, utcnow())
         return 'delivered'
 
     def sweep(self) -> int:
@@ -127,17 +118,12 @@ class OutboxController:
         handed = 0
         while True:
             now = utcnow()
-            causes = dict(OutboxEmail.select(OutboxEmail.key, OutboxEmail.request_id)
-                          .where(OutboxEmail.state.in_((PENDING, SENDING)),
-                                 OutboxEmail.due <= now)
-                          .order_by(OutboxEmail.due).limit(SWEEP_BATCH).tuples())
+            causes = store.due_causes(now, SWEEP_BATCH)
             keys = list(causes)
             if not keys:
                 return handed
-            with database.atomic():
-                (OutboxEmail.update(state=PENDING, claim=None, due=lease_end())
-                 .where(OutboxEmail.key.in_(keys), OutboxEmail.state.in_((PENDING, SENDING)),
-                        OutboxEmail.due <= now).execute())
+            with transaction():
+                store.hand_on(keys, now, lease_end())
             sent_on = relay(keys, causes)
             handed += sent_on
             if sent_on < len(keys) or len(keys) < SWEEP_BATCH:
@@ -145,40 +131,23 @@ class OutboxController:
 
     def _claim(self, key: str, claim: str) -> dict | None:
         """Take the row for this worker; with what the e-mail says, or None."""
-        with database.atomic():
-            taken = (OutboxEmail.update(state=SENDING, claim=claim, due=lease_end(),
-                                        attempts=OutboxEmail.attempts + 1)
-                     .where(OutboxEmail.key == key, OutboxEmail.state == PENDING).execute())
+        with transaction():
+            taken = store.claim(key, claim, lease_end())
         if not taken:
             return None
-        author, recipient = User.alias('author'), User.alias('recipient')
-        return (OutboxEmail.select(OutboxEmail.key, OutboxEmail.attempts,
-                                   Micropost.id.alias('post_id'), Micropost.text,
-                                   author.username.alias('author'),
-                                   recipient.username.alias('recipient'), recipient.email)
-                .join(Micropost)
-                .join(author, on=(Micropost.user == author.id))
-                .switch(OutboxEmail)
-                .join(recipient, on=(OutboxEmail.recipient == recipient.id))
-                .where(OutboxEmail.key == key)
-                .dicts().first())
+        return store.email(key)
 
     def _mark_sent(self, key: str, claim: str) -> bool:
         """The point of no return: SENT, if the claim is still ours."""
-        with database.atomic():
-            return (OutboxEmail.update(state=SENT, sent=utcnow())
-                    .where(OutboxEmail.key == key, OutboxEmail.claim == claim,
-                           OutboxEmail.state == SENDING).execute()) == 1
+        with transaction():
+            return store.mark_sent(key, claim, utcnow())
 
     def _not_sent(self, key: str, claim: str, attempts: int, exc: mail.NotSent) -> str:
         """Give the row up (refused for good, or out of attempts), or raise RetryLater."""
         final = exc.permanent or attempts >= MAX_ATTEMPTS
         wait = min(self.settings.mail.retry_seconds * 2 ** (attempts - 1), MAX_WAIT)
-        with database.atomic():
-            (OutboxEmail.update(state=FAILED if final else PENDING, claim=None, sent=None,
-                                error=str(exc)[:500],
-                                due=lease_end() + dt.timedelta(seconds=wait))
-             .where(OutboxEmail.key == key, OutboxEmail.claim == claim).execute())
+        with transaction():
+            store.release(key, claim, final, str(exc), lease_end() + dt.timedelta(seconds=wait))
         if final:
             log.error('%s: not sent after %d attempt(s), giving up: %s', key, attempts, exc)
             return 'failed'

@@ -19,8 +19,8 @@ class ReportController:
     def birthdays(self, import_id: int) -> dict[str, list[dict]]:
         """For each month "1".."12", who buys presents that month and how many, by citizen_id."""
         require_import(import_id)
-        presents = Counter((born.month, citizen_id)
-                           for citizen_id, born in relatives_birth_dates(import_id))
+        presents = Counter((relative.birth_date.month, relative.citizen_id)
+                           for relative in relatives_birth_dates(import_id))
         months: dict[str, list[dict]] = {str(month): [] for month in range(1, 13)}
         for (month, citizen_id), count in sorted(presents.items()):
             months[str(month)].append({'citizen_id': citizen_id, 'presents': count})
@@ -31,8 +31,8 @@ class ReportController:
         require_import(import_id)
         now = today()
         ages: dict[str, list[int]] = defaultdict(list)
-        for town, born in towns_and_birth_dates(import_id):
-            ages[town].append(age(born, now))
+        for resident in towns_and_birth_dates(import_id):
+            ages[resident.town].append(age(resident.birth_date, now))
         report = []
         for town in sorted(ages):
             values = sorted(ages[town])

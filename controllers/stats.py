@@ -5,16 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import peewee
-
 from controllers.cache import CacheController
 from controllers.errors import Invalid
 from lib.utils.datekit import isoformat, utcnow
-from models.db import database
-from models.follows import Follow
-from models.microposts import Micropost
-from models.stats import DailyStats
-from models.users import User
+from models import stats as store
+from models.db import transaction
 
 STATS_SCOPE = 'stats'
 MAX_DAYS = 366
@@ -33,23 +28,9 @@ class StatsController:
         """Count `day` (UTC) and store it, replacing what was stored for it."""
         start = dt.datetime.combine(day, dt.time())
         end = start + dt.timedelta(days=1)
-        posts = Micropost.select().where(Micropost.created >= start, Micropost.created < end)
-        row = {
-            'day': day,
-            'new_users': User.select().where(User.created >= start, User.created < end).count(),
-            'new_posts': posts.count(),
-            'active_authors': posts.select(peewee.fn.COUNT(Micropost.user.distinct())).scalar(),
-            'new_follows': Follow.select().where(Follow.created >= start,
-                                                 Follow.created < end).count(),
-            'top_referenced': self._most_referenced(start, end),
-            'computed': utcnow(),
-        }
-        with database.atomic():
-            (DailyStats.insert(row)
-             .on_conflict(conflict_target=[DailyStats.day],
-                          update={field: row[name] for name, field in
-                                  DailyStats._meta.fields.items() if name != 'day'})
-             .execute())
+        row = {'day': day, **store.counts(start, end, TOP), 'computed': utcnow()}
+        with transaction():
+            store.store_day(row)
         CacheController().invalidate(STATS_SCOPE)
         return represent(row)
 
@@ -74,23 +55,8 @@ class StatsController:
         if (end - start).days >= MAX_DAYS:
             raise Invalid(f'The range is longer than {MAX_DAYS} days.',
                           {'to': f'at most {MAX_DAYS} days from `from`, both included'})
-        rows = (DailyStats.select()
-                .where(DailyStats.day >= start, DailyStats.day <= end)
-                .order_by(DailyStats.day).dicts())
         return {'from': start.isoformat(), 'to': end.isoformat(),
-                'result': [represent(row) for row in rows]}
-
-    @staticmethod
-    def _most_referenced(start: dt.datetime, end: dt.datetime) -> list[dict]:
-        """The users most posts of the period reference, most first (ties by name)."""
-        references = peewee.fn.COUNT(Micropost.id)
-        query = (User.select(User.username, references.alias('references'))
-                 .join(Micropost, on=(Micropost.referenced == User.id))
-                 .where(Micropost.created >= start, Micropost.created < end)
-                 .group_by(User.id, User.username)
-                 .order_by(references.desc(), peewee.fn.LOWER(User.username))
-                 .limit(TOP))
-        return list(query.dicts())
+                'result': [represent(row) for row in store.days(start, end)]}
 
 
 def refuse_future(day: dt.date, field: str) -> None:

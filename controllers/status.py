@@ -7,7 +7,8 @@ from collections.abc import Callable
 from lib import jobs
 from lib.config import Section
 from lib.version import version
-from models import db, redisdb
+from models.db import check_connection
+from models.redisdb import ping
 
 
 class StatusController:
@@ -18,10 +19,10 @@ class StatusController:
 
     def report(self) -> dict:
         checks = {
-            'database': self._timed(db.check_connection),
+            'database': self._timed(check_connection),
             # The Redis of the rate limits (and, by default, the broker); the page cache has
             # its own, whose outage only leaves pages uncached.
-            'redis': self._timed(lambda: redisdb.get_redis('ratelimit').ping()),
+            'redis': self._timed(lambda: ping('ratelimit')),
             'celery': self._timed(self._ping_celery),
         }
         healthy = all(check['ok'] for check in checks.values())

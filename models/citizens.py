@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
+from operator import itemgetter
+from typing import NamedTuple
 
 import peewee
 
@@ -53,11 +55,75 @@ class Relative(BaseModel):
         primary_key = peewee.CompositeKey('import_id', 'citizen_id', 'relative_id')
 
 
-def bulk_insert(model: type[BaseModel], rows: Iterable[tuple],
+CITIZEN_FIELDS = tuple(field.name for field in Citizen._meta.sorted_fields
+                       if field.name != 'import_id')
+RELATIVE_FIELDS = ('import_id', 'citizen_id', 'relative_id')
+
+
+class RelativeBirthDate(NamedTuple):
+    """A citizen of an import and the birth date of one of their relatives."""
+
+    citizen_id: int
+    birth_date: dt.date
+
+
+class Resident(NamedTuple):
+    """Where one citizen of an import lives and when they were born."""
+
+    town: str
+    birth_date: dt.date
+
+
+def create_import(count: int) -> int:
+    """A new import of `count` citizens; its id."""
+    return CitizenImport.create(citizens=count).id
+
+
+def import_exists(import_id: int) -> bool:
+    return CitizenImport.select().where(CitizenImport.id == import_id).exists()
+
+
+def imports() -> list[dict]:
+    """Every import (`{"id", "citizens", "created"}`), newest first."""
+    return list(CitizenImport.select(CitizenImport.id, CitizenImport.citizens,
+                                     CitizenImport.created)
+                .order_by(CitizenImport.id.desc()).dicts())
+
+
+def insert_citizens(import_id: int, citizens: Iterable[dict],
+                    progress: Callable[[int], None] | None = None) -> None:
+    """Write citizens (dicts of `CITIZEN_FIELDS`, typed) into the import; `progress(n)` is
+    told of every chunk of `n` written."""
+    values = itemgetter(*CITIZEN_FIELDS)
+    bulk_insert(Citizen, ('import_id', *CITIZEN_FIELDS),
+                ((import_id, *values(citizen)) for citizen in citizens), progress)
+
+
+def insert_relatives(import_id: int, relations: Iterable[dict]) -> None:
+    """Write relations `{"citizen_id", "relative_id"}` as given (each direction its own)."""
+    bulk_insert(Relative, RELATIVE_FIELDS, ((import_id, relation['citizen_id'],
+                                             relation['relative_id']) for relation in relations))
+
+
+def update_citizen(import_id: int, citizen_id: int, values: dict) -> None:
+    """Change fields (`CITIZEN_FIELDS` names, typed) of one citizen."""
+    Citizen.update(values).where((Citizen.import_id == import_id)
+                                 & (Citizen.citizen_id == citizen_id)).execute()
+
+
+def citizen(import_id: int, citizen_id: int) -> dict:
+    """The `CITIZEN_FIELDS` of one citizen, who must exist."""
+    return (Citizen.select(*(getattr(Citizen, name) for name in CITIZEN_FIELDS))
+            .where((Citizen.import_id == import_id) & (Citizen.citizen_id == citizen_id))
+            .dicts().get())
+
+
+def bulk_insert(model: type[BaseModel], fields: Sequence[str], rows: Iterable[tuple],
                 progress: Callable[[int], None] | None = None) -> None:
-    """Insert rows (tuples in the model's field order) quickly: COPY on PostgreSQL, batched
-    statements on SQLite. `progress(n)` is told of every chunk of `n` rows written."""
-    columns = [field.column_name for field in model._meta.sorted_fields]
+    """Insert rows (tuples of the values of `fields`, in that order) quickly: COPY on
+    PostgreSQL, batched statements on SQLite. `progress(n)` is told of every chunk of `n` rows
+    written."""
+    columns = [model._meta.fields[name].column_name for name in fields]
     table = model._meta.table_name
     if is_postgres():
         with database.cursor() as cursor, cursor.copy(
@@ -113,7 +179,7 @@ def relatives_of(import_id: int, citizen_id: int) -> set[int]:
 
 def relate(import_id: int, citizen_id: int, relative_ids: Iterable[int]) -> None:
     """Make each of `relative_ids` a relative of `citizen_id`, both ways."""
-    bulk_insert(Relative, (row for relative_id in relative_ids for row in (
+    bulk_insert(Relative, RELATIVE_FIELDS, (row for relative_id in relative_ids for row in (
         (import_id, citizen_id, relative_id), (import_id, relative_id, citizen_id))))
 
 
@@ -126,27 +192,30 @@ def unrelate(import_id: int, citizen_id: int, relative_ids: Iterable[int]) -> No
         )).execute()
 
 
-def citizens_with_relatives(import_id: int) -> Iterator[tuple]:
-    """(citizen fields..., relative_id or None) per relation, by citizen_id then relative_id:
-    one statement, so one consistent snapshot."""
-    return (Citizen.select(*Citizen._meta.sorted_fields, Relative.relative_id)
+def citizens_with_relatives(import_id: int) -> Iterator[dict]:
+    """The `CITIZEN_FIELDS` and a `relative_id` (or None) per relation, by citizen_id then
+    relative_id: one statement, so one consistent snapshot."""
+    return (Citizen.select(*(getattr(Citizen, name) for name in CITIZEN_FIELDS),
+                           Relative.relative_id)
             .join(Relative, peewee.JOIN.LEFT_OUTER, on=(
                 (Relative.import_id == Citizen.import_id)
                 & (Relative.citizen_id == Citizen.citizen_id)))
             .where(Citizen.import_id == import_id)
             .order_by(Citizen.citizen_id, Relative.relative_id)
-            .tuples().iterator())
+            .dicts().iterator())
 
 
-def relatives_birth_dates(import_id: int) -> Iterator[tuple[int, dt.date]]:
-    """(citizen_id, birth date of one of their relatives) for every relation of the import."""
-    return (Relative.select(Relative.citizen_id, Citizen.birth_date)
-            .join(Citizen, on=((Citizen.import_id == Relative.import_id)
-                               & (Citizen.citizen_id == Relative.relative_id)))
-            .where(Relative.import_id == import_id)
-            .tuples().iterator())
+def relatives_birth_dates(import_id: int) -> Iterator[RelativeBirthDate]:
+    """A citizen_id and the birth date of one of their relatives, for every relation of the
+    import."""
+    query = (Relative.select(Relative.citizen_id, Citizen.birth_date)
+             .join(Citizen, on=((Citizen.import_id == Relative.import_id)
+                                & (Citizen.citizen_id == Relative.relative_id)))
+             .where(Relative.import_id == import_id))
+    return (RelativeBirthDate._make(row) for row in query.tuples().iterator())
 
 
-def towns_and_birth_dates(import_id: int) -> Iterator[tuple[str, dt.date]]:
-    return (Citizen.select(Citizen.town, Citizen.birth_date)
-            .where(Citizen.import_id == import_id).tuples().iterator())
+def towns_and_birth_dates(import_id: int) -> Iterator[Resident]:
+    query = (Citizen.select(Citizen.town, Citizen.birth_date)
+             .where(Citizen.import_id == import_id))
+    return (Resident._make(row) for row in query.tuples().iterator())

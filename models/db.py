@@ -17,6 +17,8 @@ MIGRATIONS = Path(__file__).resolve().parent / 'migrations'
 SQLITE_PRAGMAS = {'journal_mode': 'wal', 'foreign_keys': 1, 'synchronous': 'normal'}
 SQLITE_BUSY = 5              # the primary result code of every "database is locked"
 LOCK_WAITS = ('55P03', '40P01')  # PostgreSQL: lock_timeout expired, deadlock broken
+# What a database that cannot answer raises: down, restarting, out of connections, or busy.
+DATABASE_DOWN = (peewee.OperationalError, peewee.InterfaceError, MaxConnectionsExceeded)
 
 database = peewee.DatabaseProxy()
 
@@ -131,6 +133,14 @@ def is_lock_wait(exc: BaseException) -> bool:
     if code is not None:
         return code & 0xFF == SQLITE_BUSY
     return getattr(cause, 'sqlstate', None) in LOCK_WAITS
+
+
+def outage_kind(exc: BaseException) -> str | None:
+    """'busy' when `exc` only waited too long for a lock, 'down' when the database could not
+    answer at all, None when `exc` is no database outage."""
+    if not isinstance(exc, DATABASE_DOWN):
+        return None
+    return 'busy' if is_lock_wait(exc) else 'down'
 
 
 def close_all() -> None:

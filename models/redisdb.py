@@ -27,3 +27,8 @@ def get_redis(purpose: str = 'cache') -> redis.Redis:
             url, socket_timeout=_settings.socket_timeout,
             socket_connect_timeout=_settings.socket_timeout, health_check_interval=30)
     return _clients[url]
+
+
+def ping(purpose: str) -> None:
+    """Ask the Redis of `purpose` whether it answers; raises when it does not."""
+    get_redis(purpose).ping()
