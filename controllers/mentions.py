@@ -14,12 +14,13 @@ from typing import NamedTuple
 import peewee
 
 from controllers import limits, outbox
+from controllers.micropost_rules import USERNAME_CHARACTERS
 from lib.logs import request_id
 from models.outbox import OutboxEmail
 from models.users import User
 
 # `@name` standing alone: not inside a word or an e-mail address.
-MENTION = re.compile(r'(?<![A-Za-z0-9_.@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_@])')
+MENTION = re.compile(rf'(?<![A-Za-z0-9_.@])@({USERNAME_CHARACTERS})(?![A-Za-z0-9_@])')
 
 
 class Version(NamedTuple):

@@ -12,14 +12,14 @@ from controllers import limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, owe
+from controllers.micropost_rules import TEXT_MAX
 from controllers.paging import fetch_page
-from controllers.users import find_user
+from controllers.users import find_user, user_named
 from lib.utils.urlkit import Links
 from models.db import database
 from models.microposts import Micropost
 from models.users import User
 
-TEXT_MAX = 255
 ID_MAX = 2 ** 63 - 1
 
 
@@ -136,7 +136,7 @@ def referenced_user(username: str | None) -> User | None:
     """The user a post is addressed to; Invalid when there is no such user."""
     if username is None:
         return None
-    user = User.by_username(username)
+    user = user_named(username)
     if user is None:
         raise Invalid(f'There is no user {username!r} to reference.',
                       {'referenced': 'no such user'})

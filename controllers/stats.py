@@ -9,6 +9,7 @@ import peewee
 
 from controllers.cache import CacheController
 from controllers.errors import Invalid
+from controllers.micropost_rules import MAX_DAYS
 from lib.utils.datekit import isoformat, utcnow
 from models.db import database
 from models.follows import Follow
@@ -17,7 +18,6 @@ from models.stats import DailyStats
 from models.users import User
 
 STATS_SCOPE = 'stats'
-MAX_DAYS = 366
 TOP = 10
 
 
