@@ -86,9 +86,9 @@ def import_citizens(settings: Section, args: argparse.Namespace) -> None:
 
     from tqdm import tqdm
 
-    from api.spec import check
     from controllers.citizen_rules import IMPORT
     from controllers.imports import ImportController
+    from controllers.validation import check
     try:
         with open(args.file, encoding='utf-8') as source:
             body = check(IMPORT, json.load(source), 'file')

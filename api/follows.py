@@ -5,17 +5,16 @@ import bottle
 
 from api.decorators import auth, cache, jsonp
 from api.paging import CALLBACK_PARAMETER, envelope, page_of, page_query, paging
-from api.schemas import MICROPOST, USER, USERNAME
+from api.schemas import MICROPOST, USER
 from api.spec import operation
 from api.web import links
 from controllers.cache import USER_SCOPE
 from controllers.follows import FollowController
+from controllers.micropost_rules import FOLLOW, USERNAME
 from controllers.timeline import TimelineController
 
 app = bottle.Bottle()
 
-FOLLOW = {'type': 'object', 'required': ['username'], 'additionalProperties': False,
-          'properties': {'username': USERNAME}}
 PAGE_QUERY = page_query(**CALLBACK_PARAMETER)
 FOLLOWING_QUERY = page_query(**CALLBACK_PARAMETER, username={
     **USERNAME, 'description': 'only this user: answers whether they are followed'})

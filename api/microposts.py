@@ -5,20 +5,17 @@ import bottle
 
 from api.decorators import auth, cache, jsonp
 from api.paging import CALLBACK_PARAMETER, envelope, page_of, page_query, paging
-from api.schemas import MICROPOST, REFERENCED, TEXT
+from api.schemas import MICROPOST
 from api.spec import operation
 from api.web import links
 from controllers.cache import FEED_SCOPE, USER_SCOPE
+from controllers.micropost_rules import NEW_POST, POST_CHANGES
 from controllers.microposts import MicropostController
 
 app = bottle.Bottle()
 
 COLLECTION = '/api/v1/users/<username>/collection'
 ITEM = '/api/v1/users/<username>/collection/<post_id:int>'
-NEW_POST = {'type': 'object', 'required': ['text'], 'additionalProperties': False,
-            'properties': {'text': TEXT, 'referenced': REFERENCED}}
-POST_CHANGES = {'type': 'object', 'minProperties': 1, 'additionalProperties': False,
-                'properties': {'text': TEXT, 'referenced': REFERENCED}}
 PAGE_QUERY = page_query(**CALLBACK_PARAMETER)
 ITEM_QUERY = {'type': 'object', 'properties': CALLBACK_PARAMETER, 'additionalProperties': False}
 OWNER_ERRORS = {400: None, 401: None, 403: None, 404: None}

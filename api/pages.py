@@ -1,12 +1,16 @@
 """The page shell: every screen's URL answers the same page, and the browser draws the screen.
 
 The paths here are the screens of `static/js/routes.js`, so a reload or a shared link works.
+The shell carries the rule book's input limits, so the browser checks what the server will.
 """
 from __future__ import annotations
+
+import json
 
 import bottle
 
 from api.assets import static_prefix
+from controllers import micropost_rules as rules
 
 app = bottle.Bottle()
 
@@ -17,12 +21,19 @@ SCREENS = (
     '/analyzer', '/analyzer/imports/<import_id:int>',
     '/analyzer/imports/<import_id:int>/citizens/<citizen_id:int>',
 )
+# The limits the browser checks before sending; the shell carries them as JSON in an attribute
+# (escaped by the template), which the security policy allows where it forbids inline scripts.
+LIMITS = {'text_max': rules.TEXT_MAX, 'search_min': rules.SEARCH_MIN,
+          'username_min': rules.USERNAME_MIN, 'username_max': rules.USERNAME_MAX,
+          'username_characters': rules.USERNAME_CHARACTERS}
+LIMITS_JSON = json.dumps(LIMITS)
 
 
 def shell(**_path_values) -> str:
     settings = bottle.request.app.config['warble.settings']
     bottle.response.set_header('Cache-Control', 'no-cache')
-    return bottle.template('layout', title=settings.app.name, static=static_prefix())
+    return bottle.template('layout', title=settings.app.name, static=static_prefix(),
+                           limits=LIMITS, limits_json=LIMITS_JSON)
 
 
 for rule in SCREENS:

@@ -7,16 +7,8 @@ import bottle
 
 from api.decorators import CALLBACK
 from api.web import base_url
+from controllers.micropost_rules import PAGE_PARAMETERS, SIZE_DEFAULT
 
-# Any page past the end of a list is an empty page, however far: the bound only keeps the
-# offset, (page - 1) * size, a number every database takes.
-PAGE_MAX = 2**31 - 1
-PAGE_PARAMETERS = {
-    'page': {'type': 'integer', 'minimum': 1, 'maximum': PAGE_MAX, 'default': 1,
-             'description': 'page number, from 1; past the last page, an empty page'},
-    'size': {'type': 'integer', 'minimum': 1, 'maximum': 100, 'default': 20,
-             'description': 'items per page'},
-}
 CALLBACK_PARAMETER = {
     'callback': {'type': 'string', 'pattern': CALLBACK.pattern,
                  'description': 'JSONP: answer as JavaScript calling this function'},
@@ -40,7 +32,7 @@ def page_of(item: dict) -> dict:
 
 def paging(query: dict) -> tuple[int, int]:
     """(page, size) from a validated page query."""
-    return query.get('page', 1), query.get('size', 20)
+    return query.get('page', 1), query.get('size', SIZE_DEFAULT)
 
 
 def envelope(found: dict, query: dict) -> dict:
@@ -57,8 +49,8 @@ def page_link(query: dict, page: int) -> str:
     unless it is the default, then `page`; never the JSONP callback."""
     kept = sorted((name, value) for name, value in query.items()
                   if name not in ('page', 'size', 'callback'))
-    size = query.get('size', PAGE_PARAMETERS['size']['default'])
-    if size != PAGE_PARAMETERS['size']['default']:
+    size = query.get('size', SIZE_DEFAULT)
+    if size != SIZE_DEFAULT:
         kept.append(('size', size))
     path = bottle.request.urlparts.path
     return f'{base_url()}{path}?{urlencode([*kept, ("page", page)])}'

@@ -1,14 +1,11 @@
-"""JSON schemas of the MicroPosts resources, shared by the routes that answer with them."""
+"""JSON schemas of the MicroPosts resources, shared by the routes that answer with them; their
+input fields are the rule book's."""
 from __future__ import annotations
 
-USERNAME = {'type': 'string', 'pattern': '^[A-Za-z0-9_]{3,30}$',
-            'description': '3 to 30 letters, digits or underscores'}
+from controllers.micropost_rules import TEXT_MAX, USERNAME
+
 URL = {'type': 'string', 'format': 'uri'}
 TIMESTAMP = {'type': 'string', 'format': 'date-time'}
-TEXT = {'type': 'string', 'minLength': 1, 'maxLength': 255, 'pattern': r'\S',
-        'description': '1 to 255 characters, not only spaces'}
-REFERENCED = {'type': ['string', 'null'], 'maxLength': 30,
-              'description': 'username of the user the post is addressed to'}
 
 USER = {
     'type': 'object',
@@ -29,6 +26,6 @@ MICROPOST = {
     'required': ['id', 'href', 'user', 'username', 'text', 'timestamp', 'referenced'],
     'additionalProperties': False,
     'properties': {'id': {'type': 'integer'}, 'href': URL, 'user': URL, 'username': USERNAME,
-                   'text': {'type': 'string', 'maxLength': 255}, 'timestamp': TIMESTAMP,
+                   'text': {'type': 'string', 'maxLength': TEXT_MAX}, 'timestamp': TIMESTAMP,
                    'referenced': {'type': ['string', 'null']}},
 }

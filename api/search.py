@@ -9,16 +9,12 @@ from api.schemas import MICROPOST
 from api.spec import operation
 from api.web import links
 from controllers.cache import FEED_SCOPE
+from controllers.micropost_rules import SEARCH_TEXT, SEARCH_USERNAME
 from controllers.search import SearchController
 
 app = bottle.Bottle()
 
-SEARCH_QUERY = page_query(
-    text={'type': 'string', 'minLength': 3, 'maxLength': 255,
-          'description': 'what the text contains, ignoring case: 3 to 255 characters'},
-    username={'type': 'string', 'minLength': 1, 'maxLength': 30,
-              'description': 'what the author\'s username contains, ignoring case'},
-    **CALLBACK_PARAMETER)
+SEARCH_QUERY = page_query(text=SEARCH_TEXT, username=SEARCH_USERNAME, **CALLBACK_PARAMETER)
 SEARCH_QUERY['required'] = ['text']
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bottle
 
 from api.spec import operation
-from api.tokens import CREDENTIAL
 from api.web import (
     CSRF_HEADER,
     SESSION_COOKIE,
@@ -15,14 +14,13 @@ from api.web import (
     same_site,
     session_token,
 )
+from controllers.micropost_rules import LOG_IN
 from controllers.sessions import SessionController
 
 app = bottle.Bottle()
 TAGS = ('sessions',)
 PATH = '/api/v1/session'
 
-LOG_IN = {'type': 'object', 'required': ['username', 'password'], 'additionalProperties': False,
-          'properties': {'username': CREDENTIAL, 'password': CREDENTIAL}}
 SESSION = {
     'type': 'object', 'required': ['username', 'csrf_token'], 'additionalProperties': False,
     'description': f'The user of this browser session and the token its writes carry in the '

@@ -5,14 +5,13 @@ import bottle
 
 from api.decorators import cache, jsonp
 from api.paging import CALLBACK_PARAMETER
-from api.schemas import TIMESTAMP, USERNAME
+from api.schemas import TIMESTAMP
 from api.spec import operation
-from controllers.stats import MAX_DAYS, STATS_SCOPE, StatsController
+from controllers.micropost_rules import DAY, MAX_DAYS, USERNAME
+from controllers.stats import STATS_SCOPE, StatsController
 
 app = bottle.Bottle()
 
-DAY = {'type': 'string', 'format': 'date', 'maxLength': 10,
-       'pattern': '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', 'description': 'a UTC day, YYYY-MM-DD'}
 COUNT = {'type': 'integer', 'minimum': 0}
 DAILY_QUERY = {
     'type': 'object',

@@ -7,26 +7,11 @@ from api.decorators import auth
 from api.spec import operation
 from api.web import bearer_token, client_address
 from controllers.errors import Invalid
+from controllers.micropost_rules import TOKEN_REQUEST
 from controllers.tokens import TokenController
 
 app = bottle.Bottle()
 
-CREDENTIAL = {'type': 'string', 'minLength': 1, 'maxLength': 1024,
-              'description': '1 to 1024 characters'}
-TOKEN_REQUEST = {
-    'type': 'object',
-    'description': 'Either grant_type "password" with username and password, or client_id '
-                   '(the username) and client_secret (the password) with any grant_type.',
-    'additionalProperties': False,
-    'properties': {'grant_type': {'type': 'string', 'maxLength': 64},
-                   'username': CREDENTIAL, 'password': CREDENTIAL,
-                   'client_id': CREDENTIAL, 'client_secret': CREDENTIAL},
-    'anyOf': [
-        {'required': ['grant_type', 'username', 'password'],
-         'properties': {'grant_type': {'const': 'password'}}},
-        {'required': ['client_id', 'client_secret']},
-    ],
-}
 TOKEN = {
     'type': 'object',
     'required': ['access_token', 'token_type', 'expires_in'],

@@ -6,33 +6,15 @@ import bottle
 from api.callers import current_caller
 from api.decorators import auth, cache, jsonp
 from api.paging import CALLBACK_PARAMETER
-from api.schemas import USER, USERNAME
+from api.schemas import USER
 from api.spec import operation
 from api.web import client_address, links, same_site
 from controllers.cache import USER_SCOPE
-from controllers.users import EMAIL, EMAIL_MAX, UserController
+from controllers.micropost_rules import NEW_USER, USER_CHANGES
+from controllers.users import UserController
 
 app = bottle.Bottle()
 
-NEW_USER = {
-    'type': 'object',
-    'required': ['username', 'email', 'password'],
-    'additionalProperties': False,
-    'properties': {
-        'username': USERNAME,
-        'email': {'type': 'string', 'format': 'email', 'maxLength': EMAIL_MAX,
-                  'pattern': EMAIL.pattern, 'description': 'a valid e-mail address'},
-        'password': {'type': 'string', 'minLength': 8, 'maxLength': 1024,
-                     'description': '8 to 1024 characters'},
-    },
-}
-USER_CHANGES = {
-    'type': 'object',
-    'minProperties': 1,
-    'additionalProperties': False,
-    'properties': {'notify_mentions': {'type': 'boolean',
-                                       'description': 'e-mail me when a post names me'}},
-}
 ANONYMOUS_QUERY = {'type': 'object', 'properties': CALLBACK_PARAMETER,
                    'additionalProperties': False}
 

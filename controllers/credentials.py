@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from zxcvbn import zxcvbn
 
+from controllers.micropost_rules import PASSWORD_MAX, PASSWORD_MIN
 from lib.utils.confusables import username_key
 
-__all__ = ['PASSWORD_MAX', 'PASSWORD_MIN', 'password_problem', 'username_key']
+__all__ = ['password_problem', 'username_key']
 
-PASSWORD_MIN = 8
-PASSWORD_MAX = 1024
 # zxcvbn scores 0 to 4; below 2, a password falls within about a million guesses (common
 # passwords, words, names, keyboard walks, repeats, dates, and the user's own name or e-mail).
 SCORE_MIN = 2

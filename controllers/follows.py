@@ -7,7 +7,7 @@ from controllers import limits, represent
 from controllers.cache import CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.paging import fetch_page
-from controllers.users import find_user
+from controllers.users import find_user, user_named
 from lib.utils.urlkit import Links
 from models.db import database
 from models.follows import Follow
@@ -44,7 +44,7 @@ class FollowController:
     def follow(self, follower: dict, username: str) -> tuple[dict, bool]:
         """Make `follower` follow `username`: (that user, whether the follow is new), within
         the follower's budget of follows."""
-        followed = User.by_username(username)
+        followed = user_named(username)
         if followed is None:
             raise Invalid(f'There is no user {username!r} to follow.', {'username': 'no such user'})
         if followed.id == follower['id']:
@@ -58,7 +58,7 @@ class FollowController:
         return represent.user(self.links, followed.username, followed.created), created
 
     def unfollow(self, follower: dict, username: str) -> None:
-        followed = User.by_username(username)
+        followed = user_named(username)
         deleted = 0
         if followed is not None:
             with database.atomic():

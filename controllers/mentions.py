@@ -10,11 +10,12 @@ import re
 from typing import NamedTuple
 
 from controllers import limits, outbox
+from controllers.micropost_rules import USERNAME_CHARACTERS
 from lib.logs import request_id
 from models import outbox as store
 
 # `@name` standing alone: not inside a word or an e-mail address.
-MENTION = re.compile(r'(?<![A-Za-z0-9_.@])@([A-Za-z0-9_]{3,30})(?![A-Za-z0-9_@])')
+MENTION = re.compile(rf'(?<![A-Za-z0-9_.@])@({USERNAME_CHARACTERS})(?![A-Za-z0-9_@])')
 
 
 class Version(NamedTuple):

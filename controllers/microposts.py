@@ -12,13 +12,13 @@ from controllers import limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, owe
+from controllers.micropost_rules import TEXT_MAX, is_username
 from controllers.paging import fetch_page
 from controllers.users import find_user
 from lib.utils.urlkit import Links
 from models import microposts as store
 from models.db import transaction
 
-TEXT_MAX = 255
 ID_MAX = 2 ** 63 - 1
 
 
@@ -131,7 +131,7 @@ def referenced_user(username: str | None) -> dict | None:
     user."""
     if username is None:
         return None
-    user = store.user_named(username)
+    user = store.user_named(username) if is_username(username) else None
     if user is None:
         raise Invalid(f'There is no user {username!r} to reference.',
                       {'referenced': 'no such user'})

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from controllers import represent
 from controllers.errors import Invalid
+from controllers.micropost_rules import SEARCH_MIN
 from controllers.paging import page_of, window
 from lib.utils.urlkit import Links
 from models.db import is_postgres
 from models.microposts import Author, Micropost, MicropostSearch
-
-TEXT_MIN = 3
 
 
 class SearchController:
@@ -21,9 +20,9 @@ class SearchController:
         self.links = links
 
     def search(self, text: str, username: str | None, page: int, size: int) -> dict:
-        if len(text) < TEXT_MIN:
+        if len(text) < SEARCH_MIN:
             raise Invalid('The search text is too short.',
-                          {'text': f'at least {TEXT_MIN} characters'})
+                          {'text': f'at least {SEARCH_MIN} characters'})
         matching = Micropost.select(Micropost.id).where(text_contains(text))
         if username:
             matching = (matching.join(Author, on=(Micropost.user == Author.id))

@@ -13,7 +13,8 @@ from controllers import users
 from controllers.cache import CacheController, user_scope
 from controllers.credentials import username_key
 from controllers.errors import Invalid
-from controllers.microposts import TEXT_MAX, MicropostController
+from controllers.micropost_rules import TEXT_MAX
+from controllers.microposts import MicropostController
 from lib.utils.datekit import utcnow
 from models.db import database, is_postgres
 from models.follows import Follow

@@ -7,12 +7,12 @@ from collections.abc import Callable
 
 from controllers.cache import CacheController
 from controllers.errors import Invalid
+from controllers.micropost_rules import MAX_DAYS
 from lib.utils.datekit import isoformat, utcnow
 from models import stats as store
 from models.db import transaction
 
 STATS_SCOPE = 'stats'
-MAX_DAYS = 366
 TOP = 10
 
 

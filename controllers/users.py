@@ -4,8 +4,6 @@ Sign-up checks everything cheap (sizes, the address's sign-up budget, the userna
 look-alikes, how guessable the password is) before the costly argon2id hash."""
 from __future__ import annotations
 
-import re
-
 import peewee
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,15 +11,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from controllers import limits, represent
 from controllers.credentials import password_problem, username_key
 from controllers.errors import Conflict, Invalid, NotFound
+from controllers.micropost_rules import EMAIL, EMAIL_MAX, USERNAME, is_username
 from lib.config import Section
 from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
 from models.db import database
-from models.users import USERNAME, User, UserRole
+from models.users import User, UserRole
 
-# Dot-separated domain labels: unambiguous, so a failing match backtracks in linear time.
-EMAIL = re.compile(r'^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$')
-EMAIL_MAX = 254
 hasher = PasswordHasher()  # argon2id; its cost comes from the `passwords` settings
 
 
@@ -64,8 +60,8 @@ class UserController:
 
     def _create(self, username: str, email: str, password: str) -> User:
         fields = {}
-        if not USERNAME.fullmatch(username or ''):
-            fields['username'] = '3 to 30 letters, digits or underscores'
+        if not is_username(username):
+            fields['username'] = USERNAME['description']
         if len(email or '') > EMAIL_MAX or not EMAIL.fullmatch(email or ''):
             fields['email'] = 'a valid e-mail address'
         problem = password_problem(password or '', username or '', email or '')
@@ -87,7 +83,7 @@ class UserController:
 
     def authenticate(self, username: str, password: str) -> dict | None:
         """The user when the password matches, else None."""
-        user = User.by_username(username)
+        user = user_named(username)
         if user is None:
             hasher.hash(password)  # same work either way: timing does not reveal usernames
             return None
@@ -98,9 +94,15 @@ class UserController:
         return as_dict(user)
 
 
+def user_named(username: str | None) -> User | None:
+    """The user with this username (any case); None, without asking the store, for what
+    cannot be a username."""
+    return User.by_username(username) if is_username(username) else None
+
+
 def find_user(username: str) -> User:
     """The user with this username (any case), or NotFound."""
-    user = User.by_username(username)
+    user = user_named(username)
     if user is None:
         raise NotFound(f'There is no user {username!r}.')
     return user

@@ -2,14 +2,10 @@
 look alike), argon2id password hashes, and the roles an operator gave them."""
 from __future__ import annotations
 
-import re
-
 import peewee
 
 from lib.utils.datekit import utcnow
 from models.db import BaseModel
-
-USERNAME = re.compile(r'^[A-Za-z0-9_]{3,30}$')
 
 
 class User(BaseModel):
@@ -25,10 +21,7 @@ class User(BaseModel):
 
     @classmethod
     def by_username(cls, username: str) -> User | None:
-        """The user with this username, compared case-insensitively (uses the lower() index);
-        None, without a query, for what cannot be a username."""
-        if not USERNAME.fullmatch(username):
-            return None
+        """The user with this username, compared case-insensitively (uses the lower() index)."""
         return cls.get_or_none(peewee.fn.LOWER(cls.username) == username.lower())
 
     @classmethod

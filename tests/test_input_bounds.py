@@ -11,18 +11,18 @@ import pytest
 import api
 from api.decorators import CALLBACK
 from api.middleware import VALID_REQUEST_ID
-from api.spec import INTEGER, check
+from api.spec import INTEGER
 from controllers.citizen_rules import IMPORT
 from controllers.errors import Invalid
 from controllers.mentions import MENTION
-from controllers.users import EMAIL
+from controllers.micropost_rules import EMAIL, USERNAME_RULE
+from controllers.validation import check
 from lib.utils.problems import LIMIT
-from models.users import USERNAME
 from tests.harness.analyzer import stored_rows
 from tests.test_analyzer_cli import manage
 
 MIB = 1024 * 1024
-MODULE_PATTERNS = [EMAIL, USERNAME, MENTION, CALLBACK, VALID_REQUEST_ID, INTEGER]
+MODULE_PATTERNS = [EMAIL, USERNAME_RULE, MENTION, CALLBACK, VALID_REQUEST_ID, INTEGER]
 
 
 def schema_strings(schema, found: list) -> list:
@@ -87,7 +87,7 @@ def test_every_pattern_finishes_on_hostile_input_of_its_largest_size_and_of_1_mi
 
 @pytest.mark.timeout(120)
 def test_a_1_mib_email_is_refused_naming_the_field_and_a_long_valid_one_accepted():
-    from api.users import NEW_USER
+    from controllers.micropost_rules import NEW_USER
     for email in ('a@' + '.' * MIB + '@', 'a@' + 'b.' * (MIB // 2), 'x' * MIB):
         with pytest.raises(Invalid) as refused:
             check(NEW_USER, {'username': 'mallory', 'password': 'p' * 12, 'email': email})

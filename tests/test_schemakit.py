@@ -5,8 +5,8 @@ import random
 import pytest
 from jsonschema import Draft202012Validator
 
-from api.tokens import TOKEN_REQUEST
 from controllers.citizen_rules import CHANGES, CITIZEN, IMPORT
+from controllers.micropost_rules import TOKEN_REQUEST
 from lib.utils.problems import Problems
 from lib.utils.schemaexplain import compile_explainer
 from lib.utils.schemakit import Unsupported, compile_check

@@ -7,7 +7,7 @@
   <link rel="icon" href="{{static}}/img/warble.svg" type="image/svg+xml">
   <link rel="stylesheet" href="{{static}}/css/app.css">
 </head>
-<body>
+<body data-limits="{{limits_json}}">
   <a class="skip" href="#main">Skip to content</a>
   <header class="top">
     <div class="bar">

@@ -1,12 +1,12 @@
 /* Microposts on screen: lists with paging, and editing or deleting one's own posts in place.
    Post text is only ever bound as text, never as HTML. */
 import * as api from './api.js';
+import { LIMITS } from './limits.js';
 import { pagerFor } from './paging.js';
 import { formatTime } from './text.js';
 
 const ko = window.ko;
-export const MAX_LENGTH = 255;
-const MENTION = /(@[A-Za-z0-9_]{3,30})/;
+const MENTION = new RegExp(`(@${LIMITS.username_characters})`);
 
 /* Characters as the server counts them (code points, not UTF-16 units). */
 export function length(text) {
@@ -15,7 +15,7 @@ export function length(text) {
 
 /* "12 characters left" for a text observable, and whether it is over the limit. */
 export function counter(text) {
-  const left = ko.pureComputed(() => MAX_LENGTH - length(text()));
+  const left = ko.pureComputed(() => LIMITS.text_max - length(text()));
   return {
     left,
     over: ko.pureComputed(() => left() < 0),
@@ -28,7 +28,7 @@ export function counter(text) {
 /* Problems the server would refuse, found before sending: the text's length. */
 export function textProblem(text) {
   if (!text.trim()) return 'Write something first.';
-  if (length(text) > MAX_LENGTH) return `At most ${MAX_LENGTH} characters.`;
+  if (length(text) > LIMITS.text_max) return `At most ${LIMITS.text_max} characters.`;
   return null;
 }
 

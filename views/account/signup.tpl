@@ -5,7 +5,7 @@
         <div class="field">
           <label for="signup-username">Username</label>
           <input id="signup-username" type="text" autocomplete="username" autocapitalize="none" aria-describedby="signup-username-hint" data-bind="textInput: username, hasFocus: true, attr: {'aria-invalid': !!errors().username}">
-          <p id="signup-username-hint" class="hint" data-bind="visible: !errors().username">3 to 30 letters, digits or underscores.</p>
+          <p id="signup-username-hint" class="hint" data-bind="visible: !errors().username">{{limits['username_min']}} to {{limits['username_max']}} letters, digits or underscores.</p>
           <p class="field-error" data-bind="visible: errors().username, text: errors().username"></p>
         </div>
         <div class="field">

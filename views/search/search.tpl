@@ -7,7 +7,7 @@
       <div class="field">
         <label for="search-text">Text</label>
         <input id="search-text" type="search" aria-describedby="search-hint" data-bind="textInput: text, attr: {'aria-invalid': !!error}">
-        <p id="search-hint" class="hint">At least 3 characters.</p>
+        <p id="search-hint" class="hint">At least {{limits['search_min']}} characters.</p>
       </div>
       <div class="field">
         <label for="search-username">Author <span class="hint">(optional)</span></label>

@@ -1,10 +1,10 @@
 /* Search posts by text, and optionally by author; the query lives in the URL. */
 import { apiPath, withQuery } from '../api.js';
+import { LIMITS } from '../limits.js';
 import { pageOf } from '../paging.js';
 import { PostList } from '../posts.js';
 
 const ko = window.ko;
-export const SHORTEST = 3;
 
 export class SearchScreen {
   constructor(app, params, query) {
@@ -38,8 +38,8 @@ export class SearchScreen {
 
   /* Whether `text` is too short to search for; if so, say so next to the field. */
   tooShort(text) {
-    if (text.length >= SHORTEST) return false;
-    this.error(`Search for at least ${SHORTEST} characters.`);
+    if (text.length >= LIMITS.search_min) return false;
+    this.error(`Search for at least ${LIMITS.search_min} characters.`);
     return true;
   }
 }
