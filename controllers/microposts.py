@@ -12,10 +12,10 @@ from controllers import limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, owe
-from controllers.paging import fetch_page
+from controllers.paging import page_of
 from controllers.users import find_user
 from lib.utils.urlkit import Links
-from models.db import database
+from models.db import database, window
 from models.microposts import Micropost
 from models.users import User
 
@@ -32,14 +32,14 @@ class MicropostController:
     def feed(self, page: int, size: int) -> dict:
         """Every post, newest first."""
         query = Micropost.listing().order_by(Micropost.id.desc())
-        return fetch_page(query, page, size, self._represent)
+        return page_of(window(query, page, size), size, self._represent)
 
     def collection(self, username: str, page: int, size: int) -> dict:
         """The posts of one user, newest first."""
         author = find_user(username)
         query = (Micropost.listing().where(Micropost.user == author.id)
                  .order_by(Micropost.id.desc()))
-        return fetch_page(query, page, size, self._represent)
+        return page_of(window(query, page, size), size, self._represent)
 
     def get(self, username: str, post_id: int) -> dict:
         """One post of this user; NotFound for another user's post."""

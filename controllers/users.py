@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import peewee
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -16,8 +15,17 @@ from controllers.errors import Conflict, Invalid, NotFound
 from lib.config import Section
 from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
-from models.db import database
-from models.users import USERNAME, User, UserRole
+from models.db import Duplicate, transaction
+from models.users import (
+    USERNAME,
+    UserRecord,
+    create_user,
+    find_by_id,
+    find_by_username,
+    key_taken,
+    roles_of,
+    set_notify_mentions,
+)
 
 # Dot-separated domain labels: unambiguous, so a failing match backtracks in linear time.
 EMAIL = re.compile(r'^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$')
@@ -57,12 +65,11 @@ class UserController:
 
     def change(self, caller: dict, changes: dict) -> dict:
         """Change `caller`'s own settings (`notify_mentions`); their profile as they see it."""
-        with database.atomic():
-            User.update(notify_mentions=changes['notify_mentions']).where(
-                User.id == caller['id']).execute()
-        return own_profile(self.links, User.get_by_id(caller['id']))
+        with transaction():
+            set_notify_mentions(caller['id'], changes['notify_mentions'])
+        return own_profile(self.links, find_by_id(caller['id']))
 
-    def _create(self, username: str, email: str, password: str) -> User:
+    def _create(self, username: str, email: str, password: str) -> UserRecord:
         fields = {}
         if not USERNAME.fullmatch(username or ''):
             fields['username'] = '3 to 30 letters, digits or underscores'
@@ -74,20 +81,18 @@ class UserController:
         if fields:
             raise Invalid('The user is not valid.', fields)
         key = username_key(username)
-        if User.key_taken(username, key):
+        if key_taken(username, key):
             raise taken(username)
         password_hash = hasher.hash(password)
         try:
-            with database.atomic():
-                user = User.create(username=username, username_key=key, email=email,
-                                   password_hash=password_hash)
-        except peewee.IntegrityError:  # taken in the meantime
+            with transaction():
+                return create_user(username, key, email, password_hash)
+        except Duplicate:  # taken in the meantime
             raise taken(username) from None
-        return user
 
     def authenticate(self, username: str, password: str) -> dict | None:
         """The user when the password matches, else None."""
-        user = User.by_username(username)
+        user = find_by_username(username)
         if user is None:
             hasher.hash(password)  # same work either way: timing does not reveal usernames
             return None
@@ -98,9 +103,9 @@ class UserController:
         return as_dict(user)
 
 
-def find_user(username: str) -> User:
+def find_user(username: str) -> UserRecord:
     """The user with this username (any case), or NotFound."""
-    user = User.by_username(username)
+    user = find_by_username(username)
     if user is None:
         raise NotFound(f'There is no user {username!r}.')
     return user
@@ -111,11 +116,11 @@ def taken(username: str) -> Conflict:
                     {'username': 'already taken'})
 
 
-def own_profile(links: Links, user: User) -> dict:
+def own_profile(links: Links, user: UserRecord) -> dict:
     return represent.user(links, user.username, user.created,
-                          notify_mentions=user.notify_mentions, roles=UserRole.of(user.id))
+                          notify_mentions=user.notify_mentions, roles=roles_of(user.id))
 
 
-def as_dict(user: User) -> dict:
+def as_dict(user: UserRecord) -> dict:
     return {'id': user.id, 'username': user.username, 'email': user.email,
             'created': isoformat(user.created)}

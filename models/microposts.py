@@ -5,7 +5,8 @@ import peewee
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from lib.utils.datekit import utcnow
-from models.db import BaseModel, database
+from models.db import BaseModel, database, is_postgres, window
+from models.follows import Follow
 from models.users import User
 
 Author = User.alias('author')
@@ -47,3 +48,36 @@ class MicropostSearch(FTS5Model):
     class Meta:
         database = database
         table_name = 'micropost_search'
+
+
+def timeline_page(follower_id: int, page: int, size: int) -> list[dict]:
+    """Posts of the users `follower_id` follows, oldest first, as `Micropost.listing()` rows: a
+    page and one more row (see `window`)."""
+    followed = Follow.select(Follow.followed).where(Follow.follower == follower_id)
+    # The page of ids first, from the (id, user_id) index alone; then those posts in full.
+    ids = window(Micropost.select(Micropost.id).where(Micropost.user.in_(followed))
+                 .order_by(Micropost.id), page, size)
+    return list(Micropost.listing().where(Micropost.id.in_(ids)).order_by(Micropost.id))
+
+
+def search_page(text: str, username: str | None, page: int, size: int) -> list[dict]:
+    """Posts whose text contains `text` (ignoring case), newest first, as `Micropost.listing()`
+    rows; with `username`, only by authors whose username contains it. A page and one more row
+    (see `window`). Both backends answer from a trigram index: pg_trgm (GIN) on PostgreSQL,
+    FTS5 on SQLite."""
+    matching = Micropost.select(Micropost.id).where(_text_contains(text))
+    if username:
+        matching = (matching.join(Author, on=(Micropost.user == Author.id))
+                    .where(Author.username.contains(username)))
+    # The page of ids first, then their authors: no join over every match.
+    ids = window(matching.order_by(Micropost.id.desc()), page, size)
+    return list(Micropost.listing().where(Micropost.id.in_(ids)).order_by(Micropost.id.desc()))
+
+
+def _text_contains(text: str) -> peewee.Expression:
+    """The condition `micropost.text` contains `text`, ignoring case, answered by the index."""
+    if is_postgres():
+        return Micropost.text.contains(text)  # ILIKE '%text%': pg_trgm's GIN index
+    phrase = '"{}"'.format(text.replace('"', '""'))  # FTS5 trigram phrase: a substring
+    return Micropost.id.in_(MicropostSearch.select(MicropostSearch.rowid)
+                            .where(MicropostSearch.match(phrase)))
