@@ -12,9 +12,9 @@ import secrets
 from controllers.errors import Conflict, Invalid, NotFound
 from controllers.users import find_user
 from lib.utils.datekit import isoformat
+from models import users as user_store
 from models.apikeys import all_keys, create_key, delete_key, name_of
 from models.db import Duplicate, transaction
-from models.users import grant_role, revoke_role, roles_of
 
 ROLES = ('analyst',)
 KEY_NAME_MAX = 64
@@ -33,17 +33,17 @@ class RoleController:
         user = find_user(username)
         check_role(role)
         with transaction():
-            return grant_role(user.id, role)
+            return user_store.grant_role(user.id, role)
 
     def revoke(self, username: str, role: str) -> bool:
         """Take `role` from the user; whether they had it."""
         user = find_user(username)
         check_role(role)
         with transaction():
-            return revoke_role(user.id, role)
+            return user_store.revoke_role(user.id, role)
 
     def roles_of(self, user_id: int) -> list[str]:
-        return roles_of(user_id)
+        return user_store.roles_of(user_id)
 
 
 def check_role(role: str) -> None:

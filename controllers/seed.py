@@ -122,7 +122,7 @@ def demo_users(demo_only: bool = True) -> list[tuple[int, int]]:
     """(number, id) of the users named `demo_<number>`; with `demo_only`, of those whose e-mail is
     the one `users` gives them too (a person who signed up as `demo_7` is left alone)."""
     found = []
-    for user in user_store.named_with(DEMO_PREFIX):
+    for user in user_store.with_username_prefix(DEMO_PREFIX):
         suffix = user['username'][len(DEMO_PREFIX):]
         if suffix.isdigit() and suffix.isascii() and (
                 not demo_only or user['email'] == f'{user["username"]}@{DEMO_DOMAIN}'):

@@ -112,7 +112,7 @@ def usernames_of(user_ids: set[int]) -> list[str]:
     return [user.username for user in User.select(User.username).where(User.id.in_(user_ids))]
 
 
-def named_with(prefix: str) -> list[dict]:
+def with_username_prefix(prefix: str) -> list[dict]:
     """`{"id", "username", "email"}` of the users whose username starts with `prefix`."""
     return list(User.select(User.id, User.username, User.email)
                 .where(User.username.startswith(prefix)).dicts())
