@@ -18,7 +18,7 @@ class Token(BaseModel):
 
 
 def store_token(user_id: int, digest: str, created: dt.datetime, expires: dt.datetime) -> None:
-    """Keep a new token of the user, and drop the user's tokens that have expired by now."""
+    """Keep a new token of the user, and drop the user's tokens expired by `created`."""
     Token.delete().where(Token.user == user_id, Token.expires <= created).execute()
     Token.create(user=user_id, digest=digest, created=created, expires=expires)
 
