@@ -9,14 +9,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-import peewee
-
 from controllers.errors import Conflict, Invalid, NotFound
 from controllers.users import find_user
 from lib.utils.datekit import isoformat
-from models.apikeys import ApiKey
-from models.db import database
-from models.users import UserRole
+from models import users as user_store
+from models.apikeys import all_keys, create_key, delete_key, name_of
+from models.db import Duplicate, transaction
 
 ROLES = ('analyst',)
 KEY_NAME_MAX = 64
@@ -34,18 +32,18 @@ class RoleController:
         """Give `role` to the user; whether it is new. Invalid for a role Warble does not know."""
         user = find_user(username)
         check_role(role)
-        with database.atomic():
-            return UserRole.grant(user.id, role)
+        with transaction():
+            return user_store.grant_role(user.id, role)
 
     def revoke(self, username: str, role: str) -> bool:
         """Take `role` from the user; whether they had it."""
         user = find_user(username)
         check_role(role)
-        with database.atomic():
-            return UserRole.revoke(user.id, role)
+        with transaction():
+            return user_store.revoke_role(user.id, role)
 
     def roles_of(self, user_id: int) -> list[str]:
-        return UserRole.of(user_id)
+        return user_store.roles_of(user_id)
 
 
 def check_role(role: str) -> None:
@@ -64,20 +62,19 @@ class ApiKeyController:
                           {'name': f'1 to {KEY_NAME_MAX} printable characters'})
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
         try:
-            with database.atomic():
-                ApiKey.create(name=name, digest=digest(raw))
-        except peewee.IntegrityError:
+            with transaction():
+                create_key(name, digest(raw))
+        except Duplicate:
             raise Conflict(f'There is already a key named {name!r}.', {'name': 'taken'}) from None
         return raw
 
     def list(self) -> list[dict]:
         """`{"name", "created"}` of every key, oldest first."""
-        return [{'name': key.name, 'created': isoformat(key.created)}
-                for key in ApiKey.select().order_by(ApiKey.id)]
+        return [{'name': key['name'], 'created': isoformat(key['created'])} for key in all_keys()]
 
     def revoke(self, name: str) -> None:
-        with database.atomic():
-            deleted = ApiKey.delete().where(ApiKey.name == name).execute()
+        with transaction():
+            deleted = delete_key(name)
         if not deleted:
             raise NotFound(f'There is no key named {name!r}.')
 
@@ -85,5 +82,5 @@ class ApiKeyController:
         """`{"api_key": name}` of a valid key, else None."""
         if not raw.startswith(KEY_PREFIX) or len(raw) > 100:
             return None
-        key = ApiKey.get_or_none(ApiKey.digest == digest(raw))
-        return None if key is None else {'api_key': key.name}
+        name = name_of(digest(raw))
+        return None if name is None else {'api_key': name}

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from redis import RedisError
-
 from lib import metrics
 from lib.logs import Throttle
-from models.pagecache import PageStore
+from models.pagecache import CacheUnavailable, PageStore
 
 USER_SCOPE = 'user:{username}'
 FEED_SCOPE = 'feed'
@@ -34,7 +32,7 @@ class CacheController:
     def lookup(self, scopes: list[str], key: str) -> tuple[str | None, str | None]:
         try:
             version, page = self.pages.lookup(scopes, key)
-        except RedisError as exc:
+        except CacheUnavailable as exc:
             _warn(exc)
             metrics.cache_lookup('error')
             return None, None
@@ -44,18 +42,18 @@ class CacheController:
     def store(self, version: str, key: str, answer: str, seconds: int) -> None:
         try:
             self.pages.store(version, key, answer, seconds)
-        except RedisError as exc:
+        except CacheUnavailable as exc:
             _warn(exc)
 
     def invalidate(self, *scopes: str) -> None:
         """Renew `scopes`; if Redis is down, their pages expire by their TTL instead."""
         try:
             self.pages.renew(list(scopes))
-        except RedisError as exc:
+        except CacheUnavailable as exc:
             _warn(exc)
 
 
-def _warn(exc: RedisError) -> None:
+def _warn(exc: CacheUnavailable) -> None:
     """Count Redis failures; log them at most once per interval."""
     metrics.redis_error('cache')
     if throttle.ready():

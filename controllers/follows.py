@@ -1,17 +1,14 @@
 """Follows: who a user follows and who follows them; following and unfollowing."""
 from __future__ import annotations
 
-import peewee
-
 from controllers import limits, represent
 from controllers.cache import CacheController, user_scope
 from controllers.errors import Invalid, NotFound
-from controllers.paging import fetch_page
+from controllers.paging import page_of
 from controllers.users import find_user, user_named
 from lib.utils.urlkit import Links
-from models.db import database
-from models.follows import Follow
-from models.users import User
+from models.db import transaction
+from models.follows import add_follow, followed_by, followers_of, remove_follow
 
 
 class FollowController:
@@ -23,23 +20,11 @@ class FollowController:
     def following(self, username: str, page: int, size: int, named: str | None = None) -> dict:
         """The users `username` follows; with `named`, only that one (whether it is followed)."""
         user = find_user(username)
-        condition = Follow.follower == user.id
-        if named is not None:
-            condition &= peewee.fn.LOWER(User.username) == named.lower()
-        return self._users(Follow.followed, condition, page, size)
+        return page_of(followed_by(user.id, page, size, named), size, self._represent)
 
     def followers(self, username: str, page: int, size: int) -> dict:
         user = find_user(username)
-        return self._users(Follow.follower, Follow.followed == user.id, page, size)
-
-    def _users(self, listed: peewee.Field, condition: peewee.Expression, page: int,
-               size: int) -> dict:
-        """A page of the `listed` side of the follows matching `condition`."""
-        query = (User.select(User.username, User.created)
-                 .join(Follow, on=(listed == User.id))
-                 .where(condition)
-                 .order_by(Follow.id))
-        return fetch_page(query.dicts(), page, size, self._represent)
+        return page_of(followers_of(user.id, page, size), size, self._represent)
 
     def follow(self, follower: dict, username: str) -> tuple[dict, bool]:
         """Make `follower` follow `username`: (that user, whether the follow is new), within
@@ -50,22 +35,18 @@ class FollowController:
         if followed.id == follower['id']:
             raise Invalid('Users cannot follow themselves.', {'username': 'yourself'})
         limits.take_follow(follower['id'])
-        with database.atomic():
-            created = (Follow.insert(follower=follower['id'], followed=followed.id)
-                       .on_conflict_ignore().as_rowcount().execute()) > 0
+        with transaction():
+            created = add_follow(follower['id'], followed.id)
         if created:
             self._changed(follower['username'], followed.username)
         return represent.user(self.links, followed.username, followed.created), created
 
     def unfollow(self, follower: dict, username: str) -> None:
         followed = user_named(username)
-        deleted = 0
+        deleted = False
         if followed is not None:
-            with database.atomic():
-                deleted = (Follow.delete()
-                           .where(Follow.follower == follower['id'],
-                                  Follow.followed == followed.id)
-                           .execute())
+            with transaction():
+                deleted = remove_follow(follower['id'], followed.id)
         if not deleted:
             raise NotFound(f'{follower["username"]} does not follow {username!r}.')
         self._changed(follower['username'], followed.username)

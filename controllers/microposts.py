@@ -12,12 +12,13 @@ from controllers import limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, owe
-from controllers.micropost_rules import TEXT_MAX, is_username
-from controllers.paging import fetch_page
-from controllers.users import find_user
+from controllers.micropost_rules import TEXT_MAX
+from controllers.paging import page_of
+from controllers.users import find_user, user_named
 from lib.utils.urlkit import Links
 from models import microposts as store
 from models.db import transaction
+from models.users import usernames_of
 
 ID_MAX = 2 ** 63 - 1
 
@@ -30,12 +31,12 @@ class MicropostController:
 
     def feed(self, page: int, size: int) -> dict:
         """Every post, newest first."""
-        return fetch_page(store.newest(), page, size, self._represent)
+        return page_of(store.newest(page, size), size, self._represent)
 
     def collection(self, username: str, page: int, size: int) -> dict:
         """The posts of one user, newest first."""
         author = find_user(username)
-        return fetch_page(store.newest(author.id), page, size, self._represent)
+        return page_of(store.newest(page, size, author.id), size, self._represent)
 
     def get(self, username: str, post_id: int) -> dict:
         """One post of this user; NotFound for another user's post."""
@@ -69,7 +70,7 @@ class MicropostController:
         with transaction():
             store.create_posts(rows)
             scopes = [user_scope(username)
-                      for username in store.usernames({row['user'] for row in rows})]
+                      for username in usernames_of({row['user'] for row in rows})]
         CacheController().invalidate(FEED_SCOPE, *scopes)
         return len(rows)
 
@@ -131,8 +132,8 @@ def referenced_user(username: str | None) -> dict | None:
     user."""
     if username is None:
         return None
-    user = store.user_named(username) if is_username(username) else None
+    user = user_named(username)
     if user is None:
         raise Invalid(f'There is no user {username!r} to reference.',
                       {'referenced': 'no such user'})
-    return user
+    return {'id': user.id, 'username': user.username}

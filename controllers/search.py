@@ -1,16 +1,12 @@
-"""Search: posts whose text contains a string, case-insensitively, newest first.
-
-Both backends answer from a trigram index: pg_trgm (GIN) on PostgreSQL, FTS5 on SQLite.
-"""
+"""Search: posts whose text contains a string, case-insensitively, newest first."""
 from __future__ import annotations
 
 from controllers import represent
 from controllers.errors import Invalid
 from controllers.micropost_rules import SEARCH_MIN
-from controllers.paging import page_of, window
+from controllers.paging import page_of
 from lib.utils.urlkit import Links
-from models.db import is_postgres
-from models.microposts import Author, Micropost, MicropostSearch
+from models.microposts import search_page
 
 
 class SearchController:
@@ -23,20 +19,5 @@ class SearchController:
         if len(text) < SEARCH_MIN:
             raise Invalid('The search text is too short.',
                           {'text': f'at least {SEARCH_MIN} characters'})
-        matching = Micropost.select(Micropost.id).where(text_contains(text))
-        if username:
-            matching = (matching.join(Author, on=(Micropost.user == Author.id))
-                        .where(Author.username.contains(username)))
-        # The page of ids first, then their authors: no join over every match.
-        ids = window(matching.order_by(Micropost.id.desc()), page, size)
-        rows = Micropost.listing().where(Micropost.id.in_(ids)).order_by(Micropost.id.desc())
+        rows = search_page(text, username, page, size)
         return page_of(rows, size, lambda row: represent.micropost(self.links, row))
-
-
-def text_contains(text: str):
-    """The condition `micropost.text` contains `text`, ignoring case, answered by the index."""
-    if is_postgres():
-        return Micropost.text.contains(text)  # ILIKE '%text%': pg_trgm's GIN index
-    phrase = '"{}"'.format(text.replace('"', '""'))  # FTS5 trigram phrase: a substring
-    return Micropost.id.in_(MicropostSearch.select(MicropostSearch.rowid)
-                            .where(MicropostSearch.match(phrase)))

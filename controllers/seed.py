@@ -16,9 +16,9 @@ from controllers.errors import Invalid
 from controllers.micropost_rules import TEXT_MAX
 from controllers.microposts import MicropostController
 from lib.utils.datekit import utcnow
-from models.db import database, is_postgres
-from models.follows import Follow
-from models.users import User
+from models import follows as follow_store
+from models import users as user_store
+from models.db import refresh_statistics, transaction
 
 DEMO_PASSWORD = 'demo-password'
 DEMO_PREFIX = 'demo_'
@@ -62,18 +62,16 @@ class SeedController:
             rows = [{'username': name, 'username_key': username_key(name),
                      'email': f'{name}@{DEMO_DOMAIN}',
                      'password_hash': password_hash} for name in names]
-            with database.atomic():
-                User.insert_many(rows).on_conflict_ignore().execute()
-            self.created += [user.username for user in
-                             User.select(User.username).where(User.username.in_(names))
-                             .order_by(User.id)]
+            with transaction():
+                user_store.create_many(rows)
+            self.created += user_store.usernames_among(names)
             yield len(rows)
 
     def follows(self, per_user: int) -> Iterator[int]:
         """Each user made by `users` follows `per_user` other demo users chosen at random (fewer
         if there are not that many)."""
         ids = [user_id for _number, user_id in demo_users()]
-        new = [user.id for user in User.select(User.id).where(User.username.in_(self.created))]
+        new = user_store.ids_of(self.created)
         per_user = max(0, min(per_user, len(ids) - 1))
         step = max(1, BATCH // max(per_user, 1))
         for first in range(0, len(new), step):
@@ -81,8 +79,8 @@ class SeedController:
             rows = [{'follower': follower, 'followed': followed} for follower in followers
                     for followed in self._others(ids, follower, per_user)]
             if rows:
-                with database.atomic():
-                    Follow.insert_many(rows).on_conflict_ignore().execute()
+                with transaction():
+                    follow_store.create_many(rows)
             self._changed(followers + [row['followed'] for row in rows])
             yield len(rows)
 
@@ -109,14 +107,12 @@ class SeedController:
         return ' '.join(words)[:TEXT_MAX].strip().capitalize()
 
     def analyze(self) -> None:
-        """Refresh the planner's statistics (stale right after a bulk insert) and the search
-        index after a bulk load; on PostgreSQL, VACUUM also merges the pending entries of the GIN
-        index."""
-        database.execute_sql('VACUUM ANALYZE' if is_postgres() else 'PRAGMA optimize')
+        """Refresh the planner's statistics and the search index after a bulk load."""
+        refresh_statistics()
 
     def _changed(self, user_ids: list[int]) -> None:
-        names = User.select(User.username).where(User.id.in_(set(user_ids)))
-        CacheController().invalidate(*(user_scope(user.username) for user in names))
+        names = user_store.usernames_of(set(user_ids))
+        CacheController().invalidate(*(user_scope(name) for name in names))
 
 
 def demo_name(number: int) -> str:
@@ -127,10 +123,9 @@ def demo_users(demo_only: bool = True) -> list[tuple[int, int]]:
     """(number, id) of the users named `demo_<number>`; with `demo_only`, of those whose e-mail is
     the one `users` gives them too (a person who signed up as `demo_7` is left alone)."""
     found = []
-    for user in User.select(User.id, User.username, User.email).where(
-            User.username.startswith(DEMO_PREFIX)):
-        suffix = user.username[len(DEMO_PREFIX):]
+    for user in user_store.with_username_prefix(DEMO_PREFIX):
+        suffix = user['username'][len(DEMO_PREFIX):]
         if suffix.isdigit() and suffix.isascii() and (
-                not demo_only or user.email == f'{user.username}@{DEMO_DOMAIN}'):
-            found.append((int(suffix), user.id))
+                not demo_only or user['email'] == f'{user["username"]}@{DEMO_DOMAIN}'):
+            found.append((int(suffix), user['id']))
     return sorted(found)

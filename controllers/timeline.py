@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from controllers import represent
 from controllers.errors import Forbidden
-from controllers.paging import page_of, window
+from controllers.paging import page_of
 from controllers.users import find_user
 from lib.utils.urlkit import Links
-from models.follows import Follow
-from models.microposts import Micropost
+from models.microposts import timeline_page
 
 
 class TimelineController:
@@ -21,9 +20,5 @@ class TimelineController:
         Forbidden for another one."""
         if username.lower() != caller['username'].lower():
             raise Forbidden(f'Only {find_user(username).username} may read this timeline.')
-        followed = Follow.select(Follow.followed).where(Follow.follower == caller['id'])
-        # The page of ids first, from the (id, user_id) index alone; then those posts in full.
-        ids = window(Micropost.select(Micropost.id).where(Micropost.user.in_(followed))
-                     .order_by(Micropost.id), page, size)
-        rows = Micropost.listing().where(Micropost.id.in_(ids)).order_by(Micropost.id)
+        rows = timeline_page(caller['id'], page, size)
         return page_of(rows, size, lambda row: represent.micropost(self.links, row))

@@ -15,9 +15,8 @@ from controllers import limits
 from controllers.errors import Invalid
 from controllers.users import UserController
 from lib.utils.datekit import utcnow
-from models.db import database
-from models.tokens import Token
-from models.users import User
+from models.db import transaction
+from models.tokens import delete_token, holder_of, store_token
 
 LIFETIME = 86400
 
@@ -40,19 +39,13 @@ class TokenController:
         attempt.succeeded()
         raw = secrets.token_urlsafe(32)
         now = utcnow()
-        with database.atomic():
-            Token.delete().where(Token.user == user['id'], Token.expires <= now).execute()
-            Token.create(user=user['id'], digest=digest(raw), created=now,
-                         expires=now + dt.timedelta(seconds=LIFETIME))
+        with transaction():
+            store_token(user['id'], digest(raw), now, now + dt.timedelta(seconds=LIFETIME))
         return {'access_token': raw, 'token_type': 'bearer', 'expires_in': LIFETIME}
 
     def resolve(self, raw_token: str) -> dict | None:
         """`{"id", "username"}` of the token's user while it is valid, else None."""
-        return (User.select(User.id, User.username)
-                .join(Token)
-                .where(Token.digest == digest(raw_token), Token.expires > utcnow())
-                .dicts()
-                .first())
+        return holder_of(digest(raw_token))
 
     def revoke(self, raw_token: str) -> None:
-        Token.delete().where(Token.digest == digest(raw_token)).execute()
+        delete_token(digest(raw_token))

@@ -4,7 +4,6 @@ Sign-up checks everything cheap (sizes, the address's sign-up budget, the userna
 look-alikes, how guessable the password is) before the costly argon2id hash."""
 from __future__ import annotations
 
-import peewee
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -15,8 +14,16 @@ from controllers.micropost_rules import EMAIL, EMAIL_MAX, USERNAME, is_username
 from lib.config import Section
 from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
-from models.db import database
-from models.users import User, UserRole
+from models.db import Duplicate, transaction
+from models.users import (
+    UserRecord,
+    create_user,
+    find_by_id,
+    find_by_username,
+    key_taken,
+    roles_of,
+    set_notify_mentions,
+)
 
 hasher = PasswordHasher()  # argon2id; its cost comes from the `passwords` settings
 
@@ -53,12 +60,11 @@ class UserController:
 
     def change(self, caller: dict, changes: dict) -> dict:
         """Change `caller`'s own settings (`notify_mentions`); their profile as they see it."""
-        with database.atomic():
-            User.update(notify_mentions=changes['notify_mentions']).where(
-                User.id == caller['id']).execute()
-        return own_profile(self.links, User.get_by_id(caller['id']))
+        with transaction():
+            set_notify_mentions(caller['id'], changes['notify_mentions'])
+        return own_profile(self.links, find_by_id(caller['id']))
 
-    def _create(self, username: str, email: str, password: str) -> User:
+    def _create(self, username: str, email: str, password: str) -> UserRecord:
         fields = {}
         if not is_username(username):
             fields['username'] = USERNAME['description']
@@ -70,16 +76,14 @@ class UserController:
         if fields:
             raise Invalid('The user is not valid.', fields)
         key = username_key(username)
-        if User.key_taken(username, key):
+        if key_taken(username, key):
             raise taken(username)
         password_hash = hasher.hash(password)
         try:
-            with database.atomic():
-                user = User.create(username=username, username_key=key, email=email,
-                                   password_hash=password_hash)
-        except peewee.IntegrityError:  # taken in the meantime
+            with transaction():
+                return create_user(username, key, email, password_hash)
+        except Duplicate:  # taken in the meantime
             raise taken(username) from None
-        return user
 
     def authenticate(self, username: str, password: str) -> dict | None:
         """The user when the password matches, else None."""
@@ -94,13 +98,13 @@ class UserController:
         return as_dict(user)
 
 
-def user_named(username: str | None) -> User | None:
+def user_named(username: str | None) -> UserRecord | None:
     """The user with this username (any case); None, without asking the store, for what
     cannot be a username."""
-    return User.by_username(username) if is_username(username) else None
+    return find_by_username(username) if is_username(username) else None
 
 
-def find_user(username: str) -> User:
+def find_user(username: str) -> UserRecord:
     """The user with this username (any case), or NotFound."""
     user = user_named(username)
     if user is None:
@@ -113,11 +117,11 @@ def taken(username: str) -> Conflict:
                     {'username': 'already taken'})
 
 
-def own_profile(links: Links, user: User) -> dict:
+def own_profile(links: Links, user: UserRecord) -> dict:
     return represent.user(links, user.username, user.created,
-                          notify_mentions=user.notify_mentions, roles=UserRole.of(user.id))
+                          notify_mentions=user.notify_mentions, roles=roles_of(user.id))
 
 
-def as_dict(user: User) -> dict:
+def as_dict(user: UserRecord) -> dict:
     return {'id': user.id, 'username': user.username, 'email': user.email,
             'created': isoformat(user.created)}

@@ -35,6 +35,10 @@ class DatabaseUnavailable(Exception):
     """The configured database cannot be reached."""
 
 
+class Duplicate(Exception):
+    """A write would repeat what a unique index allows once (a taken name)."""
+
+
 class FairPooledPostgresqlDatabase(PooledPostgresqlDatabase):
     """A pool that serves waiting requests in the order they came. Peewee's own lets a newcomer
     take a connection that was freed while others waited, so under load one unlucky request
@@ -106,6 +110,12 @@ def transaction() -> peewee._atomic:
     return database.atomic()
 
 
+def window(query: peewee.SelectBase, page: int, size: int) -> peewee.SelectBase:
+    """The rows of page `page` (from 1) of `query`, `size` to a page, and one more: it tells
+    whether another page follows."""
+    return query.limit(size + 1).offset((page - 1) * size)
+
+
 def check_connection() -> float:
     """Run `SELECT 1`; return how long it took in milliseconds, or raise DatabaseUnavailable."""
     started = time.perf_counter()
@@ -154,6 +164,12 @@ def close_all() -> None:
 
 def is_postgres() -> bool:
     return isinstance(database.obj, peewee.PostgresqlDatabase)
+
+
+def refresh_statistics() -> None:
+    """Refresh the planner's statistics (stale right after a bulk insert) and the search index;
+    on PostgreSQL, VACUUM also merges the pending entries of the GIN index."""
+    database.execute_sql('VACUUM ANALYZE' if is_postgres() else 'PRAGMA optimize')
 
 
 def migrations() -> Runner:

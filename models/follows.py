@@ -4,7 +4,7 @@ from __future__ import annotations
 import peewee
 
 from lib.utils.datekit import utcnow
-from models.db import BaseModel
+from models.db import BaseModel, window
 from models.users import User
 
 
@@ -21,3 +21,45 @@ class Follow(BaseModel):
             (('followed', 'id'), False),       # a user's followers, in order
             (('created',), False),             # a day's follows: statistics (0022)
         )
+
+
+def add_follow(follower_id: int, followed_id: int) -> bool:
+    """Make one user follow another; whether the follow is new."""
+    return (Follow.insert(follower=follower_id, followed=followed_id)
+            .on_conflict_ignore().as_rowcount().execute()) > 0
+
+
+def remove_follow(follower_id: int, followed_id: int) -> bool:
+    """Undo a follow; whether there was one."""
+    return (Follow.delete()
+            .where(Follow.follower == follower_id, Follow.followed == followed_id)
+            .execute()) > 0
+
+
+def create_many(follows: list[dict]) -> None:
+    """Insert follows `{"follower": id, "followed": id}`, leaving out those already made."""
+    Follow.insert_many(follows).on_conflict_ignore().execute()
+
+
+def followed_by(user_id: int, page: int, size: int, named: str | None = None) -> list[dict]:
+    """`{"username", "created"}` of the users `user_id` follows, a page and one more row (see
+    `window`), in the order followed; with `named`, only that user (any case)."""
+    condition = Follow.follower == user_id
+    if named is not None:
+        condition &= peewee.fn.LOWER(User.username) == named.lower()
+    return _page(Follow.followed, condition, page, size)
+
+
+def followers_of(user_id: int, page: int, size: int) -> list[dict]:
+    """`{"username", "created"}` of the users following `user_id`, as `followed_by`."""
+    return _page(Follow.follower, Follow.followed == user_id, page, size)
+
+
+def _page(listed: peewee.Field, condition: peewee.Expression, page: int,
+          size: int) -> list[dict]:
+    """A page of the `listed` side of the follows matching `condition`."""
+    query = (User.select(User.username, User.created)
+             .join(Follow, on=(listed == User.id))
+             .where(condition)
+             .order_by(Follow.id))
+    return list(window(query.dicts(), page, size))

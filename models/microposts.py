@@ -5,7 +5,8 @@ import peewee
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from lib.utils.datekit import utcnow
-from models.db import BaseModel, database
+from models.db import BaseModel, database, is_postgres, window
+from models.follows import Follow
 from models.users import User
 
 Author = User.alias('author')
@@ -49,31 +50,54 @@ class MicropostSearch(FTS5Model):
         table_name = 'micropost_search'
 
 
-# The posts and users the MicroPosts controller reads and writes, as dicts.
+def timeline_page(follower_id: int, page: int, size: int) -> list[dict]:
+    """Posts of the users `follower_id` follows, oldest first, as `Micropost.listing()` rows: a
+    page and one more row (see `window`)."""
+    followed = Follow.select(Follow.followed).where(Follow.follower == follower_id)
+    # The page of ids first, from the (id, user_id) index alone; then those posts in full.
+    ids = window(Micropost.select(Micropost.id).where(Micropost.user.in_(followed))
+                 .order_by(Micropost.id), page, size)
+    return list(Micropost.listing().where(Micropost.id.in_(ids)).order_by(Micropost.id))
 
-def newest(author_id: int | None = None) -> peewee.ModelSelect:
-    """`Micropost.listing` rows newest first: every post, or only those of `author_id`."""
+
+def search_page(text: str, username: str | None, page: int, size: int) -> list[dict]:
+    """Posts whose text contains `text` (ignoring case), newest first, as `Micropost.listing()`
+    rows; with `username`, only by authors whose username contains it. A page and one more row
+    (see `window`). Both backends answer from a trigram index: pg_trgm (GIN) on PostgreSQL,
+    FTS5 on SQLite."""
+    matching = Micropost.select(Micropost.id).where(_text_contains(text))
+    if username:
+        matching = (matching.join(Author, on=(Micropost.user == Author.id))
+                    .where(Author.username.contains(username)))
+    # The page of ids first, then their authors: no join over every match.
+    ids = window(matching.order_by(Micropost.id.desc()), page, size)
+    return list(Micropost.listing().where(Micropost.id.in_(ids)).order_by(Micropost.id.desc()))
+
+
+def _text_contains(text: str) -> peewee.Expression:
+    """The condition `micropost.text` contains `text`, ignoring case, answered by the index."""
+    if is_postgres():
+        return Micropost.text.contains(text)  # ILIKE '%text%': pg_trgm's GIN index
+    phrase = '"{}"'.format(text.replace('"', '""'))  # FTS5 trigram phrase: a substring
+    return Micropost.id.in_(MicropostSearch.select(MicropostSearch.rowid)
+                            .where(MicropostSearch.match(phrase)))
+
+
+# Pages, single posts and writes of the MicroPosts controller, as dicts.
+
+def newest(page: int, size: int, author_id: int | None = None) -> list[dict]:
+    """`Micropost.listing` rows newest first, every post or only those of `author_id`: a page
+    and one more row (see `window`)."""
     query = Micropost.listing()
     if author_id is not None:
         query = query.where(Micropost.user == author_id)
-    return query.order_by(Micropost.id.desc())
+    return list(window(query.order_by(Micropost.id.desc()), page, size))
 
 
 def listed_post(author_id: int, post_id: int) -> dict | None:
     """One post of `author_id` as a `Micropost.listing` row, or None."""
     return Micropost.listing().where(Micropost.id == post_id,
                                      Micropost.user == author_id).first()
-
-
-def user_named(username: str) -> dict | None:
-    """`{"id", "username"}` of the user with this username (any case), or None."""
-    user = User.by_username(username)
-    return None if user is None else {'id': user.id, 'username': user.username}
-
-
-def usernames(user_ids: set[int]) -> list[str]:
-    """The usernames of these users."""
-    return [user.username for user in User.select(User.username).where(User.id.in_(user_ids))]
 
 
 def create_post(author_id: int, text: str, referenced: int | None) -> dict:

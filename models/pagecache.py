@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisError
 
 from models.redisdb import get_redis
 
@@ -31,8 +33,13 @@ LOOKUP_SHA = hashlib.sha1(LOOKUP.encode()).hexdigest()
 GENERATION_SECONDS = 86400  # longer than any page lives; a scope unread for a day starts anew
 
 
+class CacheUnavailable(Exception):
+    """Redis did not answer the page cache."""
+
+
 class PageStore:
-    """Pages by key (route, arguments, query) under the current generations of their scopes."""
+    """Pages by key (route, arguments, query) under the current generations of their scopes.
+    Each call raises CacheUnavailable when Redis does not answer."""
 
     def __init__(self):
         self.redis = get_redis('cache')
@@ -40,28 +47,40 @@ class PageStore:
     def lookup(self, scopes: list[str], key: str) -> tuple[str | None, str | None]:
         """(version, page); version None when a scope has no generation yet (one is made)."""
         keys = [f'generation:{scope}' for scope in scopes]
-        try:
-            found = self.redis.evalsha(LOOKUP_SHA, len(keys), *keys, _digest(key))
-        except NoScriptError:  # a restarted Redis: load the script again
-            found = self.redis.eval(LOOKUP, len(keys), *keys, _digest(key))
-        if not found:
-            with self.redis.pipeline(transaction=False) as pipe:
-                for generation in keys:
-                    pipe.set(generation, secrets.token_hex(8), nx=True, ex=GENERATION_SECONDS)
-                pipe.execute()
-            return None, None
+        with _answering():
+            try:
+                found = self.redis.evalsha(LOOKUP_SHA, len(keys), *keys, _digest(key))
+            except NoScriptError:  # a restarted Redis: load the script again
+                found = self.redis.eval(LOOKUP, len(keys), *keys, _digest(key))
+            if not found:
+                with self.redis.pipeline(transaction=False) as pipe:
+                    for generation in keys:
+                        pipe.set(generation, secrets.token_hex(8), nx=True,
+                                 ex=GENERATION_SECONDS)
+                    pipe.execute()
+                return None, None
         version, page = found
         return version.decode(), page.decode() if page is not None else None
 
     def store(self, version: str, key: str, page: str, seconds: int) -> None:
-        self.redis.set(f'page:{version}:{_digest(key)}', page, ex=seconds)
+        with _answering():
+            self.redis.set(f'page:{version}:{_digest(key)}', page, ex=seconds)
 
     def renew(self, scopes: list[str]) -> None:
         """New generations for `scopes`: their pages are no longer found."""
-        with self.redis.pipeline(transaction=False) as pipe:
+        with _answering(), self.redis.pipeline(transaction=False) as pipe:
             for scope in scopes:
                 pipe.set(f'generation:{scope}', secrets.token_hex(8), ex=GENERATION_SECONDS)
             pipe.execute()
+
+
+@contextmanager
+def _answering() -> Iterator[None]:
+    """Any Redis failure within is CacheUnavailable, with its reason."""
+    try:
+        yield
+    except RedisError as exc:
+        raise CacheUnavailable(str(exc)) from exc
 
 
 def _digest(key: str) -> str:

@@ -2,10 +2,13 @@
 look alike), argon2id password hashes, and the roles an operator gave them."""
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
+
 import peewee
 
 from lib.utils.datekit import utcnow
-from models.db import BaseModel
+from models.db import BaseModel, Duplicate
 
 
 class User(BaseModel):
@@ -24,12 +27,6 @@ class User(BaseModel):
         """The user with this username, compared case-insensitively (uses the lower() index)."""
         return cls.get_or_none(peewee.fn.LOWER(cls.username) == username.lower())
 
-    @classmethod
-    def key_taken(cls, username: str, key: str) -> bool:
-        """Whether a user has this username (any case) or this username key."""
-        return cls.select().where((peewee.fn.LOWER(cls.username) == username.lower())
-                                  | (cls.username_key == key)).exists()
-
 
 class UserRole(BaseModel):
     """A role given to a user (`analyst`)."""
@@ -41,18 +38,92 @@ class UserRole(BaseModel):
         table_name = 'user_role'
         indexes = ((('user', 'role'), True),)
 
-    @classmethod
-    def of(cls, user_id: int) -> list[str]:
-        """The roles of a user, sorted."""
-        return [row.role for row in cls.select(cls.role).where(cls.user == user_id)
-                .order_by(cls.role)]
 
-    @classmethod
-    def grant(cls, user_id: int, role: str) -> bool:
-        """Give a role; whether it is new."""
-        return cls.insert(user=user_id, role=role).on_conflict_ignore().as_rowcount().execute() > 0
+@dataclass(frozen=True)
+class UserRecord:
+    """A user as the store hands it out; the password hash is there to check a password."""
 
-    @classmethod
-    def revoke(cls, user_id: int, role: str) -> bool:
-        """Take a role back; whether the user had it."""
-        return cls.delete().where(cls.user == user_id, cls.role == role).execute() > 0
+    id: int
+    username: str
+    email: str
+    created: dt.datetime
+    notify_mentions: bool
+    password_hash: str = field(repr=False)
+
+
+def _record(user: User) -> UserRecord:
+    return UserRecord(id=user.id, username=user.username, email=user.email, created=user.created,
+                      notify_mentions=user.notify_mentions, password_hash=user.password_hash)
+
+
+def find_by_username(username: str) -> UserRecord | None:
+    """The user with this username, compared case-insensitively; None when there is none."""
+    user = User.by_username(username)
+    return None if user is None else _record(user)
+
+
+def find_by_id(user_id: int) -> UserRecord:
+    return _record(User.get_by_id(user_id))
+
+
+def key_taken(username: str, key: str) -> bool:
+    """Whether a user has this username (any case) or this username key."""
+    return User.select().where((peewee.fn.LOWER(User.username) == username.lower())
+                               | (User.username_key == key)).exists()
+
+
+def create_user(username: str, key: str, email: str, password_hash: str) -> UserRecord:
+    """A new user; Duplicate when the username or its key is taken."""
+    try:
+        user = User.create(username=username, username_key=key, email=email,
+                           password_hash=password_hash)
+    except peewee.IntegrityError:
+        raise Duplicate(username) from None
+    return _record(user)
+
+
+def set_notify_mentions(user_id: int, notify: bool) -> None:
+    User.update(notify_mentions=notify).where(User.id == user_id).execute()
+
+
+def create_many(users: list[dict]) -> None:
+    """Insert users `{"username", "username_key", "email", "password_hash"}`, leaving out any
+    whose username or key is taken."""
+    User.insert_many(users).on_conflict_ignore().execute()
+
+
+def usernames_among(names: list[str]) -> list[str]:
+    """Those of `names` that are usernames (exactly), in the order the users were made."""
+    return [user.username for user in
+            User.select(User.username).where(User.username.in_(names)).order_by(User.id)]
+
+
+def ids_of(usernames: list[str]) -> list[int]:
+    return [user.id for user in User.select(User.id).where(User.username.in_(usernames))]
+
+
+def usernames_of(user_ids: set[int]) -> list[str]:
+    return [user.username for user in User.select(User.username).where(User.id.in_(user_ids))]
+
+
+def with_username_prefix(prefix: str) -> list[dict]:
+    """`{"id", "username", "email"}` of the users whose username starts with `prefix`."""
+    return list(User.select(User.id, User.username, User.email)
+                .where(User.username.startswith(prefix)).dicts())
+
+
+def roles_of(user_id: int) -> list[str]:
+    """The roles of a user, sorted."""
+    return [row.role for row in UserRole.select(UserRole.role).where(UserRole.user == user_id)
+            .order_by(UserRole.role)]
+
+
+def grant_role(user_id: int, role: str) -> bool:
+    """Give a role; whether it is new."""
+    return (UserRole.insert(user=user_id, role=role).on_conflict_ignore().as_rowcount()
+            .execute()) > 0
+
+
+def revoke_role(user_id: int, role: str) -> bool:
+    """Take a role back; whether the user had it."""
+    return UserRole.delete().where(UserRole.user == user_id, UserRole.role == role).execute() > 0
