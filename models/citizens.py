@@ -30,13 +30,13 @@ class Citizen(BaseModel):
 
     import_id = peewee.IntegerField()
     citizen_id = peewee.IntegerField()
-    town = peewee.CharField(max_length=256)
-    street = peewee.CharField(max_length=256)
-    building = peewee.CharField(max_length=256)
+    town = peewee.TextField()  # sizes of input columns: see models/db.py
+    street = peewee.TextField()
+    building = peewee.TextField()
     apartment = peewee.IntegerField()
-    name = peewee.CharField(max_length=256)
+    name = peewee.TextField()
     birth_date = peewee.DateField()
-    gender = peewee.CharField(max_length=6)
+    gender = peewee.TextField()
 
     class Meta:
         table_name = 'citizens'

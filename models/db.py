@@ -24,7 +24,11 @@ database = peewee.DatabaseProxy()
 
 
 class BaseModel(peewee.Model):
-    """Base of every model: bound to the configured database, snake_case table names."""
+    """Base of every model: bound to the configured database, snake_case table names.
+
+    Columns that store client input are declared without a size: the service's rule book in
+    `controllers/` sets how long such a value may be, the migration that made the column gave it
+    that size, and `tests/test_rule_book.py` checks the two agree."""
 
     class Meta:
         database = database

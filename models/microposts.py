@@ -15,7 +15,7 @@ Referenced = User.alias('referenced_user')
 
 class Micropost(BaseModel):
     user = peewee.ForeignKeyField(User, backref='microposts', on_delete='CASCADE', index=False)
-    text = peewee.CharField(max_length=255)
+    text = peewee.TextField()  # sizes of input columns: see models/db.py
     referenced = peewee.ForeignKeyField(User, backref='mentions', null=True,
                                         on_delete='SET NULL')
     created = peewee.DateTimeField(default=utcnow)

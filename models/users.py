@@ -12,10 +12,10 @@ from models.db import BaseModel, Duplicate
 
 
 class User(BaseModel):
-    username = peewee.CharField(max_length=30)
+    username = peewee.TextField()  # sizes of input columns: see models/db.py
     username_key = peewee.CharField(max_length=90, null=True)  # unique: lib.utils.confusables
-    email = peewee.CharField(max_length=254)
-    password_hash = peewee.CharField(max_length=255)
+    email = peewee.TextField()
+    password_hash = peewee.TextField()
     created = peewee.DateTimeField(default=utcnow, index=True)
     notify_mentions = peewee.BooleanField(default=True)  # e-mail them when a post names them
 
