@@ -1,6 +1,8 @@
 """Fixtures: real Redis and PostgreSQL for the session; each database test runs on both backends."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,23 +92,28 @@ def postgres_environ(request, server_dir, redis_server, cache_redis_server, data
     """The environment of a Warble process on PostgreSQL only, for production-only behaviour."""
     environ = warble_environ(database_url('postgres', request, server_dir, database_urls),
                              redis_server.url, tmp_path / 'var', cache_redis_server.url)
-    settings = config.load(environ)
-    boot.configure(settings)
-    db.migrations().up()
-    yield environ
-    reset_database()
-    empty_redis()
+    with migrated(environ):
+        yield environ
 
 
 @pytest.fixture
 def settings(environ) -> config.Section:
     """Settings of this run, bound, migrated, and emptied afterwards."""
+    with migrated(environ) as settings:
+        yield settings
+
+
+@contextlib.contextmanager
+def migrated(environ: dict) -> Iterator[config.Section]:
+    """The settings of `environ`, bound and migrated; the data emptied when done."""
     settings = config.load(environ)
     boot.configure(settings)
     db.migrations().up()
-    yield settings
-    reset_database()
-    empty_redis()
+    try:
+        yield settings
+    finally:
+        reset_database()
+        empty_redis()
 
 
 def empty_redis() -> None:

@@ -20,13 +20,21 @@ def kill_worker(stack: Stack, traffic: Traffic, seconds: float) -> dict:
     return {'killed': killed, 'workers': stack.worker_pids()}
 
 
-def stop_redis(stack: Stack, traffic: Traffic, seconds: float, down: float) -> dict:
-    """Stop Redis for `down` seconds, then start it again (empty, as after a crash)."""
+def take_down(traffic: Traffic, seconds: float, down: float, stop: Callable[[], None],
+              start: Callable[[], None]) -> float:
+    """After `seconds` of traffic, `stop` a server for `down` seconds and `start` it again;
+    when it was back, on the traffic's clock."""
     time.sleep(seconds)
     traffic.phase = 'down'
-    stack.redis.stop()
+    stop()
     time.sleep(down)
-    stack.redis.start()
+    start()
+    return traffic.now()
+
+
+def stop_redis(stack: Stack, traffic: Traffic, seconds: float, down: float) -> dict:
+    """Stop Redis for `down` seconds, then start it again (empty, as after a crash)."""
+    take_down(traffic, seconds, down, stack.redis.stop, stack.redis.start)
     hits = stack.cache_hits()
     traffic.phase = 'after'
     time.sleep(seconds)
@@ -37,12 +45,7 @@ def restart_postgres(stack: Stack, traffic: Traffic, seconds: float, down: float
     """Shut PostgreSQL down for `down` seconds, then start it again; how long until the first
     post was written again, and what failed of the requests sent once it was back (a request
     answered just after the restart may have been sent, and failed, during the gap)."""
-    time.sleep(seconds)
-    traffic.phase = 'down'
-    stack.postgres.halt()
-    time.sleep(down)
-    stack.postgres.start()
-    back = traffic.now()
+    back = take_down(traffic, seconds, down, stack.postgres.halt, stack.postgres.start)
     traffic.phase = 'after'
     time.sleep(seconds)
     written = [outcome.at for outcome in traffic.outcomes
