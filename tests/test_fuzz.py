@@ -2,6 +2,7 @@
 Analyzer: valid ones and invalid ones, in-process and through a live gunicorn. No answer is a
 server error, and every answer has a documented status, content type and schema."""
 import hypothesis
+import jsonschema
 import pytest
 import requests
 import schemathesis
@@ -61,6 +62,8 @@ def exercise(operation, mode: GenerationMode, headers: dict | None, username: st
     def run(case):
         if username and 'username' in (case.path_parameters or {}):
             case.path_parameters['username'] = username
+        if mode is GenerationMode.NEGATIVE:
+            hypothesis.assume(not body_fits_document(case))
         credentials = headers
         if mode is GenerationMode.NEGATIVE and 'Authorization' not in (case.headers or {}):
             credentials = None  # left out on purpose: the answer must be a refusal
@@ -68,6 +71,14 @@ def exercise(operation, mode: GenerationMode, headers: dict | None, username: st
                                excluded_checks=[positive_data_acceptance, *excluded])
 
     run()
+
+
+def body_fits_document(case) -> bool:
+    """Whether a body made to break its schema fits it all the same: schemathesis breaks a
+    `pattern` by appending "*", which the e-mail pattern allows at the end."""
+    content = case.operation.definition.raw.get('requestBody', {}).get('content', {})
+    schema = content.get(case.media_type, {}).get('schema')
+    return schema is not None and jsonschema.Draft202012Validator(schema).is_valid(case.body)
 
 
 def test_anonymous_requests_get_documented_answers(schema):
