@@ -129,6 +129,17 @@ def test_delete_is_204_then_the_post_is_gone(client, alice):
     client.delete(created['href'], headers=alice, status=404)
 
 
+def test_the_id_of_a_deleted_post_is_never_given_to_a_new_one(client, alice):
+    """Else a second DELETE of the newest post's URL, sent twice by a retrying client,
+    deletes the post written in between."""
+    newest = post(client, 'alice', alice, 'newest')
+    client.delete(newest['href'], headers=alice, status=204)
+    written = post(client, 'alice', alice, 'written in between')
+    assert written['id'] > newest['id']
+    client.delete(newest['href'], headers=alice, status=404)
+    assert client.get(written['href']).json == written
+
+
 def test_delete_is_401_without_a_token_and_403_for_another_user(client, alice, bob):
     created = post(client, 'alice', alice, 'keep')
     client.delete(created['href'], status=401)
