@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 from controllers.citizen_rules import today
 from controllers.imports import require_import
-from models.citizens import relatives_birth_dates, towns_and_birth_dates
+from models.citizens import birth_dates_by_town, relatives_birth_dates
 
 PERCENTS = (50, 75, 99)
 
@@ -19,8 +19,9 @@ class ReportController:
     def birthdays(self, import_id: int) -> dict[str, list[dict]]:
         """For each month "1".."12", who buys presents that month and how many, by citizen_id."""
         require_import(import_id)
-        presents = Counter((relative.birth_date.month, relative.citizen_id)
-                           for relative in relatives_birth_dates(import_id))
+        presents = Counter((born.month, citizen_id)
+                           for citizen_id, births in relatives_birth_dates(import_id).items()
+                           for born in births)
         months: dict[str, list[dict]] = {str(month): [] for month in range(1, 13)}
         for (month, citizen_id), count in sorted(presents.items()):
             months[str(month)].append({'citizen_id': citizen_id, 'presents': count})
@@ -30,12 +31,9 @@ class ReportController:
         """The 50th, 75th and 99th percentiles of ages in whole years per town, by town."""
         require_import(import_id)
         now = today()
-        ages: dict[str, list[int]] = defaultdict(list)
-        for resident in towns_and_birth_dates(import_id):
-            ages[resident.town].append(age(resident.birth_date, now))
         report = []
-        for town in sorted(ages):
-            values = sorted(ages[town])
+        for town, births in sorted(birth_dates_by_town(import_id).items()):
+            values = sorted(age(born, now) for born in births)
             report.append({'town': town, **{f'p{percent}': round(percentile(values, percent), 2)
                                             for percent in PERCENTS}})
         return report

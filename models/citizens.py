@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from operator import itemgetter
-from typing import NamedTuple
 
 import peewee
 
@@ -58,20 +58,6 @@ class Relative(BaseModel):
 CITIZEN_FIELDS = tuple(field.name for field in Citizen._meta.sorted_fields
                        if field.name != 'import_id')
 RELATIVE_FIELDS = ('import_id', 'citizen_id', 'relative_id')
-
-
-class RelativeBirthDate(NamedTuple):
-    """A citizen of an import and the birth date of one of their relatives."""
-
-    citizen_id: int
-    birth_date: dt.date
-
-
-class Resident(NamedTuple):
-    """Where one citizen of an import lives and when they were born."""
-
-    town: str
-    birth_date: dt.date
 
 
 def create_import(count: int) -> int:
@@ -205,17 +191,24 @@ def citizens_with_relatives(import_id: int) -> Iterator[dict]:
             .dicts().iterator())
 
 
-def relatives_birth_dates(import_id: int) -> Iterator[RelativeBirthDate]:
-    """A citizen_id and the birth date of one of their relatives, for every relation of the
-    import."""
+def relatives_birth_dates(import_id: int) -> dict[int, list[dt.date]]:
+    """The birth dates of each citizen's relatives, by citizen_id, for an import."""
     query = (Relative.select(Relative.citizen_id, Citizen.birth_date)
              .join(Citizen, on=((Citizen.import_id == Relative.import_id)
                                 & (Citizen.citizen_id == Relative.relative_id)))
              .where(Relative.import_id == import_id))
-    return (RelativeBirthDate._make(row) for row in query.tuples().iterator())
+    return grouped(query)
 
 
-def towns_and_birth_dates(import_id: int) -> Iterator[Resident]:
-    query = (Citizen.select(Citizen.town, Citizen.birth_date)
-             .where(Citizen.import_id == import_id))
-    return (Resident._make(row) for row in query.tuples().iterator())
+def birth_dates_by_town(import_id: int) -> dict[str, list[dt.date]]:
+    """The birth dates of an import's citizens, by town."""
+    return grouped(Citizen.select(Citizen.town, Citizen.birth_date)
+                   .where(Citizen.import_id == import_id))
+
+
+def grouped(query: peewee.Select) -> dict:
+    """The second column of a two-column query's rows, listed by the first."""
+    groups = defaultdict(list)
+    for key, value in query.tuples().iterator():
+        groups[key].append(value)
+    return groups
