@@ -43,8 +43,7 @@ def configure(settings: Section, check_database: bool = True) -> None:
 
 def release_connection() -> None:
     """Return this request's database connection (to the pool, for PostgreSQL)."""
-    if not db.database.is_closed():
-        db.database.close()
+    db.release()
 
 
 def close_connections() -> None:

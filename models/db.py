@@ -157,11 +157,16 @@ def outage_kind(exc: BaseException) -> str | None:
     return 'busy' if is_lock_wait(exc) else 'down'
 
 
+def release() -> None:
+    """Give back this thread's connection: to the pool for PostgreSQL, closed for SQLite."""
+    if not database.is_closed():
+        database.close()
+
+
 def close_all() -> None:
     """Close every connection of this process, the pool's idle ones too: a process about to
     fork must not hand its sockets to children that would all talk over them at once."""
-    if not database.is_closed():
-        database.close()
+    release()
     if isinstance(database.obj, PooledPostgresqlDatabase):
         database.obj.close_all()
 
