@@ -1,8 +1,10 @@
 """Database binding: the Peewee database chosen by URL, the base model, and migrations."""
 from __future__ import annotations
 
+import select
 import threading
 import time
+import weakref
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -49,9 +51,29 @@ class FairPooledPostgresqlDatabase(PooledPostgresqlDatabase):
     could wait out the whole timeout; here waiters queue on a line and only its head waits for
     the pool."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, check_idle_seconds: float = 0.0, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._line = threading.Lock()
+        self._check_idle = check_idle_seconds
+        self._returned: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _can_reuse(self, conn) -> bool:
+        """Peewee's check-in test; a connection kept is stamped with when it came back."""
+        reusable = super()._can_reuse(conn)
+        if reusable:
+            self._returned[conn] = time.monotonic()
+        return reusable
+
+    def _is_closed(self, conn) -> bool:
+        """Peewee's check-out test costs a `SELECT 1` round trip. A connection back for less than
+        `check_idle_seconds` on which the server has sent nothing (a server that shuts down
+        says so and closes the socket, which makes it readable) is handed out as it is; one
+        broken anyway fails its request with a clean 503 and is dropped on check-in."""
+        returned = self._returned.pop(conn, None)
+        if (returned is not None and time.monotonic() - returned < self._check_idle
+                and not conn.closed and not select.select([conn.fileno()], [], [], 0)[0]):
+            return False
+        return super()._is_closed(conn)
 
     def connect(self, reuse_if_open: bool = False) -> bool:
         if not self.is_closed() or not self._wait_timeout:
@@ -96,7 +118,8 @@ def open_database(settings: Section) -> peewee.Database:
                              f'-c lock_timeout={round(settings.busy_timeout * 1000)}').strip()
         return FairPooledPostgresqlDatabase(
             kwargs.pop('database'), max_connections=settings.pool_size,
-            stale_timeout=settings.stale_timeout, timeout=settings.pool_timeout, **kwargs)
+            stale_timeout=settings.stale_timeout, timeout=settings.pool_timeout,
+            check_idle_seconds=settings.check_idle_seconds, **kwargs)
     raise ValueError(f'database.url: unsupported scheme {parsed.scheme!r} '
                      '(use sqlite:/// or postgresql://)')
 
