@@ -70,8 +70,9 @@ def bench_size(url: str, citizens: int, relations: int, repeat: int) -> None:
             lambda: session.get(f'{base}/towns/stat/percentile/age', timeout=60), repeat)),
         ('GET /imports', timed(lambda: session.get(f'{url}/imports', timeout=60), repeat)),
     ]
+    citizens_bytes = len(session.get(f'{base}/citizens', timeout=60).content)
     print(f'\n{citizens:,} citizens, {relations:,} relations; body {len(body) / 2**20:.1f} MiB; '
-          f'{repeat} runs each (PATCH {repeat * 4})')
+          f'{repeat} runs each (PATCH {repeat * 4}); GET citizens answers {citizens_bytes:,} bytes')
     print(f'{"endpoint":22}{"median":>10}{"best":>10}{"worst":>10}{"goal":>10}')
     for name, times in rows:
         goal = GOALS.get(name) if citizens <= 10_000 else None
