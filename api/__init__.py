@@ -10,6 +10,7 @@ from api import (
     errors,
     follows,
     imports,
+    jsonout,
     metrics,
     microposts,
     openapi,
@@ -41,6 +42,8 @@ def create_app(settings: Section) -> bottle.Bottle:
     for resource in RESOURCES:  # routes made anew on `app`, so that its plugins apply to them
         for route in resource.app.routes:
             app.route(route.rule, route.method, route.callback, name=route.name)
+    app.uninstall('json')
+    app.install(bottle.JSONPlugin(jsonout.dumps))
     app.install(errors.ErrorPlugin())
     app.default_error_handler = errors.handle_http_error
     bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]

@@ -4,12 +4,12 @@ whatever the callback's name."""
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable
 
 import bottle
 
+from api import jsonout
 from api.callers import carries_credentials, current_caller, current_program
 from api.web import cache_key
 from controllers.access import RoleController
@@ -84,7 +84,7 @@ def cache(*scopes: str, seconds: int = PAGE_SECONDS) -> Callable:
             if isinstance(result, str):
                 body, content_type = result, bottle.response.content_type
             else:
-                body, content_type = json.dumps(result), JSON
+                body, content_type = jsonout.dumps(result), JSON
             if version is not None:
                 pages.store(version, key, f'{content_type}\n{body}', seconds)
             return answer(body, content_type)
@@ -107,7 +107,7 @@ def jsonp(callback: Callable) -> Callable:
             raise Invalid('The JSONP callback is not a valid name.',
                           {'callback': f'must match {CALLBACK.pattern}'})
         result = callback(*args, **kwargs)
-        body = result if isinstance(result, str) else json.dumps(result)
+        body = jsonout.for_script(result if isinstance(result, str) else jsonout.dumps(result))
         return answer(f'/**/{name}({body});', JAVASCRIPT)
     return wrapper
 

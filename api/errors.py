@@ -7,11 +7,11 @@ answered 500 without a traceback.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 
 import bottle
 
+from api import jsonout
 from controllers import errors, outages
 
 log = logging.getLogger('warble.api')
@@ -42,7 +42,7 @@ def error_response(status: int, message: str, code: str | None = None,
                       'fields': fields or {}}}
     if more:
         body['error']['more'] = more
-    response = bottle.HTTPResponse(json.dumps(body), status=status, headers=headers)
+    response = bottle.HTTPResponse(jsonout.dumps(body), status=status, headers=headers)
     response.content_type = 'application/json'
     return response
 
