@@ -4,14 +4,14 @@ import psycopg
 import pytest
 
 import api
-from tests.conftest import migrated
+from lib import config
 from tests.harness.apiclient import CheckedApp, post, sign_up
 
 
 @pytest.fixture
 def pg_client(postgres_environ):
-    with migrated(postgres_environ) as settings:
-        yield CheckedApp(api.create_wsgi(settings))
+    """The app on the PostgreSQL that `postgres_environ` bound and migrated."""
+    return CheckedApp(api.create_wsgi(config.load(postgres_environ)))
 
 
 def test_an_uncached_page_over_a_warm_connection_is_one_statement(pg_client, monkeypatch):
