@@ -126,7 +126,7 @@ def redis_sockets(settings: Section) -> tuple[list[Path], Path | None]:
     machine: the shared ones (broker, rate limits), and the page cache's, which is
     `redis.cache_url` or, without one, a socket of its own beside the shared one."""
     shared = sorted({local_socket(redis_url(settings.redis, purpose))
-                     for purpose in ('broker', 'ratelimit', 'timelines')} - {None})
+                     for purpose in ('broker', 'ratelimit', 'sessions', 'timelines')} - {None})
     if settings.redis.cache_url:
         cache = local_socket(settings.redis.cache_url)
     else:

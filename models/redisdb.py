@@ -1,4 +1,4 @@
-"""Redis access by purpose (`cache`, `broker`, `timelines`, `ratelimit`), one client per URL."""
+"""Redis access by purpose (`cache`, `broker`, `timelines`, `ratelimit`, `sessions`), one client per URL."""
 from __future__ import annotations
 
 import redis

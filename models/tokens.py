@@ -24,12 +24,17 @@ def store_token(user_id: int, digest: str, created: dt.datetime, expires: dt.dat
 
 
 def holder_of(digest: str) -> dict | None:
-    """`{"id", "username"}` of the user of the token with this digest while it is valid."""
-    return (User.select(User.id, User.username)
-            .join(Token)
-            .where(Token.digest == digest, Token.expires > utcnow())
-            .dicts()
-            .first())
+    """`{"holder": {"id", "username"}, "expires"}` of the token with this digest while it is
+    valid."""
+    row = (User.select(User.id, User.username, Token.expires)
+           .join(Token)
+           .where(Token.digest == digest, Token.expires > utcnow())
+           .tuples()
+           .first())
+    if row is None:
+        return None
+    user_id, username, expires = row
+    return {'holder': {'id': user_id, 'username': username}, 'expires': expires}
 
 
 def delete_token(digest: str) -> None:

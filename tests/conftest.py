@@ -117,8 +117,9 @@ def migrated(environ: dict) -> Iterator[config.Section]:
 
 
 def empty_redis() -> None:
-    """Forget the cached pages, and the counts of the rate limits (on the broker's Redis)."""
-    for purpose in ('cache', 'ratelimit'):
+    """Forget the cached pages, the counts of the rate limits and the revoked tokens (on the
+    broker's Redis)."""
+    for purpose in ('cache', 'ratelimit', 'sessions'):
         redisdb.get_redis(purpose).flushall()
 
 
