@@ -12,7 +12,7 @@ from controllers import limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, owe
-from controllers.micropost_rules import TEXT_MAX
+from controllers.micropost_rules import TEXT_MAX, is_username
 from controllers.paging import page_of
 from controllers.users import find_user, user_named
 from lib.utils.urlkit import Links
@@ -34,17 +34,20 @@ class MicropostController:
         return page_of(store.newest(page, size), size, self._represent)
 
     def collection(self, username: str, page: int, size: int) -> dict:
-        """The posts of one user, newest first."""
-        author = find_user(username)
-        return page_of(store.newest(page, size, author.id), size, self._represent)
+        """The posts of one user, newest first: one query, and one more to tell an empty page
+        from a user who does not exist."""
+        rows = store.newest(page, size, username) if is_username(username) else []
+        if not rows:
+            find_user(username)
+        return page_of(rows, size, self._represent)
 
     def get(self, username: str, post_id: int) -> dict:
-        """One post of this user; NotFound for another user's post."""
-        author = find_user(username)
-        check_id(author.username, post_id)
-        row = store.listed_post(author.id, post_id)
+        """One post of this user; NotFound for another user's post. One query when found."""
+        row = None
+        if is_username(username) and 0 < post_id <= ID_MAX:
+            row = store.listed_post(username, post_id)
         if row is None:
-            raise no_post(author.username, post_id)
+            raise no_post(find_user(username).username, post_id)
         return self._represent(row)
 
     def create(self, author: dict, text: str, referenced: str | None = None) -> dict:

@@ -85,19 +85,23 @@ def _text_contains(text: str) -> peewee.Expression:
 
 # Pages, single posts and writes of the MicroPosts controller, as dicts.
 
-def newest(page: int, size: int, author_id: int | None = None) -> list[dict]:
-    """`Micropost.listing` rows newest first, every post or only those of `author_id`: a page
-    and one more row (see `window`)."""
+def newest(page: int, size: int, author: str | None = None) -> list[dict]:
+    """`Micropost.listing` rows newest first, every post or only those of the user named
+    `author` (any case): a page and one more row (see `window`)."""
     query = Micropost.listing()
-    if author_id is not None:
-        query = query.where(Micropost.user == author_id)
+    if author is not None:
+        query = query.where(_named(author))
     return list(window(query.order_by(Micropost.id.desc()), page, size))
 
 
-def listed_post(author_id: int, post_id: int) -> dict | None:
-    """One post of `author_id` as a `Micropost.listing` row, or None."""
-    return Micropost.listing().where(Micropost.id == post_id,
-                                     Micropost.user == author_id).first()
+def listed_post(author: str, post_id: int) -> dict | None:
+    """One post of the user named `author` (any case) as a `Micropost.listing` row, or None."""
+    return Micropost.listing().where(Micropost.id == post_id, _named(author)).first()
+
+
+def _named(author: str) -> peewee.Expression:
+    """The post's author is named `author`, in any case (the users' lower() index)."""
+    return peewee.fn.LOWER(Author.username) == author.lower()
 
 
 def create_post(author_id: int, text: str, referenced: int | None) -> dict:

@@ -1,4 +1,5 @@
-"""Redis access by purpose (`cache`, `broker`, `timelines`, `ratelimit`, `sessions`), one client per URL."""
+"""Redis access by purpose (`cache`, `broker`, `timelines`, `ratelimit`, `sessions`), one
+client per URL."""
 from __future__ import annotations
 
 import redis

@@ -1,5 +1,8 @@
-"""The PostgreSQL pool: a connection back from a request moments ago is handed to the next one
-without a liveness round trip, so an uncached page costs the database one statement."""
+"""What a request costs PostgreSQL: a connection back from a request moments ago is handed to
+the next one without a liveness round trip, a remembered token is not looked up, so an uncached
+page or post is one statement, and creating a post three (BEGIN, INSERT, COMMIT)."""
+from collections.abc import Callable
+
 import psycopg
 import pytest
 
@@ -19,6 +22,14 @@ def test_an_uncached_page_over_a_warm_connection_is_one_statement(pg_client, mon
     for number in range(25):
         post(pg_client, 'alice', alice, f'post {number}')
     pg_client.get('/api/v1/microposts?size=20', headers={'Authorization': 'uncached'})
+    page, sent = statements_of(monkeypatch, lambda: pg_client.get(
+        '/api/v1/microposts?size=20', headers={'Authorization': 'uncached'}).json)
+    assert len(page['result']) == 20 and len(sent) == 1, sent
+
+
+
+def statements_of(monkeypatch, request: Callable[[], object]) -> tuple[object, list[str]]:
+    """What `request()` answers, and the statements it sends to PostgreSQL."""
     statements = []
     execute = psycopg.Cursor.execute
 
@@ -26,7 +37,26 @@ def test_an_uncached_page_over_a_warm_connection_is_one_statement(pg_client, mon
         statements.append(query)
         return execute(cursor, query, *args, **kwargs)
 
-    monkeypatch.setattr(psycopg.Cursor, 'execute', counted)
-    page = pg_client.get('/api/v1/microposts?size=20', headers={'Authorization': 'uncached'})
-    assert len(page.json['result']) == 20
-    assert len(statements) == 1, statements
+    with monkeypatch.context() as patched:
+        patched.setattr(psycopg.Cursor, 'execute', counted)
+        return request(), statements
+
+
+def test_one_post_and_a_collection_page_are_one_statement_each(pg_client, monkeypatch):
+    alice = sign_up(pg_client, 'alice')
+    created = [post(pg_client, 'alice', alice, f'post {number}') for number in range(25)]
+    uncached = {'Authorization': 'uncached'}
+    pg_client.get(created[3]['href'], headers=uncached)
+    one, sent = statements_of(monkeypatch, lambda: pg_client.get(created[3]['href'],
+                                                                 headers=uncached).json)
+    assert one['text'] == 'post 3' and len(sent) == 1, sent
+    page, sent = statements_of(monkeypatch, lambda: pg_client.get(
+        '/api/v1/users/Alice/collection?size=20', headers=uncached).json)
+    assert len(page['result']) == 20 and len(sent) == 1, sent
+
+
+def test_a_post_is_created_in_three_statements(pg_client, monkeypatch):
+    alice = sign_up(pg_client, 'alice')
+    post(pg_client, 'alice', alice, 'the token is resolved once')
+    _, sent = statements_of(monkeypatch, lambda: post(pg_client, 'alice', alice, 'hello'))
+    assert [query.split()[0].upper() for query in sent] == ['BEGIN', 'INSERT', 'COMMIT'], sent
