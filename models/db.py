@@ -140,7 +140,14 @@ def transaction() -> peewee._atomic:
 def window(query: peewee.SelectBase, page: int, size: int) -> peewee.SelectBase:
     """The rows of page `page` (from 1) of `query`, `size` to a page, and one more: it tells
     whether another page follows."""
-    return query.limit(size + 1).offset((page - 1) * size)
+    bounds = window_bounds(page, size)
+    return query.limit(bounds['limit']).offset(bounds['offset'])
+
+
+def window_bounds(page: int, size: int) -> dict[str, int]:
+    """The LIMIT and OFFSET of `window`: also the values of a prepared statement's `limit`
+    and `offset` slots."""
+    return {'limit': size + 1, 'offset': (page - 1) * size}
 
 
 def check_connection() -> float:

@@ -5,8 +5,9 @@ import peewee
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from lib.utils.datekit import utcnow
-from models.db import BaseModel, database, is_postgres, window
+from models.db import BaseModel, database, is_postgres, window, window_bounds
 from models.follows import Follow
+from models.statements import Slot, Statement
 from models.users import User
 
 Author = User.alias('author')
@@ -85,29 +86,40 @@ def _text_contains(text: str) -> peewee.Expression:
 
 # Pages, single posts and writes of the MicroPosts controller, as dicts.
 
+NEWEST = Statement(lambda: Micropost.listing().order_by(Micropost.id.desc())
+                   .limit(Slot('limit')).offset(Slot('offset')))
+NEWEST_BY = Statement(lambda: Micropost.listing().where(_named(Slot('author')))
+                      .order_by(Micropost.id.desc()).limit(Slot('limit')).offset(Slot('offset')))
+LISTED = Statement(lambda: Micropost.listing().where(Micropost.id == Slot('id'),
+                                                     _named(Slot('author'))).limit(1))
+INSERT = Statement(lambda: Micropost.insert(user=Slot('user'), text=Slot('text'),
+                                            referenced=Slot('referenced'),
+                                            created=Slot('created')))
+
+
 def newest(page: int, size: int, author: str | None = None) -> list[dict]:
     """`Micropost.listing` rows newest first, every post or only those of the user named
     `author` (any case): a page and one more row (see `window`)."""
-    query = Micropost.listing()
-    if author is not None:
-        query = query.where(_named(author))
-    return list(window(query.order_by(Micropost.id.desc()), page, size))
+    if author is None:
+        return list(NEWEST.rows(**window_bounds(page, size)))
+    return list(NEWEST_BY.rows(author=author.lower(), **window_bounds(page, size)))
 
 
 def listed_post(author: str, post_id: int) -> dict | None:
     """One post of the user named `author` (any case) as a `Micropost.listing` row, or None."""
-    return Micropost.listing().where(Micropost.id == post_id, _named(author)).first()
+    return LISTED.first(id=post_id, author=author.lower())
 
 
-def _named(author: str) -> peewee.Expression:
-    """The post's author is named `author`, in any case (the users' lower() index)."""
-    return peewee.fn.LOWER(Author.username) == author.lower()
+def _named(author: Slot) -> peewee.Expression:
+    """The post's author is named `author` (lower-cased): the users' lower() index."""
+    return peewee.fn.LOWER(Author.username) == author
 
 
 def create_post(author_id: int, text: str, referenced: int | None) -> dict:
     """Write a post; `{"id", "text", "created"}` as stored."""
-    post = Micropost.create(user=author_id, text=text, referenced=referenced)
-    return {'id': post.id, 'text': post.text, 'created': post.created}
+    created = utcnow()
+    post_id = INSERT.insert(user=author_id, text=text, referenced=referenced, created=created)
+    return {'id': post_id, 'text': text, 'created': created}
 
 
 def create_posts(rows: list[dict]) -> None:

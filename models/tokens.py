@@ -7,6 +7,7 @@ import peewee
 
 from lib.utils.datekit import utcnow
 from models.db import BaseModel
+from models.statements import Slot, Statement
 from models.users import User
 
 
@@ -23,14 +24,15 @@ def store_token(user_id: int, digest: str, created: dt.datetime, expires: dt.dat
     Token.create(user=user_id, digest=digest, created=created, expires=expires)
 
 
+HOLDER = Statement(lambda: User.select(User.id, User.username, Token.expires).join(Token)
+                   .where(Token.digest == Slot('digest'), Token.expires > Slot('now'))
+                   .limit(1).tuples())
+
+
 def holder_of(digest: str) -> dict | None:
     """`{"holder": {"id", "username"}, "expires"}` of the token with this digest while it is
     valid."""
-    row = (User.select(User.id, User.username, Token.expires)
-           .join(Token)
-           .where(Token.digest == digest, Token.expires > utcnow())
-           .tuples()
-           .first())
+    row = HOLDER.first(digest=digest, now=utcnow())
     if row is None:
         return None
     user_id, username, expires = row
