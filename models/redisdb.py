@@ -8,7 +8,8 @@ from lib.config import Section
 from lib.utils.urlkit import redis_url
 
 _settings: Section | None = None
-_clients: dict[str, redis.Redis] = {}
+_clients: dict[str, redis.Redis] = {}   # by URL: purposes that share a server share a client
+_by_purpose: dict[str, redis.Redis] = {}
 
 
 def configure(settings: Section) -> None:
@@ -16,10 +17,14 @@ def configure(settings: Section) -> None:
     global _settings
     _settings = settings
     _clients.clear()
+    _by_purpose.clear()
 
 
 def get_redis(purpose: str = 'cache') -> redis.Redis:
     """The Redis client for a purpose; purposes without their own URL share `redis.url`."""
+    client = _by_purpose.get(purpose)
+    if client is not None:
+        return client
     if _settings is None:
         raise RuntimeError('models.redisdb.configure() was not called')
     url = redis_url(_settings, purpose)
@@ -27,7 +32,8 @@ def get_redis(purpose: str = 'cache') -> redis.Redis:
         _clients[url] = redis.Redis.from_url(
             url, socket_timeout=_settings.socket_timeout,
             socket_connect_timeout=_settings.socket_timeout, health_check_interval=30)
-    return _clients[url]
+    client = _by_purpose[purpose] = _clients[url]
+    return client
 
 
 def ping(purpose: str) -> None:
