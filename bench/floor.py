@@ -1,6 +1,6 @@
 """Warble's cost per request beside floors of the same work, measured in one run.
 
-    python3 bench/floor.py [--users 2000] [--posts 50000] [--seconds 3] [--rounds 3]
+    python3 bench/floor.py [--users 2000] [--posts 50000] [--follows 5] [--seconds 3] [--rounds 3]
 
 Starts its own PostgreSQL (with pg_stat_statements) and Redis, seeds them as bench/microposts.py
 does (plus a user `reader` with a token for writes), and serves three apps at once, each with
@@ -10,25 +10,30 @@ gunicorn `-k gevent -w 2` as Warble is served:
   storage work: the one query of an uncached feed page, one Redis GET of a cached page, the one
   query of a single post, and the INSERT of a new post in its own transaction;
 - Warble (`app:application`).
-Each round, for 1 then 64 connections (wrk -t1, then -t2), it drives the ceiling, then each
+First, 100 requests of each endpoint one at a time on the floor and on Warble, with every
+statement they send PostgreSQL taken from its log: the exact statements per request, listed.
+Then each round, for 1 then 64 connections (wrk -t1, then -t2), it drives the ceiling, then each
 endpoint on its floor and on Warble; only the driven server is loaded. Each run prints req/s,
 p50/p99/p99.9 in ms, CPU ms per request of the server (its gunicorn master and workers, from
-/proc) and of the stores (PostgreSQL and Redis), statements per request (pg_stat_statements,
-with track_utility on, so BEGIN and COMMIT count), and for Warble its req/s over its floor's
-and its p99 over the ceiling's in that round. Per-request figures divide by the requests wrk saw
-answered; up to one request per connection more may have been served, cut off at the end.
-The summary holds the medians over rounds against the targets the project judges itself by.
+/proc) and of the stores (PostgreSQL and Redis), statements per request by pg_stat_statements
+(track_utility on, so BEGIN and COMMIT count, but not once psycopg has prepared them), and for
+Warble its req/s over its floor's and its p99 over the ceiling's in that round. Per-request
+figures divide by the requests wrk saw answered; up to one more per connection may have been
+served, cut off at the end. The summary holds the medians over rounds against the targets the
+project judges itself by.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,19 +144,24 @@ def warm(bases: dict[str, str], endpoint: Endpoint) -> None:
 def count_statements(statements: Statements, bases: dict[str, str],
                      points: list[Endpoint]) -> dict[tuple[str, str], float]:
     """Statements per request of each endpoint on the floor and on Warble, exactly, over
-    COUNTED requests one at a time; printed with the statements themselves."""
-    print(f'\nstatements per request: all {COUNTED} requests one at a time, from PostgreSQL\'s log')
+    COUNTED requests one at a time; printed with the statements themselves, Warble's marked
+    `=` where the floor sent the very same text."""
+    print(f'\nstatements per request over {COUNTED} requests one at a time, from PostgreSQL\'s '
+          'log; "=": the floor sends that very statement')
     exact = {}
     for endpoint in points:
+        floor: Counter = Counter()
         for server in (FLOOR, WARBLE):
             warm(bases, endpoint)
             with statements.counting() as seen:
                 for number in range(COUNTED):
                     send(bases[server], endpoint, endpoint.paths[number % len(endpoint.paths)])
+            floor = floor or seen
             exact[server, endpoint.label] = seen.total() / COUNTED
             print(f'{server:8} {endpoint.label:14} {seen.total() / COUNTED:5.2f}')
             for query, calls in seen.most_common():
-                print(f'{"":10}{calls / COUNTED:5.2f}  {query[:100]}')
+                same = '=' if server == WARBLE and query in floor else ' '
+                print(f'{"":9}{calls / COUNTED:5.2f} {same} {query[:100]}')
     return exact
 
 
@@ -263,12 +273,16 @@ def main() -> None:
                     drive(bases[server], endpoint.paths, 1, 8, endpoint.method, endpoint.headers)
             time.sleep(SETTLE_SECONDS)
             exact = count_statements(statements, bases, points)
+            print(f'\nload average before the rounds: {os.getloadavg()[0]:.1f} on '
+                  f'{os.cpu_count()} CPUs')
             print('\ngunicorn -k gevent -w 2 each; latencies in ms; cpu: ms per request of the '
                   'server\n(gunicorn master and workers), store: of PostgreSQL and Redis; pgss: '
                   'statements per request\nin pg_stat_statements (short of prepared BEGIN and '
                   'COMMIT); Warble: req/s over its floor\'s, p99 over the ceiling\'s')
             meter = Meter(statements, [postgres.process.pid, redis.process.pid])
-            summarize(measure(args, meter, servers, points), exact, points)
+            runs = measure(args, meter, servers, points)
+            print(f'load average after: {os.getloadavg()[0]:.1f}')
+            summarize(runs, exact, points)
     finally:
         redis.stop()
         postgres.stop()
