@@ -72,7 +72,7 @@ APPS = {CEILING: 'bench.hello:application', FLOOR: 'bench.floors:application',
 @dataclass
 class Endpoint:
     """One kind of request; `least` is the req/s ratio to the floor the project aims at, `most`
-    the statements per request (None: not judged)."""
+    the statements per request (None: not judged); `cached`: its page must be cached first."""
 
     label: str
     method: str
@@ -80,10 +80,13 @@ class Endpoint:
     headers: dict
     least: float
     most: int | None
+    cached: bool = False
 
 
 @dataclass
 class Run:
+    """What one wrk run of one server saw and cost."""
+
     figures: Figures
     cpu_ms: float  # the server's CPU per request
     store_ms: float  # PostgreSQL's and Redis's
@@ -97,13 +100,14 @@ class Meter:
         self.statements = statements
         self.stores = stores
 
-    def run(self, server: int, base: str, endpoint: Endpoint, seconds: int,
+    def run(self, server_pid: int, base: str, endpoint: Endpoint, seconds: int,
             connections: int) -> Run:
-        calls, cpu, store = self.statements.total(), tree_cpu_seconds(server), self._store_cpu()
+        calls, cpu = self.statements.total(), tree_cpu_seconds(server_pid)
+        store = self._store_cpu()
         figures = drive(base, endpoint.paths, seconds, connections, endpoint.method,
                         endpoint.headers, threads=1 if connections == 1 else 2)
         time.sleep(SETTLE_SECONDS)
-        cpu, store = tree_cpu_seconds(server) - cpu, self._store_cpu() - store
+        cpu, store = tree_cpu_seconds(server_pid) - cpu, self._store_cpu() - store
         count = max(figures.requests, 1)
         return Run(figures, cpu * 1000 / count, store * 1000 / count,
                    (self.statements.total() - calls) / count)
@@ -119,7 +123,7 @@ def endpoints(data: dict) -> list[Endpoint]:
     writer = {'Authorization': f'Bearer {data["token"]}', 'Content-Type': 'application/json'}
     return [
         Endpoint('uncached page', 'GET', [FEED], BYPASS_CACHE, 0.75, 1),
-        Endpoint('cached page', 'GET', [FEED], {}, 0.8, None),
+        Endpoint('cached page', 'GET', [FEED], {}, 0.8, None, cached=True),
         Endpoint('one post', 'GET', [f'/api/v1/users/{name}/collection/{post_id}'
                                      for post_id, name in posts], BYPASS_CACHE, 0.75, 1),
         Endpoint('create post', 'POST', ['/api/v1/users/reader/collection'], writer, 0.6, 3),
@@ -136,7 +140,7 @@ def send(base: str, endpoint: Endpoint, path: str) -> None:
 def warm(bases: dict[str, str], endpoint: Endpoint) -> None:
     """Before each run of a cached page: fill the caches of Warble and of the floor (the
     writes of `create post` renew Warble's)."""
-    if endpoint.label.startswith('cached'):
+    if endpoint.cached:
         for server in (WARBLE, FLOOR):
             send(bases[server], endpoint, endpoint.paths[0])
 
@@ -150,17 +154,17 @@ def count_statements(statements: Statements, bases: dict[str, str],
           'log; "=": the floor sends that very statement')
     exact = {}
     for endpoint in points:
-        floor: Counter = Counter()
+        sent: dict[str, Counter] = {}
         for server in (FLOOR, WARBLE):
             warm(bases, endpoint)
             with statements.counting() as seen:
                 for number in range(COUNTED):
                     send(bases[server], endpoint, endpoint.paths[number % len(endpoint.paths)])
-            floor = floor or seen
+            sent[server] = seen
             exact[server, endpoint.label] = seen.total() / COUNTED
             print(f'{server:8} {endpoint.label:14} {seen.total() / COUNTED:5.2f}')
             for query, calls in seen.most_common():
-                same = '=' if server == WARBLE and query in floor else ' '
+                same = '=' if server == WARBLE and query in sent[FLOOR] else ' '
                 print(f'{"":9}{calls / COUNTED:5.2f} {same} {query[:100]}')
     return exact
 
