@@ -1,0 +1,132 @@
+"""Floors for bench/floor.py: the least any server must do for the requests it sends Warble.
+
+One bare WSGI app, served by the same gunicorn as Warble on the same paths, doing nothing but
+the storage work each answer needs: no framework, no validation, no cache bookkeeping. The gap
+between it and Warble is what Warble itself costs.
+
+- GET /api/v1/microposts?size=N with an Authorization header: the one query Warble runs for that
+  page of the public feed (its SQL, as captured from pg_stat_statements), rows as JSON;
+- the same without one: one Redis GET of that page, answered as it is (the query and a SET on a
+  miss, so that one request warms it);
+- GET /api/v1/users/<name>/collection/<id>: one query for the post with its author's name;
+- POST /api/v1/users/<name>/collection: Warble's INSERT ... RETURNING in a transaction (BEGIN,
+  INSERT, COMMIT); the author's id is looked up once per worker, as Warble has it from the token.
+
+Connections: psycopg 3 (gevent-aware once the worker has patched), up to POOL_SIZE per worker
+(Warble's pool size), reused from a plain list.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import parse_qs
+
+import psycopg
+import redis
+
+POOL_SIZE = 20
+PAGE_KEY = 'floor:page:{size}'
+PAGE_SECONDS = 300
+LISTING = ('SELECT "t1"."id", "t1"."text", "t1"."created", "author"."username" AS "username", '
+           '"referenced_user"."username" AS "referenced_username" FROM "micropost" AS "t1" '
+           'INNER JOIN "users" AS "author" ON ("t1"."user_id" = "author"."id") '
+           'LEFT OUTER JOIN "users" AS "referenced_user" '
+           'ON ("t1"."referenced_id" = "referenced_user"."id")')
+PAGE = f'{LISTING} ORDER BY "t1"."id" DESC LIMIT %s OFFSET %s'
+POST = f'{LISTING} WHERE (("t1"."id" = %s) AND (LOWER("author"."username") = %s)) LIMIT %s'
+INSERT = ('INSERT INTO "micropost" ("user_id", "text", "referenced_id", "created") '
+          'VALUES (%s, %s, %s, %s) RETURNING "micropost"."id"')
+AUTHOR = 'SELECT "id" FROM "users" WHERE LOWER("username") = %s'
+COLUMNS = ('id', 'text', 'created', 'username', 'referenced_username')
+ITEM = re.compile(r'^/api/v1/users/([^/]+)/collection/(\d+)$')
+COLLECTION = re.compile(r'^/api/v1/users/([^/]+)/collection$')
+Respond = Callable[[str, list[tuple[str, str]]], object]
+
+
+class Connections:
+    """At most `size` open connections to `url`; idle ones wait in a list for the next request."""
+
+    def __init__(self, url: str, size: int):
+        self.url = url
+        self.idle: list[psycopg.Connection] = []
+        self.slots = threading.BoundedSemaphore(size)
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        with self.slots:
+            conn = self.idle.pop() if self.idle else psycopg.connect(self.url, autocommit=True)
+            try:
+                yield conn
+            except BaseException:
+                conn.close()
+                raise
+            self.idle.append(conn)
+
+
+database = Connections(os.environ['WARBLE_DATABASE_URL'], POOL_SIZE)
+cache = redis.Redis.from_url(os.environ['WARBLE_REDIS_URL'])
+authors: dict[str, int] = {}
+
+
+def page(size: int) -> bytes:
+    with database.connection() as conn:
+        rows = conn.execute(PAGE, (size + 1, 0)).fetchall()
+    return as_json([dict(zip(COLUMNS, row, strict=True)) for row in rows[:size]])
+
+
+def cached_page(size: int) -> bytes:
+    key = PAGE_KEY.format(size=size)
+    body = cache.get(key)
+    if body is None:
+        body = page(size)
+        cache.set(key, body, ex=PAGE_SECONDS)
+    return body
+
+
+def post(username: str, post_id: int) -> bytes | None:
+    with database.connection() as conn:
+        row = conn.execute(POST, (post_id, username.lower(), 1)).fetchone()
+    return None if row is None else as_json(dict(zip(COLUMNS, row, strict=True)))
+
+
+def create(username: str, text: str) -> bytes:
+    created = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    with database.connection() as conn:
+        author = authors.get(username.lower())
+        if author is None:
+            author = authors[username.lower()] = conn.execute(
+                AUTHOR, (username.lower(),)).fetchone()[0]
+        with conn.transaction():
+            post_id = conn.execute(INSERT, (author, text, None, created)).fetchone()[0]
+    return as_json({'id': post_id, 'text': text, 'created': created, 'username': username,
+                    'referenced_username': None})
+
+
+def as_json(value: object) -> bytes:
+    return json.dumps(value, default=dt.datetime.isoformat).encode()
+
+
+def application(environ: dict, start_response: Respond) -> Iterable[bytes]:
+    """Dispatch on PATH_INFO (and on credentials, for the feed) to the floor of each request."""
+    path, method = environ['PATH_INFO'], environ['REQUEST_METHOD']
+    status, body = '200 OK', None
+    if path == '/api/v1/microposts' and method == 'GET':
+        size = int(parse_qs(environ.get('QUERY_STRING', '')).get('size', ['20'])[0])
+        body = page(size) if 'HTTP_AUTHORIZATION' in environ else cached_page(size)
+    elif (found := ITEM.match(path)) and method == 'GET':
+        body = post(found.group(1), int(found.group(2)))
+    elif (found := COLLECTION.match(path)) and method == 'POST':
+        text = json.loads(environ['wsgi.input'].read(int(environ['CONTENT_LENGTH'])))['text']
+        status, body = '201 Created', create(found.group(1), text)
+    elif path == '/openapi.json':  # what the harness waits on before it says the server is up
+        body = b'{}'
+    if body is None:
+        status, body = '404 Not Found', b'{}'
+    start_response(status, [('Content-Type', 'application/json'),
+                            ('Content-Length', str(len(body)))])
+    return [body]
