@@ -200,10 +200,36 @@ def relatives_birth_dates(import_id: int) -> dict[int, list[dt.date]]:
     return grouped(query)
 
 
-def birth_dates_by_town(import_id: int) -> dict[str, list[dt.date]]:
-    """The birth dates of an import's citizens, by town."""
-    return grouped(Citizen.select(Citizen.town, Citizen.birth_date)
-                   .where(Citizen.import_id == import_id))
+def age_counts_by_town(import_id: int, now: dt.date) -> dict[str, list[tuple[int, int]]]:
+    """How many of an import's citizens are of each age in whole years on `now`, as
+    `(age, count)` pairs by ascending age, by town: a few hundred rows, not one per citizen."""
+    birthday_to_come = born_month_day() > now.month * 100 + now.day
+    age = peewee.Value(now.year) - born_year() - peewee.Case(None, [(birthday_to_come, 1)], 0)
+    # Grouped by position: PostgreSQL would not match `age`, parameters and all, to the SELECT's.
+    query = (Citizen.select(Citizen.town, age, peewee.fn.COUNT(peewee.SQL('*')))
+             .where(Citizen.import_id == import_id)
+             .group_by(peewee.SQL('1'), peewee.SQL('2')))
+    counts = defaultdict(list)
+    for town, years, count in sorted(database.execute(query)):
+        counts[town].append((years, count))
+    return counts
+
+
+def born_year() -> peewee.Node:
+    """The year of `birth_date` as an integer (a date on PostgreSQL, ISO text on SQLite)."""
+    if is_postgres():
+        return peewee.fn.date_part('year', Citizen.birth_date).cast('integer')
+    return peewee.fn.substr(Citizen.birth_date, 1, 4).cast('integer')
+
+
+def born_month_day() -> peewee.Node:
+    """The month and day of `birth_date` as the number `month * 100 + day`, which orders them."""
+    if is_postgres():
+        month, day = (peewee.fn.date_part(part, Citizen.birth_date) for part in ('month', 'day'))
+    else:
+        month, day = (peewee.fn.substr(Citizen.birth_date, start, 2).cast('integer')
+                      for start in (6, 9))
+    return month * 100 + day
 
 
 def grouped(query: peewee.Select) -> dict:
