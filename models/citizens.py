@@ -203,8 +203,8 @@ def relatives_birth_dates(import_id: int) -> dict[int, list[dt.date]]:
 def age_counts_by_town(import_id: int, now: dt.date) -> dict[str, list[tuple[int, int]]]:
     """How many of an import's citizens are of each age in whole years on `now`, as
     `(age, count)` pairs by ascending age, by town: a few hundred rows, not one per citizen."""
-    birthday_to_come = born_month_day() > now.month * 100 + now.day
-    age = peewee.Value(now.year) - born_year() - peewee.Case(None, [(birthday_to_come, 1)], 0)
+    age = (peewee.Value(now.year) - born_year()
+           - peewee.Case(None, [(birthday_to_come(now), 1)], 0))
     # Grouped by position: PostgreSQL would not match `age`, parameters and all, to the SELECT's.
     query = (Citizen.select(Citizen.town, age, peewee.fn.COUNT(peewee.SQL('*')))
              .where(Citizen.import_id == import_id)
@@ -222,14 +222,13 @@ def born_year() -> peewee.Node:
     return peewee.fn.substr(Citizen.birth_date, 1, 4).cast('integer')
 
 
-def born_month_day() -> peewee.Node:
-    """The month and day of `birth_date` as the number `month * 100 + day`, which orders them."""
-    if is_postgres():
-        month, day = (peewee.fn.date_part(part, Citizen.birth_date) for part in ('month', 'day'))
-    else:
-        month, day = (peewee.fn.substr(Citizen.birth_date, start, 2).cast('integer')
-                      for start in (6, 9))
-    return month * 100 + day
+def birthday_to_come(now: dt.date) -> peewee.Node:
+    """Whether the month and day of `birth_date` come after those of `now`."""
+    if is_postgres():  # against that day of the birth year: cheaper than taking the date apart
+        if (now.month, now.day) == (2, 29):  # not a day of most years: "from 1 March" instead
+            return Citizen.birth_date >= peewee.fn.make_date(born_year(), 3, 1)
+        return Citizen.birth_date > peewee.fn.make_date(born_year(), now.month, now.day)
+    return peewee.fn.substr(Citizen.birth_date, 6) > f'{now.month:02}-{now.day:02}'
 
 
 def grouped(query: peewee.Select) -> dict:

@@ -121,7 +121,7 @@ def test_reports_follow_a_patch(app):
                                    '2026-12-31', '2027-01-01'])
 def test_ages_around_leap_days_and_new_year(app, monkeypatch, today):
     births = ['29.02.2000', '28.02.2000', '01.03.2000', '31.12.1999', '01.01.2000',
-              '29.02.1996', '01.03.1996']
+              '29.02.1996', '01.03.1996', '28.02.1999', '01.03.1999']
     citizens = [{**sample()[2], 'citizen_id': number, 'birth_date': birth}
                 for number, birth in enumerate(births, 1)]
     import_id = post_import(app, citizens)
