@@ -206,9 +206,10 @@ def age_counts_by_town(import_id: int, now: dt.date) -> dict[str, list[tuple[int
     age = (peewee.Value(now.year) - born_year()
            - peewee.Case(None, [(birthday_to_come(now), 1)], 0))
     # Grouped by position: PostgreSQL would not match `age`, parameters and all, to the SELECT's.
+    # Age first: SQLite sorts the rows to group them, and integers compare faster than text.
     query = (Citizen.select(Citizen.town, age, peewee.fn.COUNT(peewee.SQL('*')))
              .where(Citizen.import_id == import_id)
-             .group_by(peewee.SQL('1'), peewee.SQL('2')))
+             .group_by(peewee.SQL('2'), peewee.SQL('1')))
     counts = defaultdict(list)
     for town, years, count in sorted(database.execute(query)):
         counts[town].append((years, count))
@@ -216,10 +217,11 @@ def age_counts_by_town(import_id: int, now: dt.date) -> dict[str, list[tuple[int
 
 
 def born_year() -> peewee.Node:
-    """The year of `birth_date` as an integer (a date on PostgreSQL, ISO text on SQLite)."""
+    """The year of `birth_date` as an integer: a date on PostgreSQL; on SQLite, ISO text whose
+    cast to INTEGER takes the leading digits, the year."""
     if is_postgres():
         return peewee.fn.date_part('year', Citizen.birth_date).cast('integer')
-    return peewee.fn.substr(Citizen.birth_date, 1, 4).cast('integer')
+    return Citizen.birth_date.cast('integer')
 
 
 def birthday_to_come(now: dt.date) -> peewee.Node:
