@@ -1,14 +1,15 @@
 """The Analyzer's reports on one import: birthday presents per month, age percentiles per town."""
 from __future__ import annotations
 
-import datetime as dt
 import math
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
+from itertools import accumulate
 
 from controllers.citizen_rules import today
 from controllers.imports import require_import
-from models.citizens import birth_dates_by_town, relatives_birth_dates
+from models.citizens import age_counts_by_town, relatives_birth_dates
 
 PERCENTS = (50, 75, 99)
 
@@ -30,18 +31,31 @@ class ReportController:
     def age_percentiles(self, import_id: int) -> list[dict]:
         """The 50th, 75th and 99th percentiles of ages in whole years per town, by town."""
         require_import(import_id)
-        now = today()
         report = []
-        for town, births in sorted(birth_dates_by_town(import_id).items()):
-            values = sorted(age(born, now) for born in births)
-            report.append({'town': town, **{f'p{percent}': round(percentile(values, percent), 2)
+        for town, counts in sorted(age_counts_by_town(import_id, today()).items()):
+            ages = Tally(counts)
+            report.append({'town': town, **{f'p{percent}': round(percentile(ages, percent), 2)
                                             for percent in PERCENTS}})
         return report
 
 
-def age(born: dt.date, now: dt.date) -> int:
-    """Whole years from `born` to `now`."""
-    return now.year - born.year - ((now.month, now.day) < (born.month, born.day))
+class Tally(Sequence):
+    """The sorted values that `(value, count)` pairs in ascending order of value stand for,
+    read by index without being spelled out."""
+
+    def __init__(self, counts: Sequence[tuple[int, int]]) -> None:
+        self._values = [value for value, _ in counts]
+        self._ends = list(accumulate(count for _, count in counts))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def __getitem__(self, index: int) -> int:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._values[bisect_right(self._ends, index)]
 
 
 def percentile(values: Sequence[float], percent: float) -> float:

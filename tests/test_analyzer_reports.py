@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from controllers.reports import percentile
+from controllers.reports import Tally, percentile
 from tests.harness.analyzer import post_import, sample
 from tests.harness.citizens import make_import
 
@@ -28,8 +28,8 @@ def expected_birthdays(citizens: list[dict]) -> dict:
             for month in MONTHS}
 
 
-def expected_percentiles(citizens: list[dict]) -> list[dict]:
-    today = dt.datetime.now(dt.UTC).date()
+def expected_percentiles(citizens: list[dict], today: dt.date | None = None) -> list[dict]:
+    today = today or dt.datetime.now(dt.UTC).date()
     ages = defaultdict(list)
     for citizen in citizens:
         birthday_to_come = today.strftime('%m%d') < born(citizen).strftime('%m%d')
@@ -48,6 +48,18 @@ def test_percentile_matches_numpy_linear_on_random_data():
         for percent in (50, 75, 99, 0, 100, rng.uniform(0, 100)):
             expected = float(np.percentile(values, percent, method='linear'))
             assert percentile(sorted(values), percent) == expected, (values, percent)
+
+
+def test_percentile_of_a_tally_matches_numpy_on_its_values():
+    rng = random.Random(15)
+    for _ in range(500):
+        counts = sorted({rng.randint(0, 110): rng.randint(1, 9)
+                         for _ in range(rng.randint(1, 30))}.items())
+        values = [value for value, count in counts for _ in range(count)]
+        assert list(Tally(counts)) == values
+        for percent in (50, 75, 99, 0, 100, rng.uniform(0, 100)):
+            expected = float(np.percentile(values, percent, method='linear'))
+            assert percentile(Tally(counts), percent) == expected, (counts, percent)
 
 
 def test_birthdays_of_the_sample_name_who_buys_for_whom(app):
@@ -103,3 +115,16 @@ def test_reports_follow_a_patch(app):
         expected_birthdays(citizens)
     assert app.get(f'/imports/{import_id}/towns/stat/percentile/age').json['data'] == \
         expected_percentiles(citizens)
+
+
+@pytest.mark.parametrize('today', ['2027-02-28', '2027-03-01', '2028-02-28', '2028-02-29',
+                                   '2026-12-31', '2027-01-01'])
+def test_ages_around_leap_days_and_new_year(app, monkeypatch, today):
+    births = ['29.02.2000', '28.02.2000', '01.03.2000', '31.12.1999', '01.01.2000',
+              '29.02.1996', '01.03.1996', '28.02.1999', '01.03.1999']
+    citizens = [{**sample()[2], 'citizen_id': number, 'birth_date': birth}
+                for number, birth in enumerate(births, 1)]
+    import_id = post_import(app, citizens)
+    monkeypatch.setattr('controllers.reports.today', lambda: dt.date.fromisoformat(today))
+    assert app.get(f'/imports/{import_id}/towns/stat/percentile/age').json['data'] == \
+        expected_percentiles(citizens, dt.date.fromisoformat(today))
