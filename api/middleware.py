@@ -57,8 +57,7 @@ class RequestContext:
             status_seen.append(status)
             present = {name.lower() for name, _ in headers}
             headers.append(('X-Request-ID', rid))
-            headers.extend(header for name, header in SECURITY_HEADER_NAMES
-                           if name not in present)
+            headers += [header for name, header in SECURITY_HEADER_NAMES if name not in present]
             return start_response(status, headers, exc_info)
 
         try:
