@@ -7,11 +7,12 @@ from typing import Any
 
 # Line and paragraph separators are valid in JSON strings but end a line in older JavaScript.
 SCRIPT_UNSAFE = str.maketrans({'\u2028': '\\u2028', '\u2029': '\\u2029'})
+ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def dumps(value: Any) -> str:
     """`value` as JSON text with non-ASCII characters kept as they are."""
-    return json.dumps(value, ensure_ascii=False)
+    return ENCODER.encode(value)
 
 
 def for_script(text: str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 import re
 import socket
 import time
-import uuid
 from collections.abc import Callable, Iterable
 
 from api.callers import CALLER
@@ -19,7 +19,7 @@ from lib.logs import request_id
 access_log = logging.getLogger('warble.access')
 VALID_REQUEST_ID = re.compile(r'^[A-Za-z0-9._:-]{1,128}$')
 UNMATCHED = 'unmatched'  # the route label of requests that matched no route
-METHODS = ('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS')
+METHODS = frozenset(('GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'))
 PACE_BYTES = 1024 * 1024  # a large body is read in steps of this size, with a pause between
 DRAIN_BYTES = 16 * 1024 * 1024  # a refused body up to this size is read to its end
 
@@ -31,6 +31,7 @@ CONTENT_SECURITY_POLICY = '; '.join((
 SECURITY_HEADERS = [('Content-Security-Policy', CONTENT_SECURITY_POLICY),
                     ('X-Content-Type-Options', 'nosniff'),
                     ('Referrer-Policy', 'same-origin')]
+SECURITY_HEADER_NAMES = [(name.lower(), (name, value)) for name, value in SECURITY_HEADERS]
 
 
 class RequestContext:
@@ -46,18 +47,17 @@ class RequestContext:
         self.path_limits = path_limits or {}
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        given = environ.get('HTTP_X_REQUEST_ID', '')
-        rid = given if VALID_REQUEST_ID.match(given) else uuid.uuid4().hex
+        given = environ.get('HTTP_X_REQUEST_ID')
+        rid = given if given and VALID_REQUEST_ID.match(given) else os.urandom(16).hex()
         token = request_id.set(rid)
         started = time.perf_counter()
         status_seen = []
 
         def start(status: str, headers: list, exc_info=None):
             status_seen.append(status)
-            headers.append(('X-Request-ID', rid))
             present = {name.lower() for name, _ in headers}
-            headers.extend(header for header in SECURITY_HEADERS
-                           if header[0].lower() not in present)
+            headers.append(('X-Request-ID', rid))
+            headers += [header for name, header in SECURITY_HEADER_NAMES if name not in present]
             return start_response(status, headers, exc_info)
 
         try:
@@ -185,11 +185,13 @@ class Finished:
 def answered(environ: dict, status: str, seconds: float) -> None:
     """Count the answer by its route rule (not its path) and log one line about it."""
     route = environ.get('bottle.route')
+    rule = route.rule if route else None
     method = environ.get('REQUEST_METHOD', '-')
-    line = {'method': method, 'path': environ.get('PATH_INFO'),
-            'route': route.rule if route else None,
+    metrics.request_answered(method if method in METHODS else 'other', rule or UNMATCHED,
+                             status, seconds)
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    line = {'method': method, 'path': environ.get('PATH_INFO'), 'route': rule,
             'status': int(status) if is_number(status) else None,
             'duration_ms': round(seconds * 1000, 1), 'user': environ.get(CALLER)}
-    metrics.request_answered(method if method in METHODS else 'other',
-                             line['route'] or UNMATCHED, status, seconds)
     access_log.info('%(method)s %(path)s %(status)s %(duration_ms)sms', line, extra=line)

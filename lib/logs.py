@@ -40,10 +40,15 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line; extra fields given with `extra={...}` are kept."""
 
     STANDARD = set(vars(logging.makeLogRecord({}))) | {'message', 'asctime', 'request_id'}
+    ENCODER = json.JSONEncoder(default=str)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stamp: tuple[int | None, str] = (None, '')
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            'time': self.formatTime(record, '%Y-%m-%dT%H:%M:%S'),
+            'time': self.time_of(record),
             'level': record.levelname,
             'logger': record.name,
             'request_id': getattr(record, 'request_id', '-'),
@@ -53,7 +58,16 @@ class JsonFormatter(logging.Formatter):
                      if key not in self.STANDARD})
         if record.exc_info:
             line['exception'] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+        return self.ENCODER.encode(line)
+
+    def time_of(self, record: logging.LogRecord) -> str:
+        """The record's local time to the second, formatted once for all lines of a second."""
+        second = int(record.created)
+        stamped, text = self.stamp
+        if second != stamped:
+            text = time.strftime('%Y-%m-%dT%H:%M:%S', self.converter(second))
+            self.stamp = (second, text)
+        return text
 
 
 class Throttle:

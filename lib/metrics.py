@@ -58,6 +58,15 @@ class Metrics:
         self.task_seconds = Histogram(
             'warble_celery_task_duration_seconds', 'Time Celery tasks ran',
             ['task'], buckets=TASK_BUCKETS, registry=None)
+        self.children: dict[tuple, Counter | Histogram] = {}
+
+    def child(self, metric: Counter | Histogram, *labels: str) -> Counter | Histogram:
+        """`metric.labels(*labels)`, kept: the lookup costs as much as the count itself."""
+        key = (metric, labels)
+        found = self.children.get(key)
+        if found is None:
+            found = self.children[key] = metric.labels(*labels)
+        return found
 
 
 class OutboxBacklog:
@@ -140,28 +149,27 @@ def serve(port: int) -> None:
 
 def request_answered(method: str, route: str, status: str, seconds: float) -> None:
     if _metrics is not None:
-        labels = (method, route, status)
-        _metrics.requests.labels(*labels).inc()
-        _metrics.request_seconds.labels(*labels).observe(seconds)
+        _metrics.child(_metrics.requests, method, route, status).inc()
+        _metrics.child(_metrics.request_seconds, method, route, status).observe(seconds)
 
 
 def cache_lookup(result: str) -> None:
     if _metrics is not None:
-        _metrics.cache_lookups.labels(result).inc()
+        _metrics.child(_metrics.cache_lookups, result).inc()
 
 
 def database_error(error: str) -> None:
     if _metrics is not None:
-        _metrics.database_errors.labels(error).inc()
+        _metrics.child(_metrics.database_errors, error).inc()
 
 
 def redis_error(purpose: str) -> None:
     if _metrics is not None:
-        _metrics.redis_errors.labels(purpose).inc()
+        _metrics.child(_metrics.redis_errors, purpose).inc()
 
 
 def task_finished(task: str, state: str, seconds: float | None) -> None:
     if _metrics is not None:
-        _metrics.tasks.labels(task, state).inc()
+        _metrics.child(_metrics.tasks, task, state).inc()
         if seconds is not None:
-            _metrics.task_seconds.labels(task).observe(seconds)
+            _metrics.child(_metrics.task_seconds, task).observe(seconds)
