@@ -23,6 +23,7 @@ from api import (
     users,
 )
 from api.middleware import RequestContext
+from api.pressure import InFlightLimit
 from api.profiling import Profiling
 from controllers import boot
 from lib.config import ROOT, Section, resolve
@@ -52,11 +53,13 @@ def create_app(settings: Section) -> bottle.Bottle:
 
 
 def create_wsgi(settings: Section) -> Callable:
-    """The WSGI callable served in production: the app inside its request middleware."""
+    """The WSGI callable served in production: the app behind its in-flight limit, inside its
+    request middleware."""
     app = create_app(settings)
     if settings.profiling.enabled:
         app = Profiling(app, settings.profiling.header,
                         resolve(settings.paths.var) / 'profiles')
+    app = InFlightLimit(app, settings.server.max_in_flight)
     return RequestContext(app, settings.server.max_body_bytes, boot.release_connection,
                           {'/imports': settings.server.max_import_bytes})
 

@@ -1,8 +1,9 @@
 """A database that cannot answer (down, restarting, out of connections) is a clean 503 for the
 request that met it, counted in the metrics, and nothing more: the next request tries again.
 
-A database busy with other writes past the wait allowed (`database.busy_timeout`) is a 503 of
-its own, `busy` with `Retry-After`: nothing is down, the request only came at a crowded moment."""
+A database busy with other writes past the wait allowed (`database.busy_timeout`), or whose
+pooled connections other requests held past `database.pool_timeout`, is a 503 of its own, `busy`
+with `Retry-After`: nothing is down, the request only came at a crowded moment."""
 from __future__ import annotations
 
 import logging
@@ -20,13 +21,13 @@ throttle = Throttle()
 
 def unavailable(exc: Exception) -> Unavailable | None:
     """The `Unavailable` answer for a database failure (`Busy` when it only waited too long for
-    a lock), or None for any other exception."""
+    a lock or a connection), or None for any other exception."""
     kind = outage_kind(exc)
     if kind is None:
         return None
     if kind == 'busy':
         metrics.database_error('busy')
-        return Busy('The database is busy with other writes; try again in a moment.',
+        return Busy('The database is busy with other requests; try again in a moment.',
                     BUSY_RETRY_AFTER)
     metrics.database_error(type(exc).__name__)
     if throttle.ready():

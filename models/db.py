@@ -180,11 +180,12 @@ def is_lock_wait(exc: BaseException) -> bool:
 
 
 def outage_kind(exc: BaseException) -> str | None:
-    """'busy' when `exc` only waited too long for a lock, 'down' when the database could not
-    answer at all, None when `exc` is no database outage."""
+    """'busy' when `exc` only waited too long for a lock or for a free pooled connection (other
+    requests hold them all), 'down' when the database could not answer at all, None when `exc`
+    is no database outage."""
     if not isinstance(exc, DATABASE_DOWN):
         return None
-    return 'busy' if is_lock_wait(exc) else 'down'
+    return 'busy' if is_lock_wait(exc) or isinstance(exc, MaxConnectionsExceeded) else 'down'
 
 
 def release() -> None:
