@@ -1,5 +1,6 @@
 """Soak: mixed reads and writes at 256 connections for 60 s against gunicorn + gevent on
-PostgreSQL; every status must be the expected one, and the workers' memory must stay flat.
+PostgreSQL; every status must be the expected one (or 503 from a worker at its
+`server.max_in_flight`, counted as shed), and the workers' memory must stay flat.
 
     python3 bench/soak.py [--seconds 60] [--connections 256] [--users 100] [--workers 2]
 
@@ -35,6 +36,7 @@ from tests.harness.stack import Stack, rss_kib
 
 WARM_UP = 10
 EXPECTED = {'POST': '201', 'GET': '200'}
+SHED = '503'  # back-pressure: answered at once with Retry-After, the client may try again
 SCRIPT = """
 local names = %(names)s
 local tokens = %(tokens)s
@@ -169,14 +171,14 @@ def report(args: argparse.Namespace, output: str, written: int,
     for status, number in re.findall(r'^STATUS (\d+) (\d+)$', output, re.M):
         statuses[status] = statuses.get(status, 0) + int(number)
     unexpected = {status: number for status, number in statuses.items()
-                  if status not in EXPECTED.values()}
+                  if status not in (*EXPECTED.values(), SHED)}
     print(f'{args.connections} connections for {args.seconds} s (after {WARM_UP} s of warm-up), '
           f'gunicorn -k gevent -w {args.workers} on PostgreSQL; 20 % writes')
     print(f'requests: {count} ({count / (micros / 1e6):.0f}/s); latency p50 {p50:.1f} ms, '
           f'p95 {p95:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms')
     print(f'statuses: {json.dumps(dict(sorted(statuses.items())))}; unexpected: '
-          f'{sum(unexpected.values())}; socket errors (connect, read, write, timeout): '
-          f'{socket_errors}')
+          f'{sum(unexpected.values())}; shed (503): {statuses.get(SHED, 0)}; '
+          f'socket errors (connect, read, write, timeout): {socket_errors}')
     acknowledged = statuses.get('201', 0)
     print(f'posts acknowledged with 201: {acknowledged}; new posts in the database: {written} '
           '(more when writes were in flight as wrk stopped)')
