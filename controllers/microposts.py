@@ -44,7 +44,7 @@ class MicropostController:
     def get(self, username: str, post_id: int) -> dict:
         """One post of this user; NotFound for another user's post. One query when found."""
         row = None
-        if is_username(username) and 0 < post_id <= ID_MAX:
+        if is_username(username) and is_post_id(post_id):
             row = store.listed_post(username, post_id)
         if row is None:
             raise no_post(find_user(username).username, post_id)
@@ -116,9 +116,13 @@ def no_post(username: str, post_id: int) -> NotFound:
     return NotFound(f'{username} has no post {post_id}.')
 
 
+def is_post_id(post_id: int) -> bool:
+    """Whether `post_id` can name a post: ids from a URL beyond the database's integers cannot."""
+    return 0 < post_id <= ID_MAX
+
+
 def check_id(username: str, post_id: int) -> None:
-    """Ids from a URL beyond the database's integers name no post."""
-    if not 0 < post_id <= ID_MAX:
+    if not is_post_id(post_id):
         raise no_post(username, post_id)
 
 

@@ -75,29 +75,26 @@ class TokenController:
     def resolve(self, raw_token: str) -> dict | None:
         """`{"id", "username"}` of the token's user while it is valid, else None."""
         token = digest(raw_token)
+        known = _remembered.pop(token, None)  # put back below while it may still be trusted
         try:
             epoch, revoked = state_of(token)
         except RevocationsUnavailable as exc:
             _warn(exc)
-            _remembered.pop(token, None)
             found = holder_of(token)
             return found and found['holder']
         if revoked:
-            _remembered.pop(token, None)
             return None
-        known = _remembered.get(token)
-        if (known is not None and known.epoch == epoch and known.expires > utcnow()
-                and known.trusted_until > time.monotonic()):
-            return known.holder
-        found = holder_of(token)
-        if found is None:
-            _remembered.pop(token, None)
-            return None
+        if (known is None or known.epoch != epoch or known.expires <= utcnow()
+                or known.trusted_until <= time.monotonic()):
+            found = holder_of(token)
+            if found is None:
+                return None
+            known = Resolved(found['holder'], found['expires'],
+                             time.monotonic() + TRUST_SECONDS, epoch)
         if len(_remembered) >= REMEMBERED:
-            del _remembered[next(iter(_remembered))]  # the oldest
-        _remembered[token] = Resolved(found['holder'], found['expires'],
-                                      time.monotonic() + TRUST_SECONDS, epoch)
-        return found['holder']
+            del _remembered[next(iter(_remembered))]  # the least recently used
+        _remembered[token] = known
+        return known.holder
 
     def revoke(self, raw_token: str) -> None:
         """Refuse the token from now on, on every worker; Unavailable when Redis cannot
