@@ -23,6 +23,7 @@ from api import (
     users,
 )
 from api.middleware import RequestContext
+from api.pagehits import PageHits
 from api.pressure import InFlightLimit
 from api.profiling import Profiling
 from controllers import boot
@@ -53,9 +54,9 @@ def create_app(settings: Section) -> bottle.Bottle:
 
 
 def create_wsgi(settings: Section) -> Callable:
-    """The WSGI callable served in production: the app behind its in-flight limit, inside its
-    request middleware."""
-    app = create_app(settings)
+    """The WSGI callable served in production: the app with page cache hits answered in
+    front of it, behind its in-flight limit, inside its request middleware."""
+    app = PageHits(create_app(settings))
     if settings.profiling.enabled:
         app = Profiling(app, settings.profiling.header,
                         resolve(settings.paths.var) / 'profiles')

@@ -11,7 +11,7 @@ import bottle
 
 from api import jsonout
 from api.callers import carries_credentials, current_caller, current_program
-from api.web import cache_key
+from api.web import PRIOR_LOOKUP, cache_key
 from controllers.access import RoleController
 from controllers.cache import CacheController
 from controllers.errors import Forbidden, Invalid, Unauthorized
@@ -74,9 +74,12 @@ def cache(*scopes: str, seconds: int = PAGE_SECONDS) -> Callable:
             if bottle.request.method != 'GET' or carries_credentials():
                 return callback(*args, **kwargs)
             key = cache_key()
-            values = {name: str(value).lower() for name, value in kwargs.items()}
             pages = CacheController()
-            version, cached = pages.lookup([scope.format_map(values) for scope in scopes], key)
+            prior = bottle.request.environ.get(PRIOR_LOOKUP)
+            if prior is not None and prior[0] == key:  # a miss already, in front of Bottle
+                version, cached = prior[1], None
+            else:
+                version, cached = pages.lookup(scopes_of(scopes, kwargs), key)
             if cached is not None:
                 content_type, _, body = cached.partition('\n')
                 return answer(body, content_type)
@@ -88,8 +91,15 @@ def cache(*scopes: str, seconds: int = PAGE_SECONDS) -> Callable:
             if version is not None:
                 pages.store(version, key, f'{content_type}\n{body}', seconds)
             return answer(body, content_type)
+        wrapper.page_scopes = scopes
         return wrapper
     return decorate
+
+
+def scopes_of(scopes: tuple[str, ...], args: dict) -> list[str]:
+    """The cache scopes of an answer, named by the route's arguments (lower-cased)."""
+    values = {name: str(value).lower() for name, value in args.items()}
+    return [scope.format_map(values) for scope in scopes]
 
 
 def jsonp(callback: Callable) -> Callable:

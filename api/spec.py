@@ -82,14 +82,18 @@ def coerce_query(schema: dict, query: bottle.FormsDict) -> dict:
         text = query.getunicode(name)
         if text is None:
             raise Invalid('The query string is not valid UTF-8.', {name: 'not valid UTF-8'})
-        kind = properties.get(name, {}).get('type')
-        if kind == 'integer' and INTEGER.fullmatch(text):
-            values[name] = int(text)
-        elif kind == 'boolean' and text in ('true', 'false'):
-            values[name] = text == 'true'
-        else:
-            values[name] = text
+        values[name] = coerce_value(properties.get(name, {}).get('type'), text)
     return values
+
+
+def coerce_value(kind: str | None, text: str) -> Any:
+    """A query value as the schema's `kind` when it reads as one; else the text, which
+    validation then judges."""
+    if kind == 'integer' and INTEGER.fullmatch(text):
+        return int(text)
+    if kind == 'boolean' and text in ('true', 'false'):
+        return text == 'true'
+    return text
 
 
 def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = None,

@@ -17,6 +17,8 @@ from lib.utils.urlkit import Links
 DEFAULT_PORTS = {'http': ':80', 'https': ':443'}
 SESSION_COOKIE = 'warble_session'
 CSRF_HEADER = 'X-CSRF-Token'
+# Where a request's environ keeps (key, version) of a page cache miss, looked up before Bottle.
+PRIOR_LOOKUP = 'warble.page_lookup'
 
 
 def settings() -> Section:
@@ -26,10 +28,13 @@ def settings() -> Section:
 def base_url() -> str:
     """`app.base_url` when set, else the scheme and host the client asked for (as a trusted
     proxy forwards them, with `server.proxy_hops`)."""
-    configured = settings()
+    return base_url_of(bottle.request.environ, settings())
+
+
+def base_url_of(environ: dict, configured: Section) -> str:
+    """`base_url()` of the request of `environ`, under the settings `configured`."""
     if configured.app.base_url:
         return configured.app.base_url.rstrip('/')
-    environ = bottle.request.environ
     scheme = environ.get('wsgi.url_scheme', 'http')
     host = environ.get('HTTP_HOST') or f'{environ["SERVER_NAME"]}:{environ["SERVER_PORT"]}'
     if configured.server.proxy_hops:
@@ -120,14 +125,27 @@ def through_proxy() -> bool:
 
 
 def cache_key() -> str:
-    """The route's rule, its arguments, and its validated query but the JSONP callback, as
-    JSON; the base URL of the links only when the request's host makes it (`app.base_url`
-    unset): every answer that differs has its own key, and nothing else does."""
+    """The page cache's key of the current request's answer (`page_key`)."""
     request = bottle.request
-    schema = (getattr(request.route.callback, 'operation', None) or {}).get('query') or {}
-    query = {name: rule['default'] for name, rule in schema.get('properties', {}).items()
+    schema = query_schema(request.route)
+    query = validated_query(schema) if schema else {}
+    return page_key(request.route, request.url_args, query, request.environ, settings())
+
+
+def page_key(route: bottle.Route, args: dict, query: dict, environ: dict,
+             configured: Section) -> str:
+    """The route's rule, its arguments, and its query (defaults filled in, JSONP callback
+    left out), as JSON; the base URL of the links only when the request's host makes it
+    (`app.base_url` unset): every answer that differs has its own key, and nothing else does."""
+    properties = query_schema(route).get('properties', {})
+    named = {name: rule['default'] for name, rule in properties.items()
              if 'default' in rule}  # `?page=1` and no page are one answer
-    query.update(validated_query(schema) if schema else {})
-    query.pop('callback', None)
-    return json.dumps([request.route.method, request.route.rule, request.url_args, query,
-                       None if settings().app.base_url else base_url()], sort_keys=True)
+    named.update(query)
+    named.pop('callback', None)
+    base = None if configured.app.base_url else base_url_of(environ, configured)
+    return json.dumps([route.method, route.rule, args, named, base], sort_keys=True)
+
+
+def query_schema(route: bottle.Route) -> dict:
+    """The query schema the route's operation declares; empty when it declares none."""
+    return (getattr(route.callback, 'operation', None) or {}).get('query') or {}

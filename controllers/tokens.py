@@ -75,7 +75,7 @@ class TokenController:
     def resolve(self, raw_token: str) -> dict | None:
         """`{"id", "username"}` of the token's user while it is valid, else None."""
         token = digest(raw_token)
-        known = _remembered.pop(token, None)  # put back below while it may still be trusted
+        known = _remembered.get(token)  # left in place: other requests may carry it meanwhile
         try:
             epoch, revoked = state_of(token)
         except RevocationsUnavailable as exc:
@@ -91,6 +91,7 @@ class TokenController:
                 return None
             known = Resolved(found['holder'], found['expires'],
                              time.monotonic() + TRUST_SECONDS, epoch)
+        _remembered.pop(token, None)  # put back last, as the most recently used
         if len(_remembered) >= REMEMBERED:
             del _remembered[next(iter(_remembered))]  # the least recently used
         _remembered[token] = known

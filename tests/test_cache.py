@@ -1,5 +1,9 @@
 """The shared page cache: anonymous GETs are served from Redis until a write changes them."""
+import json
+from collections.abc import Callable
+
 import pytest
+import webob
 
 import api
 from controllers import boot
@@ -43,12 +47,31 @@ def test_each_query_is_cached_apart(client, alice):
     assert client.get(f'{COLLECTION}?page=2&size=1').json['result'][0]['text'] == 'post 1'
 
 
-def test_requests_with_credentials_are_not_served_from_the_cache(client, alice):
+@pytest.mark.parametrize('credentials', ['token', 'cookie'])
+def test_requests_with_credentials_are_not_served_from_the_cache(client, alice, credentials):
     post(client, 'alice', alice, 'original')
     client.get(COLLECTION)
     change_behind_the_api('changed in the database')
-    fresh = client.get(COLLECTION, headers=alice).json
+    headers = alice if credentials == 'token' else {'Cookie': 'warble_session=not-a-session'}
+    fresh = client.get(COLLECTION, headers=headers).json
     assert fresh['result'][0]['text'] == 'changed in the database'
+
+
+def test_a_plain_hit_is_answered_in_front_of_bottle_as_bottle_answers_it(settings, client,
+                                                                          alice):
+    post(client, 'alice', alice, 'original')
+    client.get(f'{COLLECTION}?size=2')
+    change_behind_the_api('changed in the database')
+    wsgi = api.create_wsgi(settings)
+    answers = {}
+    for query in ('size=2', 'size=%32'):  # one key; the escaped query goes through Bottle
+        request = webob.Request.blank(f'{COLLECTION}?{query}')
+        status, headers, body = request.call_application(wsgi)
+        answers[query] = (status, sorted((name, value) for name, value in headers
+                                         if name != 'X-Request-ID'), b''.join(body))
+        assert ('bottle.app' in request.environ) == (query == 'size=%32')
+    assert answers['size=2'] == answers['size=%32']
+    assert json.loads(answers['size=2'][2])['result'][0]['text'] == 'original'
 
 
 def test_follows_invalidate_both_users_lists(client, alice):
@@ -62,16 +85,29 @@ def test_follows_invalidate_both_users_lists(client, alice):
     assert client.get('/api/v1/users/bob/followers').json['result'] == []
 
 
+def commands_sent(request: Callable[[], object]) -> dict[str, int]:
+    """The commands the page cache's Redis received while `request` ran, and how many."""
+    cache = redisdb.get_redis('cache')
+    cache.config_resetstat()
+    request()
+    return {name.removeprefix('cmdstat_'): stats['calls']
+            for name, stats in cache.info('commandstats').items()
+            if not name.startswith(('cmdstat_config', 'cmdstat_info', 'cmdstat_ping'))}
+
+
 def test_a_cache_hit_is_one_mget_and_no_script(client, alice):
     post(client, 'alice', alice, 'original')
     client.get(COLLECTION)
-    cache = redisdb.get_redis('cache')
-    cache.config_resetstat()
+    assert commands_sent(lambda: client.get(COLLECTION)) == {'mget': 1}
     assert client.get(COLLECTION).json['result'][0]['text'] == 'original'
-    sent = {name.removeprefix('cmdstat_'): stats['calls']
-            for name, stats in cache.info('commandstats').items()
-            if not name.startswith(('cmdstat_config', 'cmdstat_info', 'cmdstat_ping'))}
-    assert sent == {'mget': 1}
+
+
+def test_a_miss_is_looked_up_once_and_stored(client, alice):
+    post(client, 'alice', alice, 'original')
+    client.get(COLLECTION)
+    post(client, 'alice', alice, 'newer')
+    assert commands_sent(lambda: client.get(COLLECTION)) == {'mget': 1, 'set': 1}
+    assert client.get(COLLECTION).json['result'][0]['text'] == 'newer'
 
 
 def test_errors_are_not_cached(client):

@@ -47,6 +47,8 @@ def test_cache_hits_and_misses_are_counted(client, alice):
     text = client.get('/metrics').text
     assert value(text, 'warble_cache_lookups_total', result='miss') == 1
     assert value(text, 'warble_cache_lookups_total', result='hit') == 2
+    assert value(text, 'warble_http_requests_total', method='GET',
+                 route='/api/v1/users/<username>/collection', status='200') == 4
 
 
 def test_through_the_proxy_metrics_are_not_found_unless_public(settings, environ):

@@ -2,10 +2,12 @@
 serves a page older than a write another worker answered, a revoked token fails on both, and
 failed logins counted by one count on the other."""
 import collections
+import concurrent.futures
 
 import pytest
 import requests
 
+from models.tokens import Token
 from tests.harness.apiclient import PASSWORD
 from tests.harness.apiclient import sign_up_over_http as sign_up
 from tests.harness.servers import PYTHON, free_port, start_process, stop, wait_for
@@ -69,6 +71,20 @@ def test_a_revoked_token_fails_at_once_on_every_worker(server):
     for number in rounds(access_log, since=workers_that_answered(access_log)):
         answer = requests.post(collection, json={'text': 'late'}, headers=alice, timeout=10)
         assert answer.status_code == 401, number
+
+
+def test_a_remembered_token_serves_dozens_of_requests_at_once_without_the_database(server):
+    """A browser sends its requests in parallel, all with one token."""
+    url, access_log = server
+    alice = sign_up(url, 'alice')
+    timeline = f'{url}/api/v1/users/alice/timeline'
+    for number in rounds(access_log):
+        assert requests.get(timeline, headers=alice, timeout=10).status_code == 200, number
+    Token.delete().execute()  # behind the service's back: only the database forgets it
+    with concurrent.futures.ThreadPoolExecutor(48) as pool:
+        answers = list(pool.map(lambda _: requests.get(timeline, headers=alice, timeout=10),
+                                range(96)))
+    assert collections.Counter(answer.status_code for answer in answers) == {200: 96}
 
 
 def test_failed_logins_on_either_worker_limit_logins_on_both(server):
