@@ -8,6 +8,7 @@ app, whose `@cache` serves it; a miss hands its lookup on, so that it is not mad
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 
@@ -15,11 +16,12 @@ import bottle
 
 from api.decorators import scopes_of
 from api.spec import coerce_value
-from api.web import PRIOR_LOOKUP, SESSION_COOKIE, page_key, query_schema
+from api.web import PRIOR_LOOKUP, SESSION_COOKIE, base_url_of, page_key, query_schema
 from controllers.cache import CacheController
 
 # Query text that Bottle decodes to itself: no `%` escapes, no `+` for spaces, no `;`.
 PLAIN_QUERY = re.compile(r'[A-Za-z0-9_.=&-]*')
+ADDRESSES = 4096  # paths and queries whose route, scopes and key a worker keeps at hand
 
 
 class PageHits:
@@ -28,6 +30,8 @@ class PageHits:
     def __init__(self, app: bottle.Bottle):
         self.app = app
         self.settings = app.config['warble.settings']
+        # What a path and query name, worked out once: a page is asked for again and again.
+        self.address = functools.lru_cache(maxsize=ADDRESSES)(self._address)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         cached = self._cached(environ)
@@ -42,26 +46,37 @@ class PageHits:
 
     def _cached(self, environ: dict) -> str | None:
         """The cached answer to this request; None when there is none or it is not plain."""
-        path, query = environ.get('PATH_INFO', ''), environ.get('QUERY_STRING', '')
         if (environ['REQUEST_METHOD'] != 'GET' or 'HTTP_AUTHORIZATION' in environ
-                or SESSION_COOKIE in environ.get('HTTP_COOKIE', '')
-                or not path.isascii() or not PLAIN_QUERY.fullmatch(query)):
+                or SESSION_COOKIE in environ.get('HTTP_COOKIE', '')):
+            return None
+        found = self.address(environ.get('PATH_INFO', ''), environ.get('QUERY_STRING', ''),
+                             None if self.settings.app.base_url
+                             else base_url_of(environ, self.settings))
+        if found is None:
+            return None
+        route, scopes, key = found
+        version, cached = CacheController().lookup(scopes, key)
+        if cached is None:
+            environ[PRIOR_LOOKUP] = (key, version)
+        else:
+            environ['bottle.route'] = route  # what the request's metrics are labelled by
+        return cached
+
+    def _address(self, path: str, query: str, base: str | None
+                 ) -> tuple[bottle.Route, list[str], str] | None:
+        """The route, cache scopes and page key of a GET of `path?query` answered with links
+        to `base`; None unless the route is cached and the path and query are plain."""
+        if not path.isascii() or not PLAIN_QUERY.fullmatch(query):
             return None
         try:
-            route, args = self.app.router.match(environ)
+            route, args = self.app.router.match({'REQUEST_METHOD': 'GET', 'PATH_INFO': path})
         except bottle.HTTPError:
             return None
         scopes = getattr(route.callback, 'page_scopes', None)
         values = plain_query(query_schema(route), query)
         if scopes is None or values is None:
             return None
-        key = page_key(route, args, values, environ, self.settings)
-        version, cached = CacheController().lookup(scopes_of(scopes, args), key)
-        if cached is None:
-            environ[PRIOR_LOOKUP] = (key, version)
-        else:
-            environ['bottle.route'] = route  # what the request's metrics are labelled by
-        return cached
+        return route, scopes_of(scopes, args), page_key(route, args, values, base)
 
 
 def plain_query(schema: dict, query: str) -> dict | None:

@@ -129,20 +129,20 @@ def cache_key() -> str:
     request = bottle.request
     schema = query_schema(request.route)
     query = validated_query(schema) if schema else {}
-    return page_key(request.route, request.url_args, query, request.environ, settings())
+    base = None if settings().app.base_url else base_url()
+    return page_key(request.route, request.url_args, query, base)
 
 
-def page_key(route: bottle.Route, args: dict, query: dict, environ: dict,
-             configured: Section) -> str:
+def page_key(route: bottle.Route, args: dict, query: dict, base: str | None) -> str:
     """The route's rule, its arguments, and its query (defaults filled in, JSONP callback
-    left out), as JSON; the base URL of the links only when the request's host makes it
-    (`app.base_url` unset): every answer that differs has its own key, and nothing else does."""
+    left out), as JSON; `base`, the base URL of the links, only when the request's host makes
+    it (None when `app.base_url` is set): every answer that differs has its own key, and
+    nothing else does."""
     properties = query_schema(route).get('properties', {})
     named = {name: rule['default'] for name, rule in properties.items()
              if 'default' in rule}  # `?page=1` and no page are one answer
     named.update(query)
     named.pop('callback', None)
-    base = None if configured.app.base_url else base_url_of(environ, configured)
     return json.dumps([route.method, route.rule, args, named, base], sort_keys=True)
 
 

@@ -38,7 +38,6 @@ class PageStore:
 
     def __init__(self):
         self.redis = get_redis('cache')
-        self.renewal = self.redis.register_script(RENEW)
 
     def lookup(self, scopes: list[str], key: str) -> tuple[str | None, str | None]:
         """(version, page); version None when a scope has no generation yet (one is made)."""
@@ -65,8 +64,8 @@ class PageStore:
     def renew(self, scopes: list[str]) -> None:
         """New generations for `scopes`: their pages are no longer found."""
         with _answering():
-            self.renewal(keys=[f'generation:{scope}' for scope in scopes],
-                         args=[secrets.token_hex(8), GENERATION_SECONDS])
+            self.redis.register_script(RENEW)(keys=[f'generation:{scope}' for scope in scopes],
+                                              args=[secrets.token_hex(8), GENERATION_SECONDS])
 
 
 @contextmanager
