@@ -33,6 +33,11 @@ def mentioned_names(text: str) -> dict[str, int]:
     return names
 
 
+def names_anyone(text: str, referenced: str | None) -> bool:
+    """Whether a post of `text` addressed to `referenced` may owe e-mails."""
+    return referenced is not None or MENTION.search(text) is not None
+
+
 def email_key(post_id: int, recipient_id: int) -> str:
     """The idempotency key of the one e-mail telling a user that a post names them."""
     return f'mention-{post_id}-{recipient_id}'

@@ -7,11 +7,12 @@ users, fetched in one query.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from controllers import limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
-from controllers.mentions import Version, owe
+from controllers.mentions import Version, names_anyone, owe
 from controllers.micropost_rules import TEXT_MAX, is_username
 from controllers.paging import page_of
 from controllers.users import find_user, user_named
@@ -54,7 +55,9 @@ class MicropostController:
         """A new post by `author` (`{"id", "username"}`), within their budget of posts."""
         text = checked_text(text)
         limits.take_post(author['id'])
-        with transaction():
+        # A post that names nobody is its INSERT alone, atomic by itself: no BEGIN and COMMIT
+        # around it. One that names someone is written with the e-mails it owes, together.
+        with transaction() if names_anyone(text, referenced) else nullcontext():
             mentioned = referenced_user(referenced)
             post = store.create_post(author['id'], text, mentioned and mentioned['id'])
             owed = owe(post['id'], author['id'], Version(text, mentioned and mentioned['id']))
