@@ -4,7 +4,8 @@ Peewee builds the SQL text of a query anew on each run: about 0.2 ms for a page 
 as the database takes to answer it. A `Statement` is written as a Peewee query in which the values
 that change are `Slot`s; its SQL and its fixed parameters are made on first use (for SQLite and
 PostgreSQL each), and each run only fills in the slots. Rows are read by the query's own cursor
-wrapper, with the fields' conversions (a public-enough part of Peewee: `_get_cursor_wrapper`).
+wrapper, with the fields' conversions (a public-enough part of Peewee: `_get_cursor_wrapper`);
+a `.dicts()` query's later runs read theirs as that wrapper read its first.
 On PostgreSQL, psycopg prepares a statement the server has seen a few times, so the database
 plans it once too.
 """
@@ -47,11 +48,21 @@ class Statement:
     def __init__(self, build: Callable[[], peewee.Query]):
         self.build = build
         self._made: dict[type, tuple[peewee.Query, str, list]] = {}
+        self._reading: dict[type, _DictReading] = {}
 
     def rows(self, **values: Any) -> Iterator:
         """Run the query with `values` for its slots; its rows, as the query reads them."""
         query, cursor = self._run(values)
-        return iter(query._get_cursor_wrapper(cursor))
+        reading = self._reading.get(type(database.obj))
+        if reading is not None:
+            rows = cursor.fetchall()
+            cursor.close()
+            return map(reading.row, rows)
+        wrapper = query._get_cursor_wrapper(cursor)
+        rows = list(wrapper)
+        if isinstance(wrapper, peewee.ModelDictCursorWrapper) and wrapper.initialized:
+            self._reading[type(database.obj)] = _DictReading(wrapper)
+        return iter(rows)
 
     def first(self, **values: Any) -> Any:
         """The first row, or None."""
@@ -77,3 +88,21 @@ class Statement:
         filled = [param.value(values) if isinstance(param, _Filled) else param
                   for param in params]
         return query, database.execute_sql(sql, filled)
+
+
+class _DictReading:
+    """How Peewee's wrapper of a `.dicts()` query read its first rows: the columns, and which
+    of them it converts. Its rows are the same each run, so later runs read them this way
+    without working it out again from the cursor's description."""
+
+    def __init__(self, wrapper: peewee.ModelDictCursorWrapper):
+        self.columns = wrapper.unique_columns
+        self.plain = [(index, self.columns[index]) for index in wrapper.no_convert]
+        self.converted = [(index, self.columns[index], wrapper.converters[index])
+                          for index in wrapper.convert]
+
+    def row(self, values: tuple) -> dict[str, Any]:
+        row = {name: values[index] for index, name in self.plain}
+        for index, name, convert in self.converted:
+            row[name] = convert(values[index])
+        return row

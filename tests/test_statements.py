@@ -35,3 +35,17 @@ def test_slots_are_converted_like_the_field_and_inserts_give_their_key(settings)
                       .where(Micropost.created >= Slot('since')).order_by(Micropost.id))
     assert [(row.id, row.created) for row in since.rows(since=moments[1])] == \
         list(zip(ids[1:], moments[1:], strict=True))
+
+
+def test_rows_as_dicts_read_the_same_on_every_run_as_peewee_reads_them(settings):
+    author = User.create(username='alice', username_key='alice', email='a@example.com',
+                         password_hash='x')
+    for day in (1, 2, 3):
+        Micropost.create(user=author, text=f'day {day}', created=dt.datetime(2026, 1, day, 12))
+    listing = Statement(lambda: Micropost.listing().where(Micropost.id >= Slot('least'))
+                        .order_by(Micropost.id))
+    peewee_reads = list(Micropost.listing().order_by(Micropost.id))
+    runs = [list(listing.rows(least=0)) for _ in range(3)]
+    assert runs == [peewee_reads] * 3
+    assert isinstance(runs[-1][0]['created'], dt.datetime)
+    assert list(listing.rows(least=10 ** 9)) == []
