@@ -22,6 +22,20 @@ from tests.harness.servers import (
 
 BACKENDS = ('sqlite', 'postgres')
 CACHE_MAXMEMORY = '16mb'
+# Modules that start browsers, hosts, whole stacks or long fuzzing runs: `-m "not slow"` leaves
+# them out while working; `make test` and CI run them.
+SLOW_MODULES = frozenset({
+    'test_analyzer_concurrency', 'test_bootstrap', 'test_browser_analyzer',
+    'test_browser_login_csrf', 'test_browser_microposts', 'test_browser_shell',
+    'test_browser_stats', 'test_deploy', 'test_dev', 'test_dev_load', 'test_faults',
+    'test_fuzz', 'test_gevent', 'test_mention_emails', 'test_nginx', 'test_provisioning',
+    'test_release', 'test_workers'})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module.__name__.rpartition('.')[2] in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope='session')
