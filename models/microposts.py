@@ -94,7 +94,6 @@ NEWEST_BY = Statement(lambda: Micropost.listing().where(_named(Slot('author')))
                       .order_by(Micropost.id.desc()).limit(Slot('limit')).offset(Slot('offset')))
 LISTED = Statement(lambda: Micropost.listing().where(Micropost.id == Slot('id'),
                                                      _named(Slot('author'))).limit(1))
-# Every column a slot: a default left to Peewee would be worked out once, when the SQL is built.
 INSERT = Statement(lambda: Micropost.insert(id=Slot('id'), user=Slot('user'),
                                             text=Slot('text'), referenced=Slot('referenced'),
                                             created=Slot('created')))

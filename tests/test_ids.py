@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import threading
 
@@ -88,6 +89,23 @@ def test_processes_of_one_host_and_shard_claim_different_slots(tmp_path):
     first, second = made_by_processes([4, 4], tmp_path)
     assert not set(first) & set(second)
     assert {ids.decode(id_).slot for id_ in first} != {ids.decode(id_).slot for id_ in second}
+
+
+def test_a_child_forked_after_its_parent_made_ids_claims_a_slot_of_its_own(tmp_path):
+    """As gunicorn and Celery fork their workers from a configured parent."""
+    ids.configure(6, tmp_path)
+    parent = ids.next_id()
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.write(writing, json.dumps([ids.next_id() for _ in range(1000)]).encode())
+        os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        made = json.loads(pipe.read())
+    os.waitpid(child, 0)
+    assert {ids.decode(id_).slot for id_ in made} == {1} != {ids.decode(parent).slot}
+    assert not set(made) & {parent, *(ids.next_id() for _ in range(1000))}
 
 
 def test_a_host_with_every_slot_held_says_so(tmp_path):

@@ -2,6 +2,8 @@
 fills in its slots, converted as the field they meet would convert them."""
 import datetime as dt
 
+import pytest
+
 from models.ids import next_id
 from models.microposts import Micropost
 from models.statements import Slot, Statement
@@ -51,3 +53,11 @@ def test_rows_as_dicts_read_the_same_on_every_run_as_peewee_reads_them(settings)
     assert runs == [peewee_reads] * 3
     assert isinstance(runs[-1][0]['created'], dt.datetime)
     assert list(listing.rows(least=2 ** 63 - 1)) == []
+
+
+def test_an_insert_leaving_a_column_to_a_default_function_is_refused(settings):
+    """Built once, its SQL would carry the first id made: every later run would repeat it."""
+    insert = Statement(lambda: Micropost.insert(user=Slot('user'), text=Slot('text'),
+                                                created=Slot('created')))
+    with pytest.raises(ValueError, match='give id a Slot'):
+        insert.insert(user=1, text='x', created=dt.datetime(2026, 1, 1))
