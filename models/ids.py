@@ -66,14 +66,21 @@ class IdGenerator:
     """Ids of one shard and slot, strictly increasing; safe across threads and greenlets (the
     lock is never held while waiting on anything)."""
 
-    def __init__(self, shard: int, slot: int, clock: Callable[[], int] = wall_clock_ms):
+    def __init__(self, shard: int, slot: int, clock: Callable[[], int] = wall_clock_ms,
+                 after_ms: int = -1):
+        """`after_ms`: a millisecond (since EPOCH) an earlier generator of this process used;
+        this one starts past it."""
         if not 0 <= shard < SHARDS or not 0 <= slot < SLOTS:
             raise ValueError(f'shard must be 0..{SHARDS - 1} and slot 0..{SLOTS - 1}')
         self.worker = (shard << SHARD_SHIFT) | (slot << SLOT_SHIFT)
         self.clock = clock
         self._lock = threading.Lock()
-        self._last_ms = -1
-        self._sequence = 0
+        self._last_ms = after_ms
+        self._sequence = SEQUENCES - 1  # spent: the next id is past `after_ms`
+
+    @property
+    def last_ms(self) -> int:
+        return self._last_ms
 
     def next_id(self) -> int:
         with self._lock:
@@ -112,8 +119,8 @@ def claim_slot(directory: Path) -> tuple[int, IO]:
 class _Process:
     """The settings, and the generator of the process that made it (None until its first id)."""
 
-    def __init__(self, shard: int, directory: Path):
-        self.shard, self.directory = shard, directory
+    def __init__(self, shard: int, directory: Path, after_ms: int = -1):
+        self.shard, self.directory, self.after_ms = shard, directory, after_ms
         self.pid: int | None = None
         self.generator: IdGenerator | None = None
         self.held: IO | None = None
@@ -127,7 +134,7 @@ class _Process:
                 if self.held is not None:
                     self.held.close()  # a parent's: its lock stays with the parent
                 slot, self.held = claim_slot(self.directory)
-                self.generator = IdGenerator(self.shard, slot)
+                self.generator = IdGenerator(self.shard, slot, after_ms=self.after_ms)
                 self.pid = os.getpid()
         return self.generator
 
@@ -140,9 +147,13 @@ def configure(shard: int, directory: Path) -> None:
     global _process
     if not 0 <= shard < SHARDS:
         raise ValueError(f'ids.shard must be 0..{SHARDS - 1}, not {shard}')
-    if _process is not None and _process.held is not None:
-        _process.held.close()
-    _process = _Process(shard, directory)
+    after_ms = -1
+    if _process is not None:  # configured again: ids go on past the last ones
+        after_ms = (_process.generator.last_ms if _process.pid == os.getpid()
+                    else _process.after_ms)
+        if _process.held is not None:
+            _process.held.close()
+    _process = _Process(shard, directory, after_ms)
 
 
 def primary_key() -> peewee.BigIntegerField:

@@ -31,6 +31,15 @@ def test_ids_grow_strictly_within_a_process(tmp_path):
     assert all(2**53 < id_ < 2**63 for id_ in (made[0], made[-1]))
 
 
+def test_ids_grow_on_when_the_process_is_configured_again(tmp_path):
+    ids.configure(0, tmp_path)
+    made = [ids.next_id() for _ in range(1000)]
+    for _ in range(3):  # the same shard and slot, within the same milliseconds
+        ids.configure(0, tmp_path)
+        made.extend(ids.next_id() for _ in range(1000))
+    assert made == sorted(set(made))
+
+
 def test_ids_from_threads_never_repeat(tmp_path):
     ids.configure(0, tmp_path)
     made: list[int] = []
