@@ -6,6 +6,7 @@ import re
 import bottle
 
 from api.assets import static_prefix
+from api.schemas import ID
 from lib.utils.problems import LIMIT
 from lib.version import version
 
@@ -25,6 +26,7 @@ ERROR = {
     }},
 }
 PARAMETER = re.compile(r'<([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?>')
+TIME_ORDERED = {'post_id'}  # path parameters that name a row by its 64-bit id: strings, as in JSON
 # Classes that ECMA-262, the regular expressions of JSON Schema, reads as ASCII only, while
 # Python's `re`, which checks the patterns here, reads them over all of Unicode.
 UNICODE_IN_PYTHON_ONLY = re.compile(r'(?<!\\)\\[wWdDbB]')
@@ -97,9 +99,14 @@ def always(declared: dict) -> dict:
 
 
 def path_parameters(rule: str) -> list[dict]:
-    return [{'name': name, 'in': 'path', 'required': True,
-             'schema': {'type': 'integer', 'minimum': 0} if kind == 'int' else {'type': 'string'}}
+    return [{'name': name, 'in': 'path', 'required': True, 'schema': path_schema(name, kind)}
             for name, kind in PARAMETER.findall(rule)]
+
+
+def path_schema(name: str, kind: str) -> dict:
+    if name in TIME_ORDERED:
+        return ID
+    return {'type': 'integer', 'minimum': 0} if kind == 'int' else {'type': 'string'}
 
 
 def query_parameters(schema: dict | None) -> list[dict]:

@@ -6,6 +6,9 @@ from controllers.micropost_rules import TEXT_MAX, USERNAME
 
 URL = {'type': 'string', 'format': 'uri'}
 TIMESTAMP = {'type': 'string', 'format': 'date-time'}
+ID = {'type': 'string', 'pattern': '^[1-9][0-9]{0,18}$',
+      'description': 'a 64-bit time-ordered id in decimal: a string, as JavaScript numbers are '
+                     'exact only to 2^53'}
 
 USER = {
     'type': 'object',
@@ -25,7 +28,7 @@ MICROPOST = {
     'type': 'object',
     'required': ['id', 'href', 'user', 'username', 'text', 'timestamp', 'referenced'],
     'additionalProperties': False,
-    'properties': {'id': {'type': 'integer'}, 'href': URL, 'user': URL, 'username': USERNAME,
+    'properties': {'id': ID, 'href': URL, 'user': URL, 'username': USERNAME,
                    'text': {'type': 'string', 'maxLength': TEXT_MAX}, 'timestamp': TIMESTAMP,
                    'referenced': {'type': ['string', 'null']}},
 }

@@ -9,8 +9,9 @@ between it and Warble is what Warble itself costs.
 - the same without one: one Redis GET of that page, answered as it is (the query and a SET on a
   miss, so that one request warms it);
 - GET /api/v1/users/<name>/collection/<id>: one query for the post with its author's name;
-- POST /api/v1/users/<name>/collection: Warble's INSERT ... RETURNING in a transaction (BEGIN,
-  INSERT, COMMIT); the author's id is looked up once per worker, as Warble has it from the token.
+- POST /api/v1/users/<name>/collection: Warble's INSERT in a transaction (BEGIN, INSERT,
+  COMMIT), its id from Warble's own generator (`models/ids.py`); the author's id is looked up
+  once per worker, as Warble has it from the token.
 
 Connections: psycopg 3 (gevent-aware once the worker has patched), up to POOL_SIZE per worker
 (Warble's pool size), reused from a plain list.
@@ -29,6 +30,9 @@ from urllib.parse import parse_qs
 import psycopg
 import redis
 
+from lib.config import resolve
+from models import ids
+
 POOL_SIZE = 20
 PAGE_KEY = 'floor:page:{size}'
 PAGE_SECONDS = 300
@@ -39,8 +43,8 @@ LISTING = ('SELECT "t1"."id", "t1"."text", "t1"."created", "author"."username" A
            'ON ("t1"."referenced_id" = "referenced_user"."id")')
 PAGE = f'{LISTING} ORDER BY "t1"."id" DESC LIMIT %s OFFSET %s'
 POST = f'{LISTING} WHERE (("t1"."id" = %s) AND (LOWER("author"."username") = %s)) LIMIT %s'
-INSERT = ('INSERT INTO "micropost" ("user_id", "text", "referenced_id", "created") '
-          'VALUES (%s, %s, %s, %s) RETURNING "micropost"."id"')
+INSERT = ('INSERT INTO "micropost" ("id", "user_id", "text", "referenced_id", "created") '
+          'VALUES (%s, %s, %s, %s, %s)')
 AUTHOR = 'SELECT "id" FROM "users" WHERE LOWER("username") = %s'
 COLUMNS = ('id', 'text', 'created', 'username', 'referenced_username')
 ITEM = re.compile(r'^/api/v1/users/([^/]+)/collection/(\d+)$')
@@ -71,12 +75,13 @@ class Connections:
 database = Connections(os.environ['WARBLE_DATABASE_URL'], POOL_SIZE)
 cache = redis.Redis.from_url(os.environ['WARBLE_REDIS_URL'])
 authors: dict[str, int] = {}
+ids.configure(0, resolve(os.environ.get('WARBLE_PATHS_VAR', 'var')) / 'ids')
 
 
 def page(size: int) -> bytes:
     with database.connection() as conn:
         rows = conn.execute(PAGE, (size + 1, 0)).fetchall()
-    return as_json([dict(zip(COLUMNS, row, strict=True)) for row in rows[:size]])
+    return as_json([as_post(row) for row in rows[:size]])
 
 
 def cached_page(size: int) -> bytes:
@@ -91,7 +96,7 @@ def cached_page(size: int) -> bytes:
 def post(username: str, post_id: int) -> bytes | None:
     with database.connection() as conn:
         row = conn.execute(POST, (post_id, username.lower(), 1)).fetchone()
-    return None if row is None else as_json(dict(zip(COLUMNS, row, strict=True)))
+    return None if row is None else as_json(as_post(row))
 
 
 def create(username: str, text: str) -> bytes:
@@ -101,10 +106,16 @@ def create(username: str, text: str) -> bytes:
         if author is None:
             author = authors[username.lower()] = conn.execute(
                 AUTHOR, (username.lower(),)).fetchone()[0]
+        post_id = ids.next_id()
         with conn.transaction():
-            post_id = conn.execute(INSERT, (author, text, None, created)).fetchone()[0]
-    return as_json({'id': post_id, 'text': text, 'created': created, 'username': username,
+            conn.execute(INSERT, (post_id, author, text, None, created))
+    return as_json({'id': str(post_id), 'text': text, 'created': created, 'username': username,
                     'referenced_username': None})
+
+
+def as_post(row: tuple) -> dict:
+    """A row of LISTING as Warble shows it: the id a decimal string."""
+    return dict(zip(COLUMNS, (str(row[0]), *row[1:]), strict=True))
 
 
 def as_json(value: object) -> bytes:

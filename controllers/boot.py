@@ -8,8 +8,8 @@ from typing import TypeVar
 from controllers import limits, outbox, users
 from controllers.errors import DomainError
 from lib import jobs, logs, metrics
-from lib.config import ConfigError, Section, get_settings
-from models import db, redisdb
+from lib.config import ConfigError, Section, get_settings, resolve
+from models import db, ids, redisdb
 
 T = TypeVar('T')
 __all__ = ['DomainError', 'StartupError', 'configure', 'release_connection', 'start']
@@ -21,8 +21,12 @@ class StartupError(Exception):
 
 def configure(settings: Section, check_database: bool = True) -> None:
     """Bind logging, metrics and every store to the settings; refuse to start when the
-    database is unreachable."""
+    database is unreachable or the id shard is out of range."""
     logs.configure(settings.logging)
+    if not 0 <= settings.ids.shard < ids.SHARDS:
+        raise StartupError(f'ids.shard must be 0..{ids.SHARDS - 1} (one number per host), '
+                           f'not {settings.ids.shard}')
+    ids.configure(settings.ids.shard, resolve(settings.paths.var) / 'ids')
     metrics.configure(metrics.directory_of(settings) if settings.metrics.enabled else None)
     try:
         db.configure(settings.database)

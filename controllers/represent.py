@@ -16,8 +16,9 @@ def user(links: Links, username: str, created: dt.datetime, **own: object) -> di
 
 
 def micropost(links: Links, row: dict) -> dict:
-    """A row of `Micropost.listing()` as the API shows it."""
-    return {'id': row['id'], 'href': links.micropost(row['username'], row['id']),
+    """A row of `Micropost.listing()` as the API shows it; the id as a decimal string, as
+    JavaScript's numbers are exact only to 2**53 and ids go beyond (`models/ids.py`)."""
+    return {'id': str(row['id']), 'href': links.micropost(row['username'], row['id']),
             'user': links.user(row['username']), 'username': row['username'],
             'text': row['text'], 'timestamp': isoformat(row['created']),
             'referenced': row['referenced_username']}

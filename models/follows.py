@@ -4,11 +4,13 @@ from __future__ import annotations
 import peewee
 
 from lib.utils.datekit import utcnow
+from models import ids
 from models.db import BaseModel, window
 from models.users import User
 
 
 class Follow(BaseModel):
+    id = ids.primary_key()
     follower = peewee.ForeignKeyField(User, backref='following', on_delete='CASCADE',
                                       index=False)
     followed = peewee.ForeignKeyField(User, backref='followers', on_delete='CASCADE',

@@ -5,6 +5,7 @@ import peewee
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
 from lib.utils.datekit import utcnow
+from models import ids
 from models.db import BaseModel, database, is_postgres, window, window_bounds
 from models.follows import Follow
 from models.statements import Slot, Statement
@@ -15,6 +16,7 @@ Referenced = User.alias('referenced_user')
 
 
 class Micropost(BaseModel):
+    id = ids.primary_key()
     user = peewee.ForeignKeyField(User, backref='microposts', on_delete='CASCADE', index=False)
     text = peewee.TextField()  # sizes of input columns: see models/db.py
     referenced = peewee.ForeignKeyField(User, backref='mentions', null=True,
@@ -92,8 +94,8 @@ NEWEST_BY = Statement(lambda: Micropost.listing().where(_named(Slot('author')))
                       .order_by(Micropost.id.desc()).limit(Slot('limit')).offset(Slot('offset')))
 LISTED = Statement(lambda: Micropost.listing().where(Micropost.id == Slot('id'),
                                                      _named(Slot('author'))).limit(1))
-INSERT = Statement(lambda: Micropost.insert(user=Slot('user'), text=Slot('text'),
-                                            referenced=Slot('referenced'),
+INSERT = Statement(lambda: Micropost.insert(id=Slot('id'), user=Slot('user'),
+                                            text=Slot('text'), referenced=Slot('referenced'),
                                             created=Slot('created')))
 
 
@@ -117,8 +119,8 @@ def _named(author: Slot) -> peewee.Expression:
 
 def create_post(author_id: int, text: str, referenced: int | None) -> dict:
     """Write a post; `{"id", "text", "created"}` as stored."""
-    created = utcnow()
-    post_id = INSERT.insert(user=author_id, text=text, referenced=referenced, created=created)
+    post_id, created = ids.next_id(), utcnow()
+    INSERT.insert(id=post_id, user=author_id, text=text, referenced=referenced, created=created)
     return {'id': post_id, 'text': text, 'created': created}
 
 

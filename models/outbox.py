@@ -9,6 +9,7 @@ import operator
 import peewee
 
 from lib.utils.datekit import utcnow
+from models import ids
 from models.db import BaseModel
 from models.microposts import Micropost
 from models.users import User
@@ -21,6 +22,7 @@ FAILED = 'failed'        # refused for good, or out of attempts (`error` says wh
 
 
 class OutboxEmail(BaseModel):
+    id = ids.primary_key()
     key = peewee.CharField(max_length=100, unique=True)  # the idempotency key
     micropost = peewee.ForeignKeyField(Micropost, on_delete='CASCADE')
     recipient = peewee.ForeignKeyField(User, on_delete='CASCADE')

@@ -80,6 +80,7 @@ class Statement:
         made = self._made.get(type(db))
         if made is None:
             query = self.build()
+            _check_no_default_is_frozen(query)
             if isinstance(query, peewee.Insert) and db.returning_clause:
                 query = query.returning(query.table._meta.primary_key)
             sql, params = db.get_sql_context().sql(query).query()
@@ -88,6 +89,19 @@ class Statement:
         filled = [param.value(values) if isinstance(param, _Filled) else param
                   for param in params]
         return query, database.execute_sql(sql, filled)
+
+
+def _check_no_default_is_frozen(query: peewee.Query) -> None:
+    """Refuse an insert that leaves a column to a default worked out by a function (a
+    time-ordered id, a timestamp): built once, every run would write the value of the first."""
+    if not isinstance(query, peewee.ModelInsert) or not isinstance(query._insert, dict):
+        return
+    given = {query.model._meta.combined.get(key, key) for key in query._insert}
+    frozen = [field.name for field, default in query.model._meta.defaults.items()
+              if callable(default) and field not in given]
+    if frozen:
+        raise ValueError(f'{query.model.__name__} insert: give {", ".join(frozen)} a Slot; '
+                         'a default would be worked out once, when the SQL is built')
 
 
 class _DictReading:

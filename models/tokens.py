@@ -6,12 +6,14 @@ import datetime as dt
 import peewee
 
 from lib.utils.datekit import utcnow
+from models import ids
 from models.db import BaseModel
 from models.statements import Slot, Statement
 from models.users import User
 
 
 class Token(BaseModel):
+    id = ids.primary_key()
     user = peewee.ForeignKeyField(User, backref='tokens', on_delete='CASCADE')
     digest = peewee.CharField(max_length=64, unique=True)
     created = peewee.DateTimeField(default=utcnow)

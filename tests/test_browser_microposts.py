@@ -49,6 +49,12 @@ def test_two_people_post_follow_search_edit_delete_and_log_out(people):
     assert texts(page.locator('.posts .to a')) == ['@bob_w']
     assert page.evaluate('window.sameDocument') is True, 'posting must not reload the page'
     alice.shot('user-posted')
+    link = page.locator('.posts .when').first.get_attribute('href')
+    post_id = link.rsplit('/', 1)[1]
+    assert link == f'/users/alice_w/posts/{post_id}' and int(post_id) > 2**53  # past JS numbers
+    listed = page.evaluate(
+        'fetch("/api/v1/users/alice_w/collection").then(answer => answer.json())')
+    assert [post['id'] for post in listed['result']] == [post_id], 'ids reach the page exactly'
 
     bob.visit('/users/alice_w', 'user')
     bob.page.get_by_role('button', name='Follow').click()
@@ -67,6 +73,11 @@ def test_two_people_post_follow_search_edit_delete_and_log_out(people):
     bob.wait_for('timeline')
     assert post_texts(bob) == [hello]
     bob.shot('timeline')
+    bob.page.locator('.posts .when').first.click()
+    bob.wait_for('post')
+    assert bob.page.url.endswith(link) and post_texts(bob) == [hello]
+    bob.page.go_back()
+    bob.wait_for('timeline')
 
     bob.page.get_by_role('link', name='Search').click()
     bob.wait_for('search')
@@ -83,6 +94,7 @@ def test_two_people_post_follow_search_edit_delete_and_log_out(people):
     first.get_by_label('Text').fill('Hello again @bob_w')
     first.get_by_role('button', name='Save').click()
     page.wait_for_selector('.posts .post-text:text("Hello again @bob_w")')
+    assert page.locator('.posts .when').first.get_attribute('href') == link
     compose(alice, 'A post to delete')
     page.wait_for_selector('.posts .post-text:text("A post to delete")')
     newest = page.locator('.posts .post').first

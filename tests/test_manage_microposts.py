@@ -101,7 +101,7 @@ def test_seed_fills_users_follows_and_posts_with_a_progress_bar(settings, enviro
     assert UserController().authenticate('demo_1', DEMO_PASSWORD) is not None
     newest = client.get('/api/v1/microposts?size=3').json['result']
     assert [post['id'] for post in newest] == sorted((post['id'] for post in newest),
-                                                     reverse=True)
+                                                     key=int, reverse=True)
     assert client.get(newest[0]['href']).json == newest[0]
 
 

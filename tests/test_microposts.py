@@ -18,6 +18,7 @@ def test_create_is_201_with_the_micropost_and_its_location(client, alice, bob):
                        'timestamp': created['timestamp'], 'referenced': 'bob'}
     assert answer.headers['Location'] == href
     assert created['timestamp'].endswith('Z')
+    assert isinstance(created['id'], str) and int(created['id']) > 2**53
     assert client.get(href).json == created
 
 
@@ -135,7 +136,7 @@ def test_the_id_of_a_deleted_post_is_never_given_to_a_new_one(client, alice):
     newest = post(client, 'alice', alice, 'newest')
     client.delete(newest['href'], headers=alice, status=204)
     written = post(client, 'alice', alice, 'written in between')
-    assert written['id'] > newest['id']
+    assert int(written['id']) > int(newest['id'])
     client.delete(newest['href'], headers=alice, status=404)
     assert client.get(written['href']).json == written
 
@@ -170,3 +171,20 @@ def test_ids_beyond_the_database_integers_are_404(client, alice, post_id):
     client.get(f'{COLLECTION}/{post_id}', status=404)
     client.patch_json(f'{COLLECTION}/{post_id}', {'text': 'x'}, headers=alice, status=404)
     client.delete(f'{COLLECTION}/{post_id}', headers=alice, status=404)
+
+
+def test_ids_beyond_2_53_travel_as_strings_and_name_their_post_everywhere(client, alice):
+    """JavaScript reads a JSON number above 2**53 rounded: the id of a post is a string, and
+    its URL, listings, edits and deletion all take the id exactly."""
+    answer = client.post_json(COLLECTION, {'text': 'far beyond'}, headers=alice, status=201)
+    post_id = answer.json['id']
+    assert f'"id": "{post_id}"' in answer.text or f'"id":"{post_id}"' in answer.text
+    assert int(post_id) > 2**53 and str(int(post_id)) == post_id
+    item = f'{COLLECTION}/{post_id}'
+    assert client.get(item).json['id'] == post_id
+    assert [row['id'] for row in client.get(COLLECTION).json['result']] == [post_id]
+    assert client.patch_json(item, {'text': 'edited'}, headers=alice).json['id'] == post_id
+    assert client.get(item).json['text'] == 'edited'
+    client.get(f'{COLLECTION}/{int(post_id) + 1}', status=404)  # its neighbour is no post
+    client.delete(item, headers=alice, status=204)
+    client.get(item, status=404)

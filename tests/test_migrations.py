@@ -1,5 +1,8 @@
 """The migration stairway: every migration goes up, down and up again on both backends."""
+import pytest
+
 from models import db
+from tests.harness.apiclient import log_in
 
 
 def table_names() -> set[str]:
@@ -30,15 +33,86 @@ def test_migrate_twice_applies_nothing(settings):
 
 
 def test_rebuilding_the_posts_table_keeps_posts_their_e_mails_and_their_search(
-        client, alice, bob):
+        backend, client, alice, bob):
+    if backend != 'sqlite':
+        pytest.skip('0026 rebuilds the table on SQLite only; PostgreSQL cannot walk back below '
+                    'the 64-bit ids of 0027 with such ids in place')
     written = client.post_json('/api/v1/users/alice/collection',
                                {'text': 'a findable post', 'referenced': 'bob'},
                                headers=alice).json
     rebuild = '0026_micropost_ids_never_reused'
     runner = db.migrations()
-    for step in (runner.down, runner.up):
-        assert step(rebuild) == [rebuild]
+    after_rebuild = [migration.name for migration in runner.migrations()
+                     if migration.name >= rebuild]
+    for step, walked in ((runner.down, after_rebuild[::-1]), (runner.up, after_rebuild)):
+        assert step(rebuild if step == runner.down else None) == walked
         assert client.get(written['href'], headers=alice).json == written  # not from the cache
         assert db.database.execute_sql('SELECT count(*) FROM outbox_email').fetchone() == (1,)
         found = client.get('/api/v1/search', {'text': 'findable'}, headers=alice).json['result']
         assert [post['id'] for post in found] == [written['id']]
+
+
+TIME_ORDERED_IDS = '0027_time_ordered_ids'
+ID_TABLES = ('micropost', 'follow', 'outbox_email', 'token')
+
+
+def rows_of(table: str) -> list[tuple]:
+    return db.database.execute_sql(f'SELECT * FROM "{table}" ORDER BY id').fetchall()
+
+
+def column_types() -> dict[tuple[str, str], tuple[str, str | None]]:
+    """PostgreSQL: the type and default of every id column and of the post each e-mail names."""
+    return {(table, column): (kind, default) for table, column, kind, default in
+            db.database.execute_sql(
+                'SELECT table_name, column_name, data_type, column_default '
+                'FROM information_schema.columns WHERE table_schema = current_schema() '
+                "AND (column_name = 'id' AND table_name = ANY(%s) OR column_name = 'micropost_id')",
+                (list(ID_TABLES),))}
+
+
+def test_time_ordered_ids_keep_the_rows_and_references_written_before_them(
+        client, alice, bob):
+    runner = db.migrations()
+    db.database.execute_sql('DELETE FROM token')  # of the sign-ups, beyond INTEGER
+    assert runner.down(TIME_ORDERED_IDS) == [TIME_ORDERED_IDS]
+    (alice_id,), (bob_id,) = db.database.execute_sql(
+        "SELECT id FROM users WHERE username IN ('alice', 'bob') ORDER BY username").fetchall()
+    for sql, arguments in (
+            ("INSERT INTO micropost (user_id, text, referenced_id, created) "
+             "VALUES (?, 'from before, @bob', ?, CURRENT_TIMESTAMP)", (alice_id, bob_id)),
+            ('INSERT INTO follow (follower_id, followed_id, created) '
+             'VALUES (?, ?, CURRENT_TIMESTAMP)', (bob_id, alice_id)),
+            ('INSERT INTO outbox_email (key, micropost_id, recipient_id, state, attempts, due, '
+             "created) SELECT 'mention-old', id, ?, 'pending', 0, CURRENT_TIMESTAMP, "
+             'CURRENT_TIMESTAMP FROM micropost', (bob_id,)),
+            ('INSERT INTO token (user_id, digest, created, expires) '
+             "VALUES (?, 'old', CURRENT_TIMESTAMP, '2999-01-01 00:00:00')", (alice_id,))):
+        db.database.execute_sql(sql.replace('?', '%s') if db.is_postgres() else sql, arguments)
+    before = {table: rows_of(table) for table in ID_TABLES}
+    (old_id,), = db.database.execute_sql('SELECT id FROM micropost').fetchall()
+    assert old_id < 2**31
+
+    assert runner.up(TIME_ORDERED_IDS) == [TIME_ORDERED_IDS]
+    assert {table: rows_of(table) for table in ID_TABLES} == before
+    if db.is_postgres():
+        assert set(column_types().values()) == {('bigint', None)}
+    old = client.get(f'/api/v1/users/alice/collection/{old_id}').json
+    assert (old['id'], old['text']) == (str(old_id), 'from before, @bob')
+    alice = log_in(client, 'alice')
+    new = client.post_json('/api/v1/users/alice/collection', {'text': 'new, @bob'},
+                           headers=alice).json
+    assert int(new['id']) > 2**53 > old_id
+    assert client.get(new['href']).json == new
+    client.delete(new['href'], headers=alice)
+    db.database.execute_sql('DELETE FROM token WHERE id > 2147483647')
+
+    assert runner.down(TIME_ORDERED_IDS) == [TIME_ORDERED_IDS]
+    assert {table: rows_of(table) for table in ID_TABLES} == before
+    if db.is_postgres():
+        assert {kind for kind, _ in column_types().values()} == {'integer'}
+        db.database.execute_sql('INSERT INTO follow (follower_id, followed_id, created) '
+                                'VALUES (%s, %s, CURRENT_TIMESTAMP)', (alice_id, bob_id))
+        assert rows_of('follow')[-1][0] == before['follow'][-1][0] + 1  # the sequence goes on
+        db.database.execute_sql('DELETE FROM follow WHERE follower_id = %s', (alice_id,))
+    assert runner.up(TIME_ORDERED_IDS) == [TIME_ORDERED_IDS]
+    assert {table: rows_of(table) for table in ID_TABLES} == before

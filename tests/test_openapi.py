@@ -1,6 +1,7 @@
 """The OpenAPI document covers every MicroPosts route, and the client used by the API tests
 rejects answers that the document does not describe."""
 import json
+import re
 
 import bottle
 import jsonschema
@@ -84,6 +85,16 @@ def test_path_parameters_match_the_routes(client):
             names = {p['name'] for p in declared['parameters'] if p['in'] == 'path'}
             assert names == {name for name, _kind in PARAMETER.findall(
                 path.replace('{', '<').replace('}', '>'))}
+
+
+def test_post_ids_are_documented_as_decimal_strings_in_answers_and_paths(client):
+    item = client.document['paths']['/api/v1/users/{username}/collection/{post_id}']
+    for declared in item.values():
+        post_id, = (p for p in declared['parameters'] if p['name'] == 'post_id')
+        assert post_id['schema']['type'] == 'string'
+        assert re.fullmatch(post_id['schema']['pattern'], str(2**63 - 1))
+    schemas = json.dumps(client.document)
+    assert '"id": {"type": "integer"' not in schemas
 
 
 def checked_app_answering(answer: dict, status: int = 200) -> CheckedApp:

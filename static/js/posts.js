@@ -41,7 +41,7 @@ function partsOf(text) {
 
 export class Post {
   constructor(json, session, list) {
-    this.id = json.id;
+    this.id = json.id; // a decimal string, kept so: a Number rounds ids above 2^53
     this.username = json.username;
     this.userLink = `/users/${encodeURIComponent(json.username)}`;
     this.link = `${this.userLink}/posts/${json.id}`;

@@ -88,7 +88,7 @@ class Traffic:
                                              headers=headers, timeout=30)
                     status = str(answer.status_code)
                     if kind == 'write' and answer.status_code == 201:
-                        post_id = answer.json()['id']
+                        post_id = int(answer.json()['id'])  # a decimal string
                     elif answer.status_code >= 400:
                         status += ' ' + error_code(answer)
                 except requests.RequestException as exc:
