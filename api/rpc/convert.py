@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from google.protobuf import json_format
-from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.field_mask_pb2 import FieldMask
 from google.protobuf.message import Message
 
@@ -20,7 +19,7 @@ def fields_of(message: Message) -> dict[str, Any]:
     values = {}
     for field in message.DESCRIPTOR.fields:
         value = getattr(message, field.name)
-        if field.label == FieldDescriptor.LABEL_REPEATED:
+        if field.is_repeated:
             values[field.name] = [plain(item) for item in value]
         elif not field.has_presence or message.HasField(field.name):
             values[field.name] = plain(value)
