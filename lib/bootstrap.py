@@ -2,8 +2,9 @@
 
 Pure-Python wheels of `requirements/runtime.lock` go to `lib/vendor/`, compiled ones to the
 `env/` virtualenv, front-end packages from `package-lock.json` to `static/vendor/`; the gRPC
-modules are generated from `proto/` into `var/grpc/`. Each step keeps a stamp of what it
-installed or generated from, so a second run with nothing changed does nothing.
+modules are generated from `proto/` into `api/rpc/generated/` (ignored; releases ship them).
+Each step keeps a stamp of what it installed or generated from, so a second run with nothing
+changed does nothing.
 Stdlib only: this runs before any dependency exists.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ STATIC_VENDOR = ROOT / 'static' / 'vendor'
 WHEELS = ROOT / 'var' / 'wheels'
 LOCKS = ROOT / 'requirements'
 PROTOS = ROOT / 'proto'
-GRPC_MODULES = ROOT / 'var' / 'grpc'
+GRPC_MODULES = ROOT / 'api' / 'rpc' / 'generated'
 ENV_PYTHON = ENV / 'bin' / 'python'
 
 # Files copied from node_modules into static/vendor: package -> files inside it.
@@ -240,14 +241,14 @@ def install_front_end() -> None:
 
 
 def generate_grpc() -> None:
-    """Generate the gRPC messages and stubs of `proto/` into var/grpc/ (with grpc_tools, of the
-    runtime lock) when the protos or the lock changed since the last run."""
+    """Generate the gRPC messages and stubs of `proto/` into api/rpc/generated/ (with
+    grpc_tools, of the runtime lock) when the protos or the lock changed since the last run."""
     protos = sorted(PROTOS.rglob('*.proto'))
     stamp = GRPC_MODULES / '.protos.sha256'
     wanted = digest(LOCKS / 'runtime.lock', *protos)
     if stamped(stamp, wanted):
         return
-    say('generating the gRPC modules of proto/ into var/grpc/')
+    say('generating the gRPC modules of proto/ into api/rpc/generated/')
     shutil.rmtree(GRPC_MODULES, ignore_errors=True)
     GRPC_MODULES.mkdir(parents=True)
     run(ENV_PYTHON, '-m', 'grpc_tools.protoc', f'-I{PROTOS}', f'--python_out={GRPC_MODULES}',

@@ -1,5 +1,5 @@
-"""The message and stub modules generated from `proto/` at set-up (`lib/bootstrap.py`), which
-live outside the source tree, in var/grpc/."""
+"""The message and stub modules generated from `proto/` at set-up (`lib/bootstrap.py`) into
+api/rpc/generated/, a folder of modules (not a package) that git ignores."""
 from __future__ import annotations
 
 import sys
@@ -9,7 +9,7 @@ from lib.bootstrap import GRPC_MODULES
 if str(GRPC_MODULES) not in sys.path:
     sys.path.append(str(GRPC_MODULES))
 
-from warble import (  # noqa: E402 - generated, found once var/grpc/ is on the path
+from warble import (  # noqa: E402 - generated, found once their folder is on the path
     analyzer_pb2,
     analyzer_pb2_grpc,
     microposts_pb2,
