@@ -31,8 +31,8 @@ def links_of(settings: Section) -> Links:
 
 
 def build(settings: Section) -> tuple[grpc.Server, health.HealthServicer, int]:
-    """A server bound to `grpc.host:grpc.port` (0: any free port), not yet started, with its
-    health servicer and the port it got."""
+    """A server bound to `grpc.host:grpc.port`, not yet started, with its health servicer and
+    the port it got."""
     limit = settings.grpc.max_message_bytes
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc.workers,
