@@ -2,7 +2,10 @@
 the same data, bad input the same rule messages, and the transport's own guards hold."""
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import grpc
 import pytest
@@ -14,9 +17,10 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
 )
 
 import api
-from api.rpc.calls import ERROR_METADATA
+from api.rpc.calls import API_KEY_METADATA, ERROR_METADATA
 from api.rpc.convert import fields_of
 from api.rpc.stubs import analyzer_pb2, analyzer_pb2_grpc, microposts_pb2, microposts_pb2_grpc
+from controllers.access import ApiKeyController, RoleController
 from tests.conftest import migrated
 from tests.harness.apiclient import PASSWORD, CheckedApp
 from tests.harness.rpc import start_rpc
@@ -44,17 +48,31 @@ class Edges:
         self.analyzer = analyzer_pb2_grpc.AnalyzerStub(channel)
 
 
-@pytest.fixture
-def edges(environ, tmp_path):
+@contextlib.contextmanager
+def edges_on(environ: dict, log: Path, **settings: str) -> Iterator[Edges]:
+    """Both edges on the database of `environ`, with `settings` (environment variables)."""
     environ = dict(environ, WARBLE_APP_BASE_URL=BASE_URL,
-                   WARBLE_GRPC_MAX_MESSAGE_BYTES=str(MESSAGE_LIMIT))
-    with migrated(environ) as settings:
-        process, target = start_rpc(environ, tmp_path / 'rpc.log')
+                   WARBLE_GRPC_MAX_MESSAGE_BYTES=str(MESSAGE_LIMIT), **settings)
+    with migrated(environ) as bound:
+        process, target = start_rpc(environ, log)
         try:
             with grpc.insecure_channel(target) as channel:
-                yield Edges(CheckedApp(api.create_wsgi(settings)), channel)
+                yield Edges(CheckedApp(api.create_wsgi(bound)), channel)
         finally:
             stop(process)
+
+
+@pytest.fixture
+def edges(environ, tmp_path):
+    with edges_on(environ, tmp_path / 'rpc.log') as both:
+        yield both
+
+
+@pytest.fixture
+def protected_edges(environ, tmp_path):
+    """Both edges with `analyzer.protected` on."""
+    with edges_on(environ, tmp_path / 'rpc.log', WARBLE_ANALYZER_PROTECTED='true') as both:
+        yield both
 
 
 def bearer(token: str) -> list[tuple[str, str]]:
@@ -216,3 +234,20 @@ def test_deadlines_and_message_limits_hold(edges):
     assert oversized.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert not edges.posts.ListCollection(
         microposts_pb2.CollectionRequest(username='alice')).result
+
+
+def test_a_protected_analyzer_wants_an_analyst_or_an_api_key(protected_edges):
+    edges = protected_edges
+    token = sign_up(edges, 'alice')
+    with pytest.raises(grpc.RpcError) as anonymous:
+        edges.analyzer.ListImports(Empty())
+    assert anonymous.value.code() == grpc.StatusCode.UNAUTHENTICATED
+    with pytest.raises(grpc.RpcError) as no_role:
+        edges.analyzer.ListImports(Empty(), metadata=bearer(token))
+    assert no_role.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    rest = edges.rest.get('/imports', headers={'Authorization': f'Bearer {token}'}, status=403)
+    assert error_of(no_role.value) == rest.json['error']
+    RoleController().grant('alice', 'analyst')
+    assert not edges.analyzer.ListImports(Empty(), metadata=bearer(token)).data
+    key = ApiKeyController().create('reports')
+    assert not edges.analyzer.ListImports(Empty(), metadata=[(API_KEY_METADATA, key)]).data
