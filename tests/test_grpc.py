@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from api.rpc.stubs import analyzer_pb2, analyzer_pb2_grpc, microposts_pb2, micro
 from controllers.access import ApiKeyController, RoleController
 from tests.conftest import migrated
 from tests.harness.apiclient import PASSWORD, CheckedApp
+from tests.harness.citizens import make_import
 from tests.harness.rpc import start_rpc
 from tests.harness.servers import stop
 
@@ -51,8 +53,8 @@ class Edges:
 @contextlib.contextmanager
 def edges_on(environ: dict, log: Path, **settings: str) -> Iterator[Edges]:
     """Both edges on the database of `environ`, with `settings` (environment variables)."""
-    environ = dict(environ, WARBLE_APP_BASE_URL=BASE_URL,
-                   WARBLE_GRPC_MAX_MESSAGE_BYTES=str(MESSAGE_LIMIT), **settings)
+    environ = {**environ, 'WARBLE_APP_BASE_URL': BASE_URL,
+               'WARBLE_GRPC_MAX_MESSAGE_BYTES': str(MESSAGE_LIMIT), **settings}
     with migrated(environ) as bound:
         process, target = start_rpc(environ, log)
         try:
@@ -251,3 +253,23 @@ def test_a_protected_analyzer_wants_an_analyst_or_an_api_key(protected_edges):
     assert not edges.analyzer.ListImports(Empty(), metadata=bearer(token)).data
     key = ApiKeyController().create('reports')
     assert not edges.analyzer.ListImports(Empty(), metadata=[(API_KEY_METADATA, key)]).data
+
+
+@pytest.fixture
+def roomy_edges(environ, tmp_path):
+    """Both edges, with messages up to 64 MiB (the default)."""
+    with edges_on(environ, tmp_path / 'rpc.log',
+                  WARBLE_GRPC_MAX_MESSAGE_BYTES=str(64 * 2**20)) as both:
+        yield both
+
+
+def test_an_import_past_its_deadline_is_not_stored(roomy_edges):
+    citizens = make_import(citizens=20_000, relations=100, seed=18)['citizens']
+    request = analyzer_pb2.ImportRequest(
+        citizens=[analyzer_pb2.Citizen(**citizen) for citizen in citizens])
+    with pytest.raises(grpc.RpcError) as late:
+        roomy_edges.analyzer.CreateImport(request, timeout=0.3)
+    assert late.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    time.sleep(3)  # the server stops at its next chunk and rolls back
+    assert not roomy_edges.analyzer.ListImports(Empty(), timeout=10).data
+    assert not roomy_edges.rest.get('/imports').json['data']

@@ -24,7 +24,7 @@ class Analyzer(analyzer_pb2_grpc.AnalyzerServicer):
     def CreateImport(self, request: pb.ImportRequest, call: Call) -> dict:
         call.analyst(self.protected)
         body = check(IMPORT, fields_of(request))
-        return ImportController().create(body['citizens'])
+        return ImportController().create(body['citizens'], call.still_wanted)
 
     @unary(pb.ImportList)
     def ListImports(self, request: Empty, call: Call) -> dict:

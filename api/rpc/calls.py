@@ -37,6 +37,10 @@ STATUS_OF = {
 }
 
 
+class DeadlinePassed(Exception):
+    """The call's deadline passed, or its client cancelled it, while it was served."""
+
+
 class Call:
     """What a servicer reads of the call it serves."""
 
@@ -77,6 +81,12 @@ class Call:
         require_role(caller, 'analyst')
         return caller
 
+    def still_wanted(self, _done: int = 0) -> None:
+        """DeadlinePassed once the deadline passed or the client cancelled: long work told of
+        its progress (an import, chunk by chunk) stops there, and its transaction rolls back."""
+        if not self.context.is_active():
+            raise DeadlinePassed
+
     def client(self) -> str:
         """The peer's address, without its port (`ipv4:1.2.3.4:5` → `1.2.3.4`)."""
         kind, _, rest = self.context.peer().partition(':')
@@ -87,8 +97,8 @@ class Call:
 
 def unary(kind: type[Message]) -> Callable:
     """Serve a unary method: the method gets the request and its `Call` and answers a dict,
-    sent as a message of `kind`. A call whose deadline passed is not started; every call
-    gives its database connection back."""
+    sent as a message of `kind`. A call whose deadline passed is not started (nor continued,
+    where the method asks `still_wanted`); every call gives its database connection back."""
     def decorate(method: Callable) -> Callable:
         @functools.wraps(method)
         def serve(self, request: Message, context: grpc.ServicerContext) -> Message:
@@ -99,6 +109,8 @@ def unary(kind: type[Message]) -> Callable:
             try:
                 answer = method(self, request, Call(context))
                 return answer if isinstance(answer, Message) else to_message(answer, kind)
+            except DeadlinePassed:
+                context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, 'The deadline passed.')
             except errors.DomainError as exc:
                 failure = exc
             except Exception as exc:
