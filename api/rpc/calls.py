@@ -52,7 +52,7 @@ class Call:
     def token(self) -> str | None:
         """The token of `authorization: Bearer <token>`, else None."""
         scheme, _, token = self.metadata.get('authorization', '').partition(' ')
-        return token.strip() or None if scheme.lower() == 'bearer' else None
+        return (token.strip() or None) if scheme.lower() == 'bearer' else None
 
     def viewer(self) -> dict | None:
         """The user a valid token names, else None (an anonymous reader)."""
