@@ -2,9 +2,9 @@
 
 Installs what is missing, applies migrations, starts a Redis server on a socket under var/
 (unless the settings point elsewhere), an SMTP sink keeping the e-mails sent under var/mail/
-(unless mail goes to another machine), a Celery worker and beat, and the web app with Bottle's
-reloader. One runs per checkout (var/dev.lock); every port is checked before anything starts.
-Ctrl-C or SIGTERM stops every process it started.
+(unless mail goes to another machine), a Celery worker and beat, the web app with Bottle's
+reloader, and the gRPC server (`rpc.py`). One runs per checkout (var/dev.lock); every port is
+checked before anything starts. Ctrl-C or SIGTERM stops every process it started.
 """
 from __future__ import annotations
 
@@ -180,7 +180,8 @@ def children_environ(settings: Section, url: str, verbose: bool) -> dict:
 
 def planned_ports(settings: Section, worker: bool) -> list[tuple[str, str, int]]:
     """(what, host, port) of every TCP port dev.py will listen on."""
-    ports = [('web server', settings.server.host, settings.server.port)]
+    ports = [('web server', settings.server.host, settings.server.port),
+             ('gRPC server', settings.grpc.host, settings.grpc.port)]
     if mail_is_local(settings):
         ports.append(('mail sink', settings.mail.host, settings.mail.port))
     if worker and settings.metrics.enabled and settings.metrics.worker_port:
@@ -271,10 +272,12 @@ def main() -> int:
             supervisor.start('celery beat', celery_command(
                 python, 'beat', settings, args.verbose), chatty=True)
         supervisor.start('web', [python, 'app.py', '--host', host, '--port', str(port)])
+        supervisor.start('gRPC server', [python, 'rpc.py'], chatty=True)
         failed = supervisor.wait(until=ready_check(url, ('celery',) if args.no_worker else ()))
         if failed is not None:
             return failed
-        print(f'[dev] Warble is at {url} (Ctrl-C stops it)', flush=True)
+        rpc = public_url(settings.grpc.host, settings.grpc.port)[len('http://'):-1]
+        print(f'[dev] Warble is at {url}, gRPC at {rpc} (Ctrl-C stops it)', flush=True)
         return supervisor.wait()
     except KeyboardInterrupt:
         return 0

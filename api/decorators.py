@@ -52,13 +52,18 @@ def auth(rule: str = 'user', role: str | None = None, api_key: bool = False,
                                    f'or session{" or API key (X-API-Key)" if api_key else ""}.')
             if rule == 'owner' and caller['username'].lower() != kwargs['username'].lower():
                 raise Forbidden(f'Only {kwargs["username"]} may do this.')
-            if role is not None and role not in RoleController().roles_of(caller['id']):
-                raise Forbidden(f'This is open to users with the {role} role; '
-                                f'{caller["username"]} does not have it.',
-                                {'role': f'{role} needed'})
+            if role is not None:
+                require_role(caller, role)
             return callback(*args, caller=caller, **kwargs)
         return wrapper
     return decorate
+
+
+def require_role(caller: dict, role: str) -> None:
+    """Forbidden unless the user `caller` holds `role`."""
+    if role not in RoleController().roles_of(caller['id']):
+        raise Forbidden(f'This is open to users with the {role} role; '
+                        f'{caller["username"]} does not have it.', {'role': f'{role} needed'})
 
 
 def cache(*scopes: str, seconds: int = PAGE_SECONDS) -> Callable:

@@ -28,6 +28,10 @@ class StatusController:
         healthy = all(check['ok'] for check in checks.values())
         return {'status': 'ok' if healthy else 'degraded', 'version': version(), 'checks': checks}
 
+    def database_ok(self) -> bool:
+        """Whether the database answers now (the gRPC health service's question)."""
+        return self._timed(check_connection)['ok']
+
     def _ping_celery(self) -> None:
         if not jobs.ping_workers(self.settings.celery.ping_timeout):
             raise RuntimeError('no worker answered')

@@ -93,7 +93,8 @@ class TokenController:
                              time.monotonic() + TRUST_SECONDS, epoch)
         _remembered.pop(token, None)  # put back last, as the most recently used
         if len(_remembered) >= REMEMBERED:
-            del _remembered[next(iter(_remembered))]  # the least recently used
+            # The least recently used; another thread (of the gRPC server) may evict it first.
+            _remembered.pop(next(iter(_remembered)), None)
         _remembered[token] = known
         return known.holder
 

@@ -112,16 +112,18 @@ def status(c, role='all', root=ROOT):
             host.say(f'{name}: {control.state(name)}')
         if 'web' in names:
             host.say(host.warble('web', 'env/bin/python web.py check --timeout 0'))
+        if 'rpc' in names:
+            host.say(host.warble('web', 'env/bin/python rpc.py check --timeout 1 2>&1 || true'))
 
 
-@task(help={'name': 'web, worker, beat or all (default)', 'lines': 'how many (default 50)',
+@task(help={'name': 'web, rpc, worker, beat or all (default)', 'lines': 'how many (default 50)',
             'root': ROLE_HELP['root']})
 def logs(c, name='all', lines=50, root=ROOT):
-    """Print the last lines of the web, worker and beat logs."""
+    """Print the last lines of the web, rpc, worker and beat logs."""
     host = Host(c, root)
     names = ROLES['all'] if name == 'all' else (name,)
     if not set(names) <= set(ROLES['all']):
-        raise Exit(f'--name must be web, worker, beat or all, not {name!r}')
+        raise Exit(f'--name must be web, rpc, worker, beat or all, not {name!r}')
     files = ' '.join(q(f'{host.root}/shared/log/{each}.log') for each in names)
     with failing(f'logs of {host.name}'):
         print(host.run(f'tail -n {int(lines)} {files}'))
@@ -136,7 +138,8 @@ def migrate(c, root=ROOT):
 
 
 def processes(role: str) -> tuple[str, ...]:
-    """The processes of a role: web (gunicorn), worker and beat (Celery), or all three."""
+    """The processes of a role: web (gunicorn and the gRPC server), worker and beat (Celery), or
+    all of them."""
     if role not in ROLES:
         raise Exit(f'--role must be one of {", ".join(ROLES)}, not {role!r}')
     return ROLES[role]

@@ -12,7 +12,8 @@ import json
 import shlex
 import time
 
-ROLES = {'web': ('web',), 'worker': ('worker', 'beat'), 'all': ('web', 'worker', 'beat')}
+ROLES = {'web': ('web', 'rpc'), 'worker': ('worker', 'beat'),
+         'all': ('web', 'rpc', 'worker', 'beat')}
 
 
 class StepFailed(Exception):
@@ -74,7 +75,8 @@ class Host:
 
 
 class SystemdControl:
-    """A host whose processes are the systemd units Puppet installs (warble-web, -worker, -beat)."""
+    """A host whose processes are the systemd units Puppet installs (warble-web, -rpc, -worker,
+    -beat)."""
 
     def __init__(self, host: Host):
         self.host = host
@@ -97,7 +99,8 @@ class PidfileControl:
     """A host without systemd: processes run in the background, found by pidfiles in var/."""
 
     COMMANDS = {'worker': 'tasks.py worker --loglevel INFO',
-                'beat': 'tasks.py beat --loglevel INFO'}
+                'beat': 'tasks.py beat --loglevel INFO', 'rpc': 'rpc.py'}
+    ROLE_OF = {'rpc': 'web'}  # the settings each runs with; the others, the worker's
 
     def __init__(self, host: Host):
         self.host = host
@@ -112,7 +115,8 @@ class PidfileControl:
         """Stop them together (Celery's warm shutdown takes seconds), then start each."""
         pidfiles = ' '.join(f'var/{name}.pid' for name in names)
         starts = ' && '.join(
-            f'setsid -f env/bin/python {self.COMMANDS[name]} --pidfile '
+            f'setsid -f env WARBLE_ROLE={self.ROLE_OF.get(name, "worker")} env/bin/python '
+            f'{self.COMMANDS[name]} --pidfile '
             f'{self.host.root}/shared/var/{name}.pid >> {self.log}/{name}.log 2>&1 < /dev/null && '
             + WAIT_FOR_PID.format(pidfile=f'var/{name}.pid') for name in names)
         self.host.warble('worker', f'{STOP.format(pidfiles=pidfiles)} && {starts}')
@@ -175,7 +179,8 @@ def activate(host: Host, version: str, names: tuple[str, ...]) -> None:
 
 
 def restart(host: Host, names: tuple[str, ...], settings: dict) -> None:
-    """Reload gunicorn, restart Celery, then check `/status` (web) or the processes (worker)."""
+    """Reload gunicorn, restart Celery and the gRPC server, then check `/status` (web), the gRPC
+    health service (rpc) and that each process runs."""
     control = control_of(host, settings)
     if 'web' in names:
         with host.step('reload gunicorn'):
@@ -187,6 +192,8 @@ def restart(host: Host, names: tuple[str, ...], settings: dict) -> None:
     with host.step('health check') as notes:
         if 'web' in names:
             notes.append(host.warble('web', 'env/bin/python web.py check'))
+        if 'rpc' in names:
+            notes.append(host.warble('web', 'env/bin/python rpc.py check'))
         for name in workers:
             if not control.running(name):
                 raise StepFailed(f'{name} is not running')

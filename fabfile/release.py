@@ -1,6 +1,7 @@
 """Release tarballs: the code of a checkout with its installed dependencies, ready to unpack.
 
 A release holds the project files, `lib/vendor/` (pure-Python packages), `static/vendor/`, the
+gRPC modules generated from `proto/`, the
 locks, the compiled packages of `runtime.lock` as wheels in `wheels/` (so a server builds its
 virtualenv without a package index), `VERSION`, and `MANIFEST` (`sha256sum -c` format).
 """
@@ -20,7 +21,7 @@ from lib.version import describe
 ROOT = bootstrap.ROOT
 # Project files a server does not run.
 LEFT_OUT = ('tests/', 'bench/', '.ci/', 'puppet/', 'Vagrantfile', 'fabfile/', '.gitignore')
-INSTALLED = ('lib/vendor', 'static/vendor')
+INSTALLED = ('lib/vendor', 'static/vendor', 'api/rpc/generated')
 # lib/vendor/bin holds console scripts bound to this machine's interpreter.
 LEFT_OUT_INSTALLED = ('lib/vendor/bin/', 'lib/vendor/.complete')
 VERSION_PATTERN = re.compile(r'[A-Za-z0-9][A-Za-z0-9._+-]*')
@@ -42,7 +43,8 @@ def project_files(root: Path = ROOT) -> list[str]:
 
 
 def installed_files(root: Path = ROOT) -> list[str]:
-    """Files of lib/vendor and static/vendor, as installed by lib.bootstrap."""
+    """Files of lib/vendor, static/vendor and the generated gRPC modules, as lib.bootstrap
+    installs them."""
     names = []
     for folder in INSTALLED:
         base = (root / folder).resolve()

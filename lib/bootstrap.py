@@ -1,8 +1,10 @@
 """Set-up: install Warble's pinned dependencies where the design card puts them.
 
 Pure-Python wheels of `requirements/runtime.lock` go to `lib/vendor/`, compiled ones to the
-`env/` virtualenv, front-end packages from `package-lock.json` to `static/vendor/`. Each step
-keeps a stamp of the lock it installed, so a second run with unchanged locks installs nothing.
+`env/` virtualenv, front-end packages from `package-lock.json` to `static/vendor/`; the gRPC
+modules are generated from `proto/` into `api/rpc/generated/` (ignored; releases ship them).
+Each step keeps a stamp of what it installed or generated from, so a second run with nothing
+changed does nothing.
 Stdlib only: this runs before any dependency exists.
 """
 from __future__ import annotations
@@ -24,6 +26,8 @@ VENDOR = ROOT / 'lib' / 'vendor'
 STATIC_VENDOR = ROOT / 'static' / 'vendor'
 WHEELS = ROOT / 'var' / 'wheels'
 LOCKS = ROOT / 'requirements'
+PROTOS = ROOT / 'proto'
+GRPC_MODULES = ROOT / 'api' / 'rpc' / 'generated'
 ENV_PYTHON = ENV / 'bin' / 'python'
 
 # Files copied from node_modules into static/vendor: package -> files inside it.
@@ -236,12 +240,29 @@ def install_front_end() -> None:
     stamp.write_text(digest(lock))
 
 
+def generate_grpc() -> None:
+    """Generate the gRPC messages and stubs of `proto/` into api/rpc/generated/ (with
+    grpc_tools, of the runtime lock) when the protos or the lock changed since the last run."""
+    protos = sorted(PROTOS.rglob('*.proto'))
+    stamp = GRPC_MODULES / '.protos.sha256'
+    wanted = digest(LOCKS / 'runtime.lock', *protos)
+    if stamped(stamp, wanted):
+        return
+    say('generating the gRPC modules of proto/ into api/rpc/generated/')
+    shutil.rmtree(GRPC_MODULES, ignore_errors=True)
+    GRPC_MODULES.mkdir(parents=True)
+    run(ENV_PYTHON, '-m', 'grpc_tools.protoc', f'-I{PROTOS}', f'--python_out={GRPC_MODULES}',
+        f'--grpc_python_out={GRPC_MODULES}', *protos, env=child_environ())
+    stamp.write_text(wanted)
+
+
 def ensure(tests: bool = False, system: bool = False) -> None:
     """Bring env/, lib/vendor/ and static/vendor/ up to date with the locks."""
     if system:
         apt_install(debian_packages('test'))
     ensure_virtualenv()
     install_runtime()
+    generate_grpc()
     if tests:
         install_tests()
     install_front_end()

@@ -150,9 +150,11 @@ def load(environ: Mapping[str, str] | None = None, etc: Path = ETC) -> Section:
         values = merge(values, read_json(overlay), overlay.name)
     values = from_environment(values, environ)
     values['role'] = role or 'default'
-    mail, server = values.get('mail', {}), values.get('server', {})
+    mail, server, rpc = values.get('mail', {}), values.get('server', {}), values.get('grpc', {})
     if mail.get('port') == 0 and 'port' in server:  # the port after the web server's
         mail['port'] = server['port'] + 1
+    if rpc.get('port') == 0 and 'port' in server:  # the one after the mail sink's
+        rpc['port'] = server['port'] + 2
     return Section(values)
 
 

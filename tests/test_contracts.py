@@ -23,12 +23,13 @@ LINT_IMPORTS = Path(sys.executable).parent / 'lint-imports'
 ENTRY_IMPORTS = {
     'app.py': {'lib', 'api', 'devtools'},
     'web.py': {'lib', 'app'},
+    'rpc.py': {'lib', 'api', 'controllers'},  # controllers: `boot` configures the process
     'tasks.py': {'lib', 'batch'},
     'manage.py': {'lib', 'controllers', 'models', 'api'},  # api: `routes` lists the routes
     'dev.py': {'lib', 'app', 'tasks', 'devtools'},
 }
 PROJECT = {'api', 'app', 'batch', 'bench', 'controllers', 'devtools', 'fabfile', 'lib',
-           'manage', 'models', 'tasks', 'tests', 'web', 'dev'}
+           'manage', 'models', 'tasks', 'tests', 'web', 'dev', 'rpc'}
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:

@@ -83,6 +83,7 @@ class Deployment:
         self.host.write_environment({
             'WARBLE_DEPLOY_CONTROL': 'pidfile', 'WARBLE_DEPLOY_KEEP_RELEASES': 2,
             'WARBLE_DEPLOY_HEALTH_TIMEOUT': 12, 'WARBLE_SERVER_PORT': self.port,
+            'WARBLE_GRPC_PORT': free_port(),
             'WARBLE_REDIS_URL': self.redis.url, 'WARBLE_CELERY_CONCURRENCY': 1,
             'WARBLE_APP_SECRET_KEY': 'not-a-production-secret'})
 
@@ -106,7 +107,7 @@ class Deployment:
         return os.readlink(self.host.root / 'current').rsplit('/', 1)[-1]
 
     def stop(self) -> None:
-        for name in ('web', 'worker', 'beat'):
+        for name in ('web', 'rpc', 'worker', 'beat'):
             pidfile = self.host.root / 'shared' / 'var' / f'{name}.pid'
             try:
                 os.kill(int(pidfile.read_text()), signal.SIGTERM)
@@ -168,6 +169,7 @@ def test_status_task_shows_releases_processes_and_health(deployment, first):
     assert shown.returncode == 0, shown.stderr
     assert f'release {first} (current)' in shown.stdout
     assert 'worker: running (pid' in shown.stdout and 'beat: running (pid' in shown.stdout
+    assert 'rpc: running (pid' in shown.stdout and 'gRPC at 127.0.0.1:' in shown.stdout
     assert f'ok, version {first}' in shown.stdout
 
 

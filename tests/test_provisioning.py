@@ -51,7 +51,8 @@ def test_every_manifest_parses():
 
 @pytest.mark.parametrize('role, expected', [
     ('web', ['Service[nginx]', 'File[/etc/nginx/sites-available/warble]',
-             'File[/etc/systemd/system/warble-web.service]', 'Service[warble-web]']),
+             'File[/etc/systemd/system/warble-web.service]', 'Service[warble-web]',
+             'File[/etc/systemd/system/warble-rpc.service]', 'Service[warble-rpc]']),
     ('worker', ['File[/etc/systemd/system/warble-worker.service]',
                 'File[/etc/systemd/system/warble-beat.service]']),
     ('all', ['Service[redis-server]', 'Service[redis-server@cache]',

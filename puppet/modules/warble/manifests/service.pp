@@ -1,8 +1,10 @@
-# One Warble process as a systemd unit `warble-<title>` (web, worker or beat), enabled at boot.
-# It is not started here: `fab deploy` starts or reloads it once a release is current.
+# One Warble process as a systemd unit `warble-<title>` (web, rpc, worker or beat), enabled at
+# boot, with the settings of `role`. It is not started here: `fab deploy` starts or reloads it
+# once a release is current.
 define warble::service (
   String[1] $description,
   String $command = '',
+  String[1] $role = 'worker',
 ) {
   include warble
 
@@ -15,6 +17,7 @@ define warble::service (
       'user'        => $warble::user,
       'name'        => $title,
       'command'     => $command,
+      'role'        => $role,
     }),
     notify  => Exec['warble systemd daemon-reload'],
   }

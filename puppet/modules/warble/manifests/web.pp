@@ -1,5 +1,6 @@
 # A web server: nginx in front (static files from the current release, gzip, timeouts),
-# proxying to gunicorn with gevent workers run by the warble-web unit.
+# proxying to gunicorn with gevent workers run by the warble-web unit; beside it the gRPC
+# server of the warble-rpc unit, which clients reach directly on `grpc.port`.
 class warble::web (
   String[1] $server_name = '_',
   Integer[1] $max_body_megabytes = 80,
@@ -8,6 +9,11 @@ class warble::web (
 
   warble::service { 'web':
     description => 'Warble web: gunicorn with gevent workers',
+  }
+  warble::service { 'rpc':
+    description => 'Warble gRPC: MicroPosts and the Analyzer (rpc.py)',
+    command     => 'rpc.py',
+    role        => 'web',
   }
   package { 'nginx': ensure => installed }
   file { '/etc/nginx/sites-available/warble':
