@@ -28,7 +28,7 @@ CODE_OF_MESSAGE = (
     (re.compile(r'exceeds maximum operation depth'), 'too_deep'),
     (re.compile(r'more than \d+ tokens'), 'too_many_tokens'),
     (re.compile(r'aliases found'), 'too_many_aliases'),
-    (re.compile(r'introspection is disabled', re.IGNORECASE), 'introspection_disabled'),
+    (re.compile(r'introspection has been disabled', re.IGNORECASE), 'introspection_disabled'),
 )
 
 
