@@ -181,3 +181,14 @@ def test_graphiql_is_served_from_this_origin_in_development(client):
     assert '<script src="/graphiql.js"' in page.text
     assert "script-src 'self'" in page.headers['Content-Security-Policy']
     assert 'fetch(' in client.get('/graphiql.js').text
+
+
+def test_a_sign_up_from_another_site_is_refused_as_rest_refuses_it(client):
+    query = ('mutation($p: String!) { signUp(username: "eve", email: "eve@example.com", '
+             'password: $p) { username } }')
+    refused = error(client, query, {'p': PASSWORD}, headers={'Origin': 'https://evil.example'})
+    rest = client.post_json('/api/v1/users', {'username': 'eve', 'email': 'eve@example.com',
+                                              'password': PASSWORD},
+                            headers={'Origin': 'https://evil.example'}, status=403).json
+    assert refused['extensions'] == {'code': rest['error']['code'],
+                                     'fields': rest['error']['fields']}

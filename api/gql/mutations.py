@@ -11,7 +11,7 @@ from strawberry.types import Info
 from api.decorators import admitted
 from api.gql.context import Context
 from api.gql.types import Citizen, Post, User, post_id, post_of, user_of
-from api.web import analyzer_protected, client_address
+from api.web import analyzer_protected, client_address, refuse_cross_site
 from controllers.citizen_rules import CHANGES, IMPORT
 from controllers.follows import FollowController
 from controllers.imports import ImportController
@@ -32,6 +32,7 @@ def given(**values: object) -> dict:
 class Mutation:
     @strawberry.mutation(description='Sign up.')
     def sign_up(self, info: Ctx, username: str, email: str, password: str) -> User:
+        refuse_cross_site()
         body = check(NEW_USER, given(username=username, email=email, password=password))
         return user_of(UserController(info.context.links).register(
             body['username'], body['email'], body['password'], client_address()))
