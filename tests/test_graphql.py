@@ -122,6 +122,9 @@ def test_a_mutation_over_get_is_refused(client, alice):
     assert answer['errors'][0]['extensions']['code'] == 'method_not_allowed'
     assert client.get('/graphql', {'query': '{ feed { more } }'}).json == {
         'data': {'feed': {'more': False}}}
+    asked = client.get('/graphql', {'query': 'query($n: String!) { user(username: $n) '
+                                             '{ username } }', 'variables': '{"n": "ALICE"}'})
+    assert asked.json == {'data': {'user': {'username': 'alice'}}}
 
 
 def test_depth_tokens_and_aliases_are_limited(client):

@@ -78,6 +78,8 @@ def formatted(error: GraphQLError) -> dict:
         answer['extensions'] = {'code': found.code, 'fields': found.fields}
         if getattr(found, 'more', 0):
             answer['extensions']['more'] = found.more
+        if getattr(found, 'retry_after', None) is not None:  # REST's Retry-After header
+            answer['extensions']['retry_after'] = found.retry_after
     elif exc is not None:
         answer['message'] = 'Internal server error.'
         answer['extensions'] = {'code': 'internal_error', 'fields': {}}
