@@ -3,6 +3,7 @@ at `/graphql/schema`, and in development a small GraphiQL-like page served from 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import bottle
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -77,7 +78,7 @@ def query_of_url() -> dict:
     return check(REQUEST, request, 'query')
 
 
-def answer(read_request, allowed: tuple[OperationType, ...] | None) -> str:
+def answer(read_request: Callable[[], dict], allowed: tuple[OperationType, ...] | None) -> str:
     """Run the request `read_request()` gives, synchronously; domain errors about the request
     itself answer with their REST status, in GraphQL's `errors` shape."""
     bottle.response.content_type = 'application/json'
@@ -88,13 +89,13 @@ def answer(read_request, allowed: tuple[OperationType, ...] | None) -> str:
         bottle.response.status = status
         return jsonout.dumps({'errors': [{'message': exc.message, 'extensions': {
             'code': exc.code, 'fields': exc.fields}}]})
-    limits = settings().graphql
+    limits, shown = settings().graphql, links()
     try:
         result = schema.build(limits.max_depth, limits.max_tokens, limits.max_aliases,
                               limits.introspection).execute_sync(
             request['query'], variable_values=request.get('variables'),
             operation_name=request.get('operationName'), allowed_operation_types=allowed,
-            context_value=Context(links(), users_loader(links())))
+            context_value=Context(shown, users_loader(shown)))
     except InvalidOperationTypeError:
         bottle.response.status = 405
         return jsonout.dumps({'errors': [{
