@@ -22,6 +22,7 @@ from api import (
     tokens,
     users,
 )
+from api.gql import routes as graphql
 from api.middleware import RequestContext
 from api.pagehits import PageHits
 from api.pressure import InFlightLimit
@@ -30,7 +31,7 @@ from controllers import boot
 from lib.config import ROOT, Section, resolve
 
 RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, microposts,
-             follows, search, imports, stats)
+             follows, search, imports, stats, graphql)
 
 
 def create_app(settings: Section) -> bottle.Bottle:

@@ -40,23 +40,32 @@ def auth(rule: str = 'user', role: str | None = None, api_key: bool = False,
     def decorate(callback: Callable) -> Callable:
         @functools.wraps(callback)
         def wrapper(*args, **kwargs):
-            if enforced is not None and not enforced():
-                return callback(*args, caller=None, **kwargs)
-            # A key counts only without user credentials: those, when given, are judged.
-            program = current_program() if api_key and not carries_credentials() else None
-            if program is not None:
-                return callback(*args, caller=program, **kwargs)
-            caller = current_caller()
-            if caller is None:
-                raise Unauthorized('This needs a valid bearer token (Authorization: Bearer) '
-                                   f'or session{" or API key (X-API-Key)" if api_key else ""}.')
-            if rule == 'owner' and caller['username'].lower() != kwargs['username'].lower():
-                raise Forbidden(f'Only {kwargs["username"]} may do this.')
-            if role is not None:
-                require_role(caller, role)
+            caller = admitted(rule, kwargs.get('username'), role, api_key, enforced)
             return callback(*args, caller=caller, **kwargs)
         return wrapper
     return decorate
+
+
+def admitted(rule: str = 'user', username: str | None = None, role: str | None = None,
+             api_key: bool = False, enforced: Callable[[], bool] | None = None) -> dict | None:
+    """The caller `auth` lets in (see there; `owner` means the user named `username`), shared
+    by every edge: Unauthorized without valid credentials, Forbidden for another user or
+    without the role."""
+    if enforced is not None and not enforced():
+        return None
+    # A key counts only without user credentials: those, when given, are judged.
+    program = current_program() if api_key and not carries_credentials() else None
+    if program is not None:
+        return program
+    caller = current_caller()
+    if caller is None:
+        raise Unauthorized('This needs a valid bearer token (Authorization: Bearer) '
+                           f'or session{" or API key (X-API-Key)" if api_key else ""}.')
+    if rule == 'owner' and caller['username'].lower() != str(username).lower():
+        raise Forbidden(f'Only {username} may do this.')
+    if role is not None:
+        require_role(caller, role)
+    return caller
 
 
 def require_role(caller: dict, role: str) -> None:

@@ -16,7 +16,7 @@ from controllers import errors, outages
 
 log = logging.getLogger('warble.api')
 
-JSON_PREFIXES = ('/api/', '/imports', '/openapi.json', '/status')
+JSON_PREFIXES = ('/api/', '/imports', '/openapi.json', '/status', '/graphql')
 
 STATUS_OF = {
     errors.Invalid: 400,

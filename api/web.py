@@ -104,14 +104,19 @@ def same_site(callback: Callable) -> Callable:
     session cookie, which a cross-site form must not be able to do (login CSRF)."""
     @functools.wraps(callback)
     def wrapper(*args, **kwargs):
-        if cross_site():
-            raise Forbidden('This request came from another site.',
-                            {'Origin': 'must be this site'}, code='cross_site')
+        refuse_cross_site()
         return callback(*args, **kwargs)
     declared = getattr(callback, 'operation', None)
     if declared is not None:  # the document tells of the 403
         wrapper.operation = {**declared, 'responses': {**declared['responses'], 403: None}}
     return wrapper
+
+
+def refuse_cross_site() -> None:
+    """Forbidden for a request a browser sent from another site."""
+    if cross_site():
+        raise Forbidden('This request came from another site.',
+                        {'Origin': 'must be this site'}, code='cross_site')
 
 
 def analyzer_protected() -> bool:

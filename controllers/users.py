@@ -20,6 +20,7 @@ from models.users import (
     create_user,
     find_by_id,
     find_by_username,
+    find_by_usernames,
     key_taken,
     roles_of,
     set_notify_mentions,
@@ -57,6 +58,14 @@ class UserController:
         if viewer is not None and viewer['id'] == user.id:
             return own_profile(self.links, user)
         return represent.user(self.links, user.username, user.created)
+
+    def profiles(self, usernames: list[str]) -> dict[str, dict]:
+        """The public profiles of these users in one query, keyed by lower-cased username;
+        what cannot be a username, or names nobody, is left out."""
+        named = [username for username in usernames if is_username(username)]
+        found = find_by_usernames(named) if named else []
+        return {user.username.lower(): represent.user(self.links, user.username, user.created)
+                for user in found}
 
     def change(self, caller: dict, changes: dict) -> dict:
         """Change `caller`'s own settings (`notify_mentions`); their profile as they see it."""

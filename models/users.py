@@ -62,6 +62,13 @@ def find_by_username(username: str) -> UserRecord | None:
     return None if user is None else _record(user)
 
 
+def find_by_usernames(usernames: list[str]) -> list[UserRecord]:
+    """The users with these usernames (any case), in one query; those missing are left out."""
+    lowered = [username.lower() for username in usernames]
+    found = User.select().where(peewee.fn.LOWER(User.username).in_(lowered))
+    return [_record(user) for user in found]
+
+
 def find_by_id(user_id: int) -> UserRecord:
     return _record(User.get_by_id(user_id))
 

@@ -82,9 +82,11 @@ def bearer(token: str) -> list[tuple[str, str]]:
 
 
 def like_rest(rpc_answer, rest_answer: dict) -> dict:
-    """The fields of a gRPC answer that the REST answer has (unset ones as None)."""
+    """The fields of a gRPC answer that the REST answer has (unset ones as None); an int64 id
+    as the decimal string JSON carries it in."""
     values = fields_of(rpc_answer) if not isinstance(rpc_answer, dict) else rpc_answer
-    return {name: values.get(name) for name in rest_answer}
+    return {name: str(values.get(name)) if isinstance(rest_answer[name], str)
+            and isinstance(values.get(name), int) else values.get(name) for name in rest_answer}
 
 
 def error_of(failure: grpc.RpcError) -> dict:

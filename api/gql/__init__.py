@@ -1,0 +1,1 @@
+"""The GraphQL edge: one schema over the controllers the REST routes use, served at /graphql."""
