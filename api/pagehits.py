@@ -22,6 +22,7 @@ from controllers.cache import CacheController
 # Query text that Bottle decodes to itself: no `%` escapes, no `+` for spaces, no `;`.
 PLAIN_QUERY = re.compile(r'[A-Za-z0-9_.=&-]*')
 ADDRESSES = 4096  # paths and queries whose route, scopes and key a worker keeps at hand
+ADDRESS_BYTES = 512  # the longest path, query and base URL together that it keeps
 
 
 class PageHits:
@@ -49,9 +50,11 @@ class PageHits:
         if (environ['REQUEST_METHOD'] != 'GET' or 'HTTP_AUTHORIZATION' in environ
                 or SESSION_COOKIE in environ.get('HTTP_COOKIE', '')):
             return None
-        found = self.address(environ.get('PATH_INFO', ''), environ.get('QUERY_STRING', ''),
-                             None if self.settings.app.base_url
-                             else base_url_of(environ, self.settings))
+        path, query = environ.get('PATH_INFO', ''), environ.get('QUERY_STRING', '')
+        base = None if self.settings.app.base_url else base_url_of(environ, self.settings)
+        # Only short addresses are remembered: long hosts or queries cannot fill the memory.
+        short = len(path) + len(query) + len(base or '') <= ADDRESS_BYTES
+        found = (self.address if short else self._address)(path, query, base)
         if found is None:
             return None
         route, scopes, key = found
