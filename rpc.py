@@ -27,6 +27,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from api.rpc.server import build, watch_health
 from controllers import boot
 from lib.config import Section, settings_or_exit
+from lib.utils.netkit import address_of
 
 GRACE_SECONDS = 10.0
 
@@ -57,18 +58,16 @@ def serve(settings: Section, pidfile: Path | None = None) -> int:
 
 def check(settings: Section, timeout: float) -> int:
     """0 once the server of the settings answers SERVING within `timeout` seconds, else 1."""
-    host = {'': '127.0.0.1', '0.0.0.0': '127.0.0.1', '::': '::1'}.get(settings.grpc.host,
-                                                                      settings.grpc.host)
-    target = f'[{host}]:{settings.grpc.port}' if ':' in host else f'{host}:{settings.grpc.port}'
-    with grpc.insecure_channel(target) as channel:
+    address = address_of(settings.grpc.host, settings.grpc.port)
+    with grpc.insecure_channel(address) as channel:
         try:
             answer = health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(), timeout=max(timeout, 0.5), wait_for_ready=True)
         except grpc.RpcError as failure:
-            print(f'gRPC at {target}: {failure.code().name}', file=sys.stderr)
+            print(f'gRPC at {address}: {failure.code().name}', file=sys.stderr)
             return 1
     status = health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)
-    print(f'gRPC at {target}: {status}')
+    print(f'gRPC at {address}: {status}')
     return 0 if answer.status == health_pb2.HealthCheckResponse.SERVING else 1
 
 

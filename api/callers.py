@@ -10,6 +10,9 @@ from controllers.access import ApiKeyController
 from controllers.sessions import SessionController
 
 CALLER = 'warble.caller'  # where the request's environ keeps the username it authenticated as
+# Set by an edge that knows better than the HTTP method whether a request writes (a GraphQL
+# query sent with POST only reads).
+WRITES = 'warble.writes'
 API_KEY_HEADER = 'X-API-Key'
 SAFE_METHODS = ('GET', 'HEAD', 'OPTIONS')
 
@@ -29,10 +32,16 @@ def current_caller() -> dict | None:
     else:
         token = session_token()
         caller = None if token is None else SessionController().user_of(
-            token, bottle.request.method not in SAFE_METHODS, header(CSRF_HEADER))
+            token, writes(), header(CSRF_HEADER))
     if caller is not None:
         bottle.request.environ[CALLER] = caller['username']
     return caller
+
+
+def writes() -> bool:
+    """Whether the request may change something, so that a session cookie needs its CSRF token."""
+    environ = bottle.request.environ
+    return environ[WRITES] if WRITES in environ else bottle.request.method not in SAFE_METHODS
 
 
 def current_program() -> dict | None:

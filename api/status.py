@@ -18,7 +18,7 @@ STATUS = {
         'status': {'enum': ['ok', 'degraded']},
         'version': {'type': 'string'},
         'checks': {'type': 'object', 'properties': {
-            'database': CHECK, 'redis': CHECK, 'celery': CHECK}},
+            'database': CHECK, 'redis': CHECK, 'celery': CHECK, 'grpc': CHECK}},
     },
 }
 

@@ -1,4 +1,5 @@
-"""Health of the parts Warble depends on: database, Redis and the Celery workers."""
+"""Health of the parts Warble depends on: database, Redis, the Celery workers and the gRPC
+server beside the web server."""
 from __future__ import annotations
 
 import time
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 from lib import jobs
 from lib.config import Section
+from lib.utils.netkit import accept_connections
 from lib.version import version
 from models.db import check_connection
 from models.redisdb import ping
@@ -24,6 +26,9 @@ class StatusController:
             # its own, whose outage only leaves pages uncached.
             'redis': self._timed(lambda: ping('ratelimit')),
             'celery': self._timed(self._ping_celery),
+            # Whether the gRPC server accepts connections; it reports the database's health
+            # itself through the gRPC health service.
+            'grpc': self._timed(self._reach_grpc),
         }
         healthy = all(check['ok'] for check in checks.values())
         return {'status': 'ok' if healthy else 'degraded', 'version': version(), 'checks': checks}
@@ -35,6 +40,10 @@ class StatusController:
     def _ping_celery(self) -> None:
         if not jobs.ping_workers(self.settings.celery.ping_timeout):
             raise RuntimeError('no worker answered')
+
+    def _reach_grpc(self) -> None:
+        rpc = self.settings.grpc
+        accept_connections(rpc.host, rpc.port, self.settings.celery.ping_timeout)
 
     @staticmethod
     def _timed(check: Callable[[], object]) -> dict:

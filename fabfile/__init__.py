@@ -24,6 +24,7 @@ from fabfile.deploy import (
     Host,
     StepFailed,
     activate,
+    claim_shard,
     control_of,
     prune,
     q,
@@ -70,6 +71,8 @@ def deploy(c, role='all', root=ROOT, package=''):
             unpacked = notes[-1] == 'unpacked'
         with host.step('virtualenv') as notes:
             notes.append(host.run(BUILD_ENV.format(root=q(host.root), v=q(version))))
+        with host.step('ids shard') as notes:
+            notes.append(f'shard {claim_shard(host, host.settings(version))}')
         if 'web' in names:
             with host.step('migrate'):
                 host.warble('web', 'env/bin/python manage.py migrate', version)

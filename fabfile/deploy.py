@@ -70,8 +70,9 @@ class Host:
                  f'&& mv -T {name}.new {name}')
 
     def settings(self, where: str = 'current') -> dict:
-        """The host's effective `deploy` and `server` settings, read with the release's code."""
-        return json.loads(self.warble('web', 'python3 -m lib.config deploy server', where))
+        """The host's effective `deploy`, `server` and `ids` settings, read with the release's
+        code."""
+        return json.loads(self.warble('web', 'python3 -m lib.config deploy server ids', where))
 
 
 class SystemdControl:
@@ -144,6 +145,20 @@ CONTROLS = {'systemd': SystemdControl, 'pidfile': PidfileControl}
 
 def q(text: str) -> str:
     return shlex.quote(text)
+
+
+# The hosts of this run by `ids.shard`: two hosts writing to one database must not share one.
+shards_deployed: dict[int, str] = {}
+
+
+def claim_shard(host: Host, settings: dict) -> int:
+    """The host's `ids.shard`, refused if another host of this run has it."""
+    shard = settings['ids']['shard']
+    other = shards_deployed.setdefault(shard, host.name)
+    if other != host.name:
+        raise StepFailed(f'ids.shard {shard} is {other}\'s too; give every host its own '
+                         '(WARBLE_IDS_SHARD, Puppet\'s warble::id_shard)')
+    return shard
 
 
 def control_of(host: Host, settings: dict):

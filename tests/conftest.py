@@ -11,10 +11,12 @@ from controllers import boot
 from lib import config
 from models import db, redisdb
 from tests.harness.browser import browser, people, screens, web_server  # noqa: F401 - fixtures
+from tests.harness.rpc import start_rpc
 from tests.harness.servers import (
     PYTHON,
     PostgresServer,
     RedisServer,
+    free_port,
     start_process,
     start_worker,
     stop,
@@ -89,7 +91,8 @@ def backend(request) -> str:
 
 def warble_environ(database: str, redis: str, var: Path, cache: str) -> dict:
     return {'WARBLE_ROLE': 'test', 'WARBLE_DATABASE_URL': database, 'WARBLE_REDIS_URL': redis,
-            'WARBLE_REDIS_CACHE_URL': cache, 'WARBLE_PATHS_VAR': str(var)}
+            'WARBLE_REDIS_CACHE_URL': cache, 'WARBLE_PATHS_VAR': str(var),
+            'WARBLE_GRPC_PORT': str(free_port())}
 
 
 @pytest.fixture
@@ -176,6 +179,16 @@ def celery_worker(request, tmp_path):
         'postgres_environ' if 'postgres_environ' in request.fixturenames else 'environ')
     process = start_worker(environ, tmp_path / 'worker.log')
     yield process
+    stop(process)
+
+
+@pytest.fixture
+def rpc_server(request, tmp_path):
+    """`rpc.py` on the gRPC port of `environ` (or `postgres_environ`); its target."""
+    environ = request.getfixturevalue(
+        'postgres_environ' if 'postgres_environ' in request.fixturenames else 'environ')
+    process, target = start_rpc(environ, tmp_path / 'rpc.log')
+    yield target
     stop(process)
 
 

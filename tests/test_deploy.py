@@ -173,6 +173,20 @@ def test_status_task_shows_releases_processes_and_health(deployment, first):
     assert f'ok, version {first}' in shown.stdout
 
 
+def test_two_hosts_of_one_run_may_not_share_an_id_shard():
+    from fabric import Connection
+
+    from fabfile.deploy import Host, StepFailed, claim_shard, shards_deployed
+    shards_deployed.clear()
+    web1, web2 = (Host(Connection(f'warble@{name}:22'), '/srv/warble') for name in ('w1', 'w2'))
+    assert claim_shard(web1, {'ids': {'shard': 3}}) == 3
+    assert claim_shard(web1, {'ids': {'shard': 3}}) == 3  # the same host, deployed again
+    with pytest.raises(StepFailed, match="ids.shard 3 is warble@w1:22's too"):
+        claim_shard(web2, {'ids': {'shard': 3}})
+    assert claim_shard(web2, {'ids': {'shard': 4}}) == 4
+    shards_deployed.clear()
+
+
 def test_second_deploy_under_load_drops_no_request(deployment, first):
     deployment.source.edit('README.md', '# Warble', '# Warble\n')
     deployment.source.commit('second release')

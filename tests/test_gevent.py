@@ -81,7 +81,7 @@ def test_a_full_pool_serves_its_waiters_in_order(postgres_environ):
     assert json.loads(done.stdout) == {'overtaken': 0}
 
 
-def test_gunicorn_gevent_serves_status(postgres_environ, celery_worker, tmp_path):
+def test_gunicorn_gevent_serves_status(postgres_environ, celery_worker, rpc_server, tmp_path):
     port = free_port()
     server = start_process([PYTHON, '-m', 'gunicorn', '-k', 'gevent', '-w', '2',
                             '--no-control-socket', '-b', f'127.0.0.1:{port}', 'app:application'],

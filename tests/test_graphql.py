@@ -116,6 +116,17 @@ def test_a_cookie_mutation_needs_the_csrf_token(client):
         'createPost': {'text': 'hello'}}
 
 
+def test_a_cookie_query_reads_without_the_csrf_token(client):
+    sign_up(client, 'alice')
+    client.post_json('/api/v1/session', {'username': 'alice', 'password': PASSWORD})
+    assert data(client, '{ timeline(username: "alice") { more } }') == {
+        'timeline': {'more': False}}
+    both = 'query R { timeline(username: "alice") { more } } ' \
+           'mutation M { createPost(username: "alice", text: "x") { id } }'
+    answer = client.post_json('/graphql', {'query': both, 'operationName': 'M'}).json
+    assert answer['errors'][0]['extensions']['code'] == 'csrf'
+
+
 def test_a_mutation_over_get_is_refused(client, alice):
     answer = client.get('/graphql', {'query': 'mutation { deletePost(username: "alice", '
                                               'id: "1") }'}, headers=alice, status=405).json

@@ -4,16 +4,18 @@ import json
 import api
 
 
-def test_status_is_ok_when_database_redis_and_a_worker_answer(app, celery_worker):
+def test_status_is_ok_when_database_redis_a_worker_and_grpc_answer(app, celery_worker,
+                                                                     rpc_server):
     answer = app.get('/status')
     assert answer.status_int == 200
     assert answer.json['status'] == 'ok'
-    assert set(answer.json['checks']) == {'database', 'redis', 'celery'}
+    assert set(answer.json['checks']) == {'database', 'redis', 'celery', 'grpc'}
     assert all(check['ok'] and check['ms'] >= 0 for check in answer.json['checks'].values())
 
 
-def test_status_is_503_and_names_celery_without_a_worker(app):
+def test_status_is_503_and_names_celery_and_grpc_without_them(app):
     answer = app.get('/status', status=503)
+    assert 'refused' in answer.json['checks']['grpc']['error']
     assert answer.json['status'] == 'degraded'
     assert answer.json['checks']['database']['ok'] is True
     assert answer.json['checks']['redis']['ok'] is True

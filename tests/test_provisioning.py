@@ -137,3 +137,13 @@ def test_vagrantfile_without_the_manifests_does_not_validate(tmp_path):
     assert validated.returncode != 0
     assert 'manifests path specified for Puppet does not exist' in validated.stdout + \
         validated.stderr
+
+
+def test_the_id_shard_is_taken_from_a_fact_within_0_to_31(tmp_path):
+    facts = dict(FACTS, FACTER_warble_role='worker')
+    (tmp_path / 'in-range').mkdir(), (tmp_path / 'too-big').mkdir()
+    applied = noop_apply(tmp_path / 'in-range', dict(facts, FACTER_warble_id_shard='7'))
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    refused = noop_apply(tmp_path / 'too-big', dict(facts, FACTER_warble_id_shard='32'))
+    assert refused.returncode != 0
+    assert "parameter 'id_shard' expects" in refused.stdout + refused.stderr

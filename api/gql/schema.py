@@ -7,6 +7,7 @@ import functools
 import logging
 import re
 
+import bottle
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -14,8 +15,11 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     QueryDepthLimiter,
+    SchemaExtension,
 )
+from strawberry.types.graphql import OperationType
 
+from api.callers import WRITES
 from api.gql.execution import BatchedExecutionContext
 from api.gql.mutations import Mutation
 from api.gql.queries import Query
@@ -42,6 +46,16 @@ class WarbleSchema(strawberry.Schema):
                           exc_info=error.original_error)
 
 
+class WritesOnlyInMutations(SchemaExtension):
+    """A query reads, whatever the HTTP method: only a mutation asks a session cookie for its
+    CSRF token (a cross-site page can neither send this JSON body nor read the answer)."""
+
+    def on_execute(self):
+        bottle.request.environ[WRITES] = \
+            self.execution_context.operation_type is not OperationType.QUERY
+        yield
+
+
 def unexpected(exc: BaseException | None) -> bool:
     return (exc is not None and not isinstance(exc, errors.DomainError)
             and outages.unavailable(exc) is None)
@@ -53,7 +67,7 @@ def build(max_depth: int, max_tokens: int, max_aliases: int,
     """The schema under these limits (one per set of limits, made once per process)."""
     extensions = [lambda: QueryDepthLimiter(max_depth=max_depth),
                   lambda: MaxTokensLimiter(max_token_count=max_tokens),
-                  lambda: MaxAliasesLimiter(max_alias_count=max_aliases)]
+                  lambda: MaxAliasesLimiter(max_alias_count=max_aliases), WritesOnlyInMutations]
     if not introspection:
         extensions.append(DisableIntrospection)
     return WarbleSchema(query=Query, mutation=Mutation, extensions=extensions,

@@ -17,9 +17,9 @@ def serving(channel: grpc.Channel) -> bool:
 
 
 def start_rpc(environ: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
-    """`rpc.py` on a free loopback port; the process and its target once health says
-    SERVING."""
-    port = free_port()
+    """`rpc.py` on the loopback port of `environ` (a free one if it names none); the process
+    and its target once health says SERVING."""
+    port = environ.get('WARBLE_GRPC_PORT') or free_port()
     process = start_process([PYTHON, 'rpc.py'], dict(environ, WARBLE_GRPC_PORT=str(port)), log)
     target = f'127.0.0.1:{port}'
     try:

@@ -12,6 +12,11 @@ class warble (
   String[1] $redis_cache_url = 'redis://127.0.0.1:6380/0',
   Integer[1, 65535] $web_port = 8000,
   Integer[1] $web_workers = 4,
+  # This host's number in the ids it makes; every host writing to one database needs its own.
+  Integer[0, 31] $id_shard = $facts['warble_id_shard'] ? {
+    undef   => 0,
+    default => Integer($facts['warble_id_shard']),
+  },
   Hash[Pattern[/\AWARBLE_[A-Z0-9_]+\z/], Scalar] $settings = {},
   Array[String[1]] $deploy_keys = [],
 ) {
@@ -22,6 +27,7 @@ class warble (
     'WARBLE_SERVER_HOST'     => '127.0.0.1',
     'WARBLE_SERVER_PORT'     => $web_port,
     'WARBLE_SERVER_WORKERS'  => $web_workers,
+    'WARBLE_IDS_SHARD'       => $id_shard,
     'WARBLE_REDIS_URL'       => $redis_url,
     'WARBLE_REDIS_CACHE_URL' => $redis_cache_url,
   } + $settings
