@@ -19,9 +19,12 @@ RESULT = re.compile(r'^RESULT (\d+) (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)
 SCRIPT = """
 local paths = %(paths)s
 local headers = %(headers)s
+local bodies = %(bodies)s
 request = function()
   local body = nil
-  if %(post)s then
+  if #bodies > 0 then
+    body = bodies[math.random(#bodies)]
+  elseif %(post)s then
     body = string.format('{"text": "benchmark post %%d"}', math.random(1, 1000000000))
   end
   return wrk.format("%(method)s", paths[math.random(#paths)], headers, body)
@@ -60,12 +63,13 @@ def lua_table(value: dict | list) -> str:
 
 
 def drive(base: str, paths: list[str], seconds: int, connections: int, method: str = 'GET',
-          headers: dict | None = None, threads: int = 1) -> Figures:
+          headers: dict | None = None, threads: int = 1, bodies: list[str] = ()) -> Figures:
     """Run wrk with `threads` against `base` for `seconds`, each request to one of `paths` at
-    random."""
+    random, with one of `bodies` at random (without: a new post's for a POST, else none)."""
     if shutil.which('wrk') is None:
         raise SystemExit('bench: wrk is missing (apt-get install wrk)')
     script = SCRIPT % {'paths': lua_table(paths), 'headers': lua_table(headers or {}),
+                       'bodies': lua_table(list(bodies)),
                        'post': 'true' if method == 'POST' else 'false', 'method': method}
     with tempfile.NamedTemporaryFile('w', suffix='.lua') as lua:
         lua.write(script)

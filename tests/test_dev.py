@@ -96,7 +96,7 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path):
         lines = read_until_ready(dev)
         report = requests.get(f'http://127.0.0.1:{port}/status', timeout=5).json()  # no wait
         assert {name: check['ok'] for name, check in report['checks'].items()} == {
-            'database': True, 'redis': True, 'celery': True}
+            'database': True, 'redis': True, 'celery': True, 'grpc': True}
         assert (tmp_path / 'var' / 'warble.db').exists()
         assert len(processes_mentioning(str(tmp_path))) >= 5  # redis, mail, worker, beat, web
         mention_bob(f'http://127.0.0.1:{port}')

@@ -141,9 +141,10 @@ def test_a_mutation_over_get_is_refused(client, alice):
 def test_depth_tokens_and_aliases_are_limited(client):
     deep = '{ user(username: "a") { ' + 'followers { result { ' * 5 + 'username' + \
         ' } }' * 5 + ' } }'
-    assert error(client, deep, status=400)['extensions']['code'] == 'too_deep'
     many = '{ ' + ' '.join(f'a{number}: feed {{ more }}' for number in range(20)) + ' }'
-    assert error(client, many, status=400)['extensions']['code'] == 'too_many_aliases'
+    for _ in range(2):  # the second time, from the parse and validation caches
+        assert error(client, deep, status=400)['extensions']['code'] == 'too_deep'
+        assert error(client, many, status=400)['extensions']['code'] == 'too_many_aliases'
     huge = '{ feed { ' + 'more ' * 3000 + '} }'
     assert error(client, huge, status=400)['extensions']['code'] == 'too_many_tokens'
     client.post('/graphql', 'x' * 2_000_000, content_type='application/json', status=413)

@@ -103,3 +103,21 @@ def test_fuzzed_fields_never_answer_a_server_error(client, alice):
                     codes = [error.get('extensions', {}).get('code')
                              for error in answer.json.get('errors', [])]
                     assert 'internal_error' not in codes, (query, answer.json)
+
+
+def test_short_queries_are_parsed_once_long_ones_each_time(client):
+    from api.gql.schema import CACHED_QUERY_CHARS, ShortQueriesParsedOnce
+    parsed = ShortQueriesParsedOnce().cached_parse_document
+    parsed.cache_clear()
+    for _ in range(3):
+        assert client.post_json('/graphql', {'query': '{ feed { more } }'}).json == {
+            'data': {'feed': {'more': False}}}
+    assert (parsed.cache_info().hits, parsed.cache_info().currsize) == (2, 1)
+    broken = client.post_json('/graphql', {'query': '{ feed {'}, status=400).json
+    assert broken == client.post_json('/graphql', {'query': '{ feed {'}, status=400).json
+    assert 'Syntax Error' in broken['errors'][0]['message']
+    padded = '{ feed { more } }' + ' ' * CACHED_QUERY_CHARS
+    for _ in range(2):
+        assert client.post_json('/graphql', {'query': padded}).json == {
+            'data': {'feed': {'more': False}}}
+    assert parsed.cache_info().currsize == 1

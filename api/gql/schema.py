@@ -1,8 +1,13 @@
 """The schema with its protections from the `graphql` settings (depth, tokens, aliases,
 introspection), and GraphQL errors in the shape of the REST errors: `extensions.code` and
-`extensions.fields` carry what REST's `error.code` and `error.fields` carry."""
+`extensions.fields` carry what REST's `error.code` and `error.fields` carry.
+
+Parsing and validating a query cost several times its execution, and clients send the same few
+queries again and again: short queries are parsed and validated once per process (LRU), long
+ones each time, so that no client can fill the caches with large documents."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
@@ -11,12 +16,15 @@ import bottle
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
-    QueryDepthLimiter,
+    ParserCache,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.extensions.max_aliases import create_validator as aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.types.graphql import OperationType
 
 from api.callers import WRITES
@@ -46,6 +54,44 @@ class WarbleSchema(strawberry.Schema):
                           exc_info=error.original_error)
 
 
+CACHED_QUERY_CHARS = 2048  # longer queries are parsed and validated each time
+CACHED_QUERIES = 256
+
+
+def short(query: str | None) -> bool:
+    return query is not None and len(query) <= CACHED_QUERY_CHARS
+
+
+class ShortQueriesParsedOnce(ParserCache):
+    """Parse a short query once; a query that does not parse is left to Strawberry, which
+    answers its syntax error."""
+
+    def __init__(self) -> None:
+        super().__init__(maxsize=CACHED_QUERIES)
+
+    def on_parse(self):
+        context = self.execution_context
+        if short(context.query):
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document = self.cached_parse_document(context.query,
+                                                                      **context.parse_options)
+        yield
+
+
+class ShortQueriesValidatedOnce(ValidationCache):
+    """Validate a short query once per set of rules (the rule classes are made once per
+    schema, so the key repeats)."""
+
+    def __init__(self) -> None:
+        super().__init__(maxsize=CACHED_QUERIES)
+
+    def on_validate(self):
+        if short(self.execution_context.query):
+            yield from super().on_validate()
+        else:
+            yield
+
+
 class WritesOnlyInMutations(SchemaExtension):
     """A query reads, whatever the HTTP method: only a mutation asks a session cookie for its
     CSRF token (a cross-site page can neither send this JSON body nor read the answer)."""
@@ -65,9 +111,10 @@ def unexpected(exc: BaseException | None) -> bool:
 def build(max_depth: int, max_tokens: int, max_aliases: int,
           introspection: bool) -> WarbleSchema:
     """The schema under these limits (one per set of limits, made once per process)."""
-    extensions = [lambda: QueryDepthLimiter(max_depth=max_depth),
+    rules = [depth_rule(max_depth, should_ignore=None), aliases_rule(max_aliases)]
+    extensions = [lambda: AddValidationRules(rules),
                   lambda: MaxTokensLimiter(max_token_count=max_tokens),
-                  lambda: MaxAliasesLimiter(max_alias_count=max_aliases), WritesOnlyInMutations]
+                  ShortQueriesParsedOnce, ShortQueriesValidatedOnce, WritesOnlyInMutations]
     if not introspection:
         extensions.append(DisableIntrospection)
     return WarbleSchema(query=Query, mutation=Mutation, extensions=extensions,
