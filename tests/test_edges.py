@@ -1,5 +1,8 @@
 """REST, GraphQL and gRPC, each over a real socket on one database, run the same scenario and must
-give the same data, the same errors and the same Analyzer reports, on both backends."""
+give the same data, the same errors and the same Analyzer reports, on both backends.
+
+Each edge's adapter keeps the fields all three give, in REST's names; `Normal` then takes out
+what must differ between runs (the edge's username prefix, post ids, timestamps)."""
 from __future__ import annotations
 
 import json
@@ -337,6 +340,8 @@ def run_scenario(edge: Edge) -> Json:
 
 
 def test_rest_graphql_and_grpc_give_the_same_answers(environ, tmp_path):
+    """gunicorn (gevent) and rpc.py on one database; three equal wrong answers must not pass,
+    so a few facts are checked outright as well."""
     environ = {**environ, 'WARBLE_APP_BASE_URL': BASE_URL}
     with migrated(environ):
         web, url = start_gunicorn(environ, tmp_path / 'gunicorn.log', workers=1)
