@@ -4,13 +4,21 @@ from __future__ import annotations
 import bottle
 
 from api.decorators import auth, cache, jsonp
-from api.paging import CALLBACK_PARAMETER, envelope, page_of, page_query, paging
+from api.paging import (
+    CALLBACK_PARAMETER,
+    cursor_envelope,
+    envelope,
+    page_of,
+    page_query,
+    paging,
+)
 from api.schemas import MICROPOST, USER
 from api.spec import operation
 from api.web import links
 from controllers.cache import USER_SCOPE
+from controllers.cursors import cursor_of
 from controllers.follows import FollowController
-from controllers.micropost_rules import FOLLOW, USERNAME
+from controllers.micropost_rules import CURSOR_PARAMETERS, FOLLOW, USERNAME
 from controllers.timeline import TimelineController
 
 app = bottle.Bottle()
@@ -61,9 +69,16 @@ def list_followers(username: str, query: dict) -> dict:
 
 @app.get('/api/v1/users/<username>/timeline')
 @auth('user')
-@operation('The posts of the users a user follows, oldest first', tags=('follows',),
-           query=page_query(), security=True,
+@operation('By page number, the posts of the users a user follows, oldest first; by post id '
+           '(`before`, `after`, `order=newest`), their home feed, which adds their own posts',
+           tags=('follows',),
+           query=page_query(**CURSOR_PARAMETERS), security=True,
            responses={200: page_of(MICROPOST), 400: None, 401: None, 403: None, 404: None})
 def timeline(username: str, caller: dict, query: dict) -> dict:
-    found = TimelineController(links()).page_for(caller, username, *paging(query))
-    return envelope(found, query)
+    timelines = TimelineController(links())
+    by_id = cursor_of(query, 'oldest')
+    if by_id is None:
+        return envelope(timelines.page_for(caller, username, *paging(query)), query)
+    order = query.get('order', 'oldest')
+    found = timelines.by_id(caller, username, *by_id, order, paging(query)[1])
+    return cursor_envelope(found, query, order)

@@ -43,7 +43,24 @@ def envelope(found: dict, query: dict) -> dict:
             'result': found['result']}
 
 
-def page_link(query: dict, page: int) -> str:
+def cursor_envelope(found: dict, query: dict, order: str) -> dict:
+    """A controller's `{"result", "older", "newer"}` as a page with links to its neighbours:
+    `next` goes on in `order`, `previous` back."""
+    older = {'before': str(found['older'])} if found['older'] is not None else None
+    newer = {'after': str(found['newer'])} if found['newer'] is not None else None
+    ahead, back = (older, newer) if order == 'newest' else (newer, older)
+    return {'next': ahead and cursor_link(query, ahead),
+            'previous': back and cursor_link(query, back), 'result': found['result']}
+
+
+def cursor_link(query: dict, cursor: dict) -> str:
+    """This request's URL past `cursor` (`before` or `after`), as `page_link` writes it."""
+    kept = {name: value for name, value in query.items() if name not in ('before', 'after')}
+    kept.update(cursor)
+    return page_link(kept, None)
+
+
+def page_link(query: dict, page: int | None) -> str:
     """This request's URL at `page`, from its validated query (so that the link is the same
     for every request the page cache answers alike): the other parameters by name, then `size`
     unless it is the default, then `page`; never the JSONP callback."""
@@ -52,5 +69,7 @@ def page_link(query: dict, page: int) -> str:
     size = query.get('size', SIZE_DEFAULT)
     if size != SIZE_DEFAULT:
         kept.append(('size', size))
+    if page is not None:
+        kept.append(('page', page))
     path = bottle.request.urlparts.path
-    return f'{base_url()}{path}?{urlencode([*kept, ("page", page)])}'
+    return f'{base_url()}{path}?{urlencode(kept)}'

@@ -5,7 +5,7 @@ from batch import monitoring
 from controllers.boot import close_connections, release_connection, start
 
 # Modules whose tasks the worker registers.
-MODULES: list[str] = ['batch.notifications', 'batch.stats']
+MODULES: list[str] = ['batch.notifications', 'batch.stats', 'batch.timelines']
 
 
 @worker_init.connect

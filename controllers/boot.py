@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from controllers import limits, outbox, users
+from controllers import feeds, limits, outbox, users
 from controllers.errors import DomainError
 from lib import jobs, logs, metrics
 from lib.config import ConfigError, Section, get_settings, resolve
@@ -36,6 +36,7 @@ def configure(settings: Section, check_database: bool = True) -> None:
     users.configure(settings.passwords)
     limits.configure(settings.limits)
     outbox.configure(settings.mail)
+    feeds.configure(settings.timelines)
     jobs.configure(settings)
     if check_database:
         try:

@@ -1,7 +1,7 @@
 """Follows: who a user follows and who follows them; following and unfollowing."""
 from __future__ import annotations
 
-from controllers import limits, represent
+from controllers import feeds, limits, represent
 from controllers.cache import CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.paging import page_of
@@ -36,10 +36,12 @@ class FollowController:
             raise Invalid('Users cannot follow themselves.', {'username': 'yourself'})
         limits.take_follow(follower['id'])
         with transaction():
-            created = add_follow(follower['id'], followed.id)
-        if created:
+            follow_id = add_follow(follower['id'], followed.id)
+        if follow_id is not None:
             self._changed(follower['username'], followed.username)
-        return represent.user(self.links, followed.username, followed.created), created
+            feeds.offer(feeds.FEED_FOLLOW_TASK, follow_id)
+        return (represent.user(self.links, followed.username, followed.created),
+                follow_id is not None)
 
     def unfollow(self, follower: dict, username: str) -> None:
         followed = user_named(username)
@@ -50,6 +52,7 @@ class FollowController:
         if not deleted:
             raise NotFound(f'{follower["username"]} does not follow {username!r}.')
         self._changed(follower['username'], followed.username)
+        feeds.offer(feeds.FORGET_TASK, follower['id'], followed.id)
 
     def _changed(self, *usernames: str) -> None:
         CacheController().invalidate(*(user_scope(name) for name in usernames))

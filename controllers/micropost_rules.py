@@ -47,6 +47,15 @@ PAGE_PARAMETERS = {
              'description': 'items per page'},
 }
 
+POST_CURSOR = {'type': 'string', 'pattern': r'^[0-9]{1,19}$', 'description': 'a post id'}
+CURSOR_PARAMETERS = {
+    'order': {'enum': ['oldest', 'newest'],
+              'description': 'oldest or newest first (with `before` or `after`, or `newest`, '
+                             'pages follow ids rather than numbers)'},
+    'before': {**POST_CURSOR, 'description': 'only posts older than this post id'},
+    'after': {**POST_CURSOR, 'description': 'only posts newer than this post id'},
+}
+
 NEW_USER = {'type': 'object', 'required': ['username', 'email', 'password'],
             'additionalProperties': False,
             'properties': {'username': USERNAME, 'email': EMAIL_ADDRESS, 'password': PASSWORD}}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import nullcontext
 
-from controllers import limits, outbox, represent
+from controllers import feeds, limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, names_anyone, owe
@@ -63,18 +63,20 @@ class MicropostController:
             owed = owe(post['id'], author['id'], Version(text, mentioned and mentioned['id']))
         self._changed(author)
         outbox.relay(owed)
+        feeds.offer(feeds.FAN_OUT_TASK, post['id'])
         return self._represent({**post, 'username': author['username'],
                                 'referenced_username': mentioned and mentioned['username']})
 
     def create_many(self, posts: Iterable[dict]) -> int:
         """Insert posts `{"user": id, "text", "referenced": id or None, "created"}` in one
-        transaction: imports and demo data, which send no mention e-mails. Returns how many
-        were written."""
+        transaction: demo data, which sends no mention e-mails and is not fanned out (feeds
+        are built from the database once the data is in: see `SeedController.analyze`).
+        Returns how many were written."""
         rows = [dict(post, text=checked_text(post['text'])) for post in posts]
         if not rows:
             return 0
         with transaction():
-            store.create_posts(rows)
+            store.create_posts(rows, fan_out=False)
             scopes = [user_scope(username)
                       for username in usernames_of({row['user'] for row in rows})]
         CacheController().invalidate(FEED_SCOPE, *scopes)

@@ -5,11 +5,12 @@ Demo users are named `demo_<n>` and share one password (`DEMO_PASSWORD`), hashed
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Iterator
 
-from controllers import users
+from controllers import feeds, users
 from controllers.cache import CacheController, user_scope
 from controllers.credentials import username_key
 from controllers.errors import Invalid
@@ -19,6 +20,7 @@ from lib.utils.datekit import utcnow
 from models import follows as follow_store
 from models import users as user_store
 from models.db import refresh_statistics, transaction
+from models.timelines import FeedsUnavailable
 
 DEMO_PASSWORD = 'demo-password'
 DEMO_PREFIX = 'demo_'
@@ -107,8 +109,11 @@ class SeedController:
         return ' '.join(words)[:TEXT_MAX].strip().capitalize()
 
     def analyze(self) -> None:
-        """Refresh the planner's statistics and the search index after a bulk load."""
+        """Refresh the planner's statistics and the search index after a bulk load, and drop
+        the home feeds, which are built again from the database when read."""
         refresh_statistics()
+        with contextlib.suppress(FeedsUnavailable):  # then no feed outlived the data either
+            feeds.feeds().forget_all()
 
     def _changed(self, user_ids: list[int]) -> None:
         names = user_store.usernames_of(set(user_ids))

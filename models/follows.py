@@ -16,6 +16,7 @@ class Follow(BaseModel):
     followed = peewee.ForeignKeyField(User, backref='followers', on_delete='CASCADE',
                                       index=False)
     created = peewee.DateTimeField(default=utcnow)
+    fed = peewee.BooleanField(default=False)  # the followed user's posts are in the feed (0029)
 
     class Meta:
         indexes = (
@@ -25,10 +26,12 @@ class Follow(BaseModel):
         )
 
 
-def add_follow(follower_id: int, followed_id: int) -> bool:
-    """Make one user follow another; whether the follow is new."""
-    return (Follow.insert(follower=follower_id, followed=followed_id)
-            .on_conflict_ignore().as_rowcount().execute()) > 0
+def add_follow(follower_id: int, followed_id: int) -> int | None:
+    """Make one user follow another; the id of the follow if it is new, else None."""
+    follow_id = ids.next_id()
+    created = (Follow.insert(id=follow_id, follower=follower_id, followed=followed_id)
+               .on_conflict_ignore().as_rowcount().execute()) > 0
+    return follow_id if created else None
 
 
 def remove_follow(follower_id: int, followed_id: int) -> bool:
@@ -39,8 +42,10 @@ def remove_follow(follower_id: int, followed_id: int) -> bool:
 
 
 def create_many(follows: list[dict]) -> None:
-    """Insert follows `{"follower": id, "followed": id}`, leaving out those already made."""
-    Follow.insert_many(follows).on_conflict_ignore().execute()
+    """Insert follows `{"follower": id, "followed": id}`, leaving out those already made: demo
+    data, whose feeds are built from the database rather than fed follow by follow."""
+    rows = [dict(follow, fed=True) for follow in follows]
+    Follow.insert_many(rows).on_conflict_ignore().execute()
 
 
 def followed_by(user_id: int, page: int, size: int, named: str | None = None) -> list[dict]:

@@ -22,6 +22,7 @@ class Micropost(BaseModel):
     referenced = peewee.ForeignKeyField(User, backref='mentions', null=True,
                                         on_delete='SET NULL')
     created = peewee.DateTimeField(default=utcnow)
+    fanned_out = peewee.BooleanField(default=False)  # in its followers' feeds (0029)
 
     class Meta:
         indexes = (
@@ -96,7 +97,7 @@ LISTED = Statement(lambda: Micropost.listing().where(Micropost.id == Slot('id'),
                                                      _named(Slot('author'))).limit(1))
 INSERT = Statement(lambda: Micropost.insert(id=Slot('id'), user=Slot('user'),
                                             text=Slot('text'), referenced=Slot('referenced'),
-                                            created=Slot('created')))
+                                            created=Slot('created'), fanned_out=False))
 
 
 def newest(page: int, size: int, author: str | None = None) -> list[dict]:
@@ -124,9 +125,10 @@ def create_post(author_id: int, text: str, referenced: int | None) -> dict:
     return {'id': post_id, 'text': text, 'created': created}
 
 
-def create_posts(rows: list[dict]) -> None:
-    """Write posts `{"user", "text", "referenced", "created"}` in one statement."""
-    Micropost.insert_many(rows).execute()
+def create_posts(rows: list[dict], fan_out: bool = True) -> None:
+    """Write posts `{"user", "text", "referenced", "created"}` in one statement; without
+    `fan_out`, marked as in their followers' feeds already."""
+    Micropost.insert_many([dict(row, fanned_out=not fan_out) for row in rows]).execute()
 
 
 def post_of(author_id: int, post_id: int) -> dict | None:
