@@ -4,19 +4,27 @@ from __future__ import annotations
 import bottle
 
 from api.decorators import auth, cache, jsonp
-from api.paging import CALLBACK_PARAMETER, envelope, page_of, page_query, paging
+from api.paging import (
+    CALLBACK_PARAMETER,
+    cursor_envelope,
+    envelope,
+    page_of,
+    page_query,
+    paging,
+)
 from api.schemas import MICROPOST
 from api.spec import operation
 from api.web import links
 from controllers.cache import FEED_SCOPE, USER_SCOPE
-from controllers.micropost_rules import NEW_POST, POST_CHANGES
+from controllers.cursors import cursor_of
+from controllers.micropost_rules import CURSOR_PARAMETERS, NEW_POST, POST_CHANGES
 from controllers.microposts import MicropostController
 
 app = bottle.Bottle()
 
 COLLECTION = '/api/v1/users/<username>/collection'
 ITEM = '/api/v1/users/<username>/collection/<post_id:int>'
-PAGE_QUERY = page_query(**CALLBACK_PARAMETER)
+PAGE_QUERY = page_query(**CALLBACK_PARAMETER, **CURSOR_PARAMETERS)
 ITEM_QUERY = {'type': 'object', 'properties': CALLBACK_PARAMETER, 'additionalProperties': False}
 OWNER_ERRORS = {400: None, 401: None, 403: None, 404: None}
 
@@ -24,19 +32,32 @@ OWNER_ERRORS = {400: None, 401: None, 403: None, 404: None}
 @app.get('/api/v1/microposts')
 @jsonp
 @cache(FEED_SCOPE)
-@operation('The public feed: every post, newest first', tags=('microposts',),
+@operation('The public feed: every post, newest first by page number, or by post id '
+           '(`before`, `after`) in either `order`', tags=('microposts',),
            query=PAGE_QUERY, responses={200: page_of(MICROPOST), 400: None})
 def list_microposts(query: dict) -> dict:
-    return envelope(MicropostController(links()).feed(*paging(query)), query)
+    posts = MicropostController(links())
+    by_id = cursor_of(query, 'newest')
+    if by_id is None:
+        return envelope(posts.feed(*paging(query)), query)
+    order = query.get('order', 'newest')
+    return cursor_envelope(posts.by_id(*by_id, order, paging(query)[1]), query, order)
 
 
 @app.get(COLLECTION)
 @jsonp
 @cache(USER_SCOPE)
-@operation("A user's posts, newest first", tags=('microposts',), query=PAGE_QUERY,
+@operation("A user's posts, newest first by page number, or by post id (`before`, `after`) in "
+           'either `order`', tags=('microposts',), query=PAGE_QUERY,
            responses={200: page_of(MICROPOST), 400: None, 404: None})
 def list_collection(username: str, query: dict) -> dict:
-    return envelope(MicropostController(links()).collection(username, *paging(query)), query)
+    posts = MicropostController(links())
+    by_id = cursor_of(query, 'newest')
+    if by_id is None:
+        return envelope(posts.collection(username, *paging(query)), query)
+    order = query.get('order', 'newest')
+    found = posts.by_id(*by_id, order, paging(query)[1], username)
+    return cursor_envelope(found, query, order)
 
 
 @app.post(COLLECTION)

@@ -11,6 +11,7 @@ from contextlib import nullcontext
 
 from controllers import feeds, limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
+from controllers.cursors import cursor_page
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, names_anyone, owe
 from controllers.micropost_rules import TEXT_MAX, is_username
@@ -41,6 +42,15 @@ class MicropostController:
         if not rows:
             find_user(username)
         return page_of(rows, size, self._represent)
+
+    def by_id(self, cursor: int | None, newer: bool, order: str, size: int,
+              username: str | None = None) -> dict:
+        """The feed, or one user's collection, past `cursor` (see `controllers.cursors`)."""
+        rows = store.past(cursor, newer, size + 1, username) if username is None or \
+            is_username(username) else []
+        if not rows and username is not None:
+            find_user(username)
+        return cursor_page(rows, size, cursor, newer, order, self._represent)
 
     def get(self, username: str, post_id: int) -> dict:
         """One post of this user; NotFound for another user's post. One query when found."""

@@ -108,6 +108,19 @@ def newest(page: int, size: int, author: str | None = None) -> list[dict]:
     return list(NEWEST_BY.rows(author=author.lower(), **window_bounds(page, size)))
 
 
+def past(cursor: int | None, newer: bool, count: int, author: str | None = None) -> list[dict]:
+    """Up to `count` `Micropost.listing` rows past the post `cursor` (from the newest without
+    one): newer ones oldest first, or older ones newest first; every post, or only those of the
+    user named `author` (any case)."""
+    query = Micropost.listing()
+    if author is not None:
+        query = query.where(_named(author.lower()))
+    if cursor is not None:
+        query = query.where(Micropost.id > cursor if newer else Micropost.id < cursor)
+    return list(query.order_by(Micropost.id.asc() if newer else Micropost.id.desc())
+                .limit(count))
+
+
 def listed_post(author: str, post_id: int) -> dict | None:
     """One post of the user named `author` (any case) as a `Micropost.listing` row, or None."""
     return LISTED.first(id=post_id, author=author.lower())

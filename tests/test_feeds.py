@@ -177,3 +177,20 @@ def test_pages_come_from_the_database_while_redis_is_down(environ, client, alice
     redisdb.configure(down.redis)
     assert page(client, bob, size='2') == expected
     assert texts(page(client, bob, before=written[1]['id'])) == ['a0']
+
+
+@pytest.mark.parametrize('path', ['/api/v1/microposts', '/api/v1/users/alice/collection'])
+def test_the_public_feed_and_a_collection_page_by_post_id_too(client, alice, bob, path):
+    written = [post(client, 'alice', alice, f'a{n}') for n in range(5)]
+    by_bob = post(client, 'bob', bob, 'in the feed, not in the collection')
+    if path == '/api/v1/microposts':
+        written.append(by_bob)
+    first = client.get(path, {'order': 'newest', 'size': '2'}).json
+    assert first['result'] == written[::-1][:2] and first['previous'] is None
+    second = client.get(first['next']).json
+    assert second['result'] == written[::-1][2:4]
+    assert client.get(second['previous']).json['result'] == first['result']
+    oldest = client.get(path, {'order': 'oldest', 'size': '2'}).json
+    assert oldest['result'] == written[:2]
+    assert client.get(oldest['next']).json['result'] == written[2:4]
+    assert client.get(path, {'after': written[-1]['id']}).json['result'] == []

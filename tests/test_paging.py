@@ -56,7 +56,8 @@ def test_size_defaults_to_20_and_goes_from_1_to_100(client, alice):
 
 @pytest.mark.parametrize('query, field', [
     ('size=0', 'size'), ('size=101', 'size'), ('size=ten', 'size'), ('page=0', 'page'),
-    ('page=-1', 'page'), ('page=1.5', 'page'), ('page=', 'page'), ('order=asc', 'query'),
+    ('page=-1', 'page'), ('page=1.5', 'page'), ('page=', 'page'), ('order=asc', 'order'),
+    ('sort=asc', 'query'),
 ])
 def test_anything_else_in_the_query_is_400(client, alice, query, field):
     answer = client.get(f'{COLLECTION}?{query}', status=400)
