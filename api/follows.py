@@ -6,7 +6,6 @@ import bottle
 from api.decorators import auth, cache, jsonp
 from api.paging import (
     CALLBACK_PARAMETER,
-    cursor_envelope,
     envelope,
     page_of,
     page_query,
@@ -16,7 +15,6 @@ from api.schemas import MICROPOST, USER
 from api.spec import operation
 from api.web import links
 from controllers.cache import USER_SCOPE
-from controllers.cursors import cursor_of
 from controllers.follows import FollowController
 from controllers.micropost_rules import CURSOR_PARAMETERS, FOLLOW, USERNAME
 from controllers.timeline import TimelineController
@@ -24,6 +22,7 @@ from controllers.timeline import TimelineController
 app = bottle.Bottle()
 
 PAGE_QUERY = page_query(**CALLBACK_PARAMETER)
+TIMELINE_QUERY = page_query(**CURSOR_PARAMETERS)
 FOLLOWING_QUERY = page_query(**CALLBACK_PARAMETER, username={
     **USERNAME, 'description': 'only this user: answers whether they are followed'})
 
@@ -72,13 +71,7 @@ def list_followers(username: str, query: dict) -> dict:
 @operation('By page number, the posts of the users a user follows, oldest first; by post id '
            '(`before`, `after`, `order=newest`), their home feed, which adds their own posts',
            tags=('follows',),
-           query=page_query(**CURSOR_PARAMETERS), security=True,
+           query=TIMELINE_QUERY, security=True,
            responses={200: page_of(MICROPOST), 400: None, 401: None, 403: None, 404: None})
 def timeline(username: str, caller: dict, query: dict) -> dict:
-    timelines = TimelineController(links())
-    by_id = cursor_of(query, 'oldest')
-    if by_id is None:
-        return envelope(timelines.page_for(caller, username, *paging(query)), query)
-    order = query.get('order', 'oldest')
-    found = timelines.by_id(caller, username, *by_id, order, paging(query)[1])
-    return cursor_envelope(found, query, order)
+    return envelope(TimelineController(links()).read(caller, username, query), query)

@@ -6,17 +6,14 @@ import bottle
 from api.decorators import auth, cache, jsonp
 from api.paging import (
     CALLBACK_PARAMETER,
-    cursor_envelope,
     envelope,
     page_of,
     page_query,
-    paging,
 )
 from api.schemas import MICROPOST
 from api.spec import operation
 from api.web import links
 from controllers.cache import FEED_SCOPE, USER_SCOPE
-from controllers.cursors import cursor_of
 from controllers.micropost_rules import CURSOR_PARAMETERS, NEW_POST, POST_CHANGES
 from controllers.microposts import MicropostController
 
@@ -36,12 +33,7 @@ OWNER_ERRORS = {400: None, 401: None, 403: None, 404: None}
            '(`before`, `after`) in either `order`', tags=('microposts',),
            query=PAGE_QUERY, responses={200: page_of(MICROPOST), 400: None})
 def list_microposts(query: dict) -> dict:
-    posts = MicropostController(links())
-    by_id = cursor_of(query, 'newest')
-    if by_id is None:
-        return envelope(posts.feed(*paging(query)), query)
-    order = query.get('order', 'newest')
-    return cursor_envelope(posts.by_id(*by_id, order, paging(query)[1]), query, order)
+    return envelope(MicropostController(links()).read(query), query)
 
 
 @app.get(COLLECTION)
@@ -51,13 +43,7 @@ def list_microposts(query: dict) -> dict:
            'either `order`', tags=('microposts',), query=PAGE_QUERY,
            responses={200: page_of(MICROPOST), 400: None, 404: None})
 def list_collection(username: str, query: dict) -> dict:
-    posts = MicropostController(links())
-    by_id = cursor_of(query, 'newest')
-    if by_id is None:
-        return envelope(posts.collection(username, *paging(query)), query)
-    order = query.get('order', 'newest')
-    found = posts.by_id(*by_id, order, paging(query)[1], username)
-    return cursor_envelope(found, query, order)
+    return envelope(MicropostController(links()).read(query, username), query)
 
 
 @app.post(COLLECTION)

@@ -36,19 +36,22 @@ def paging(query: dict) -> tuple[int, int]:
 
 
 def envelope(found: dict, query: dict) -> dict:
-    """A controller's `{"result", "more"}` as a page with links to its neighbours."""
+    """A controller's `{"result", "more"}` as a page with links to its neighbours (one paged
+    by post id: see `cursor_envelope`)."""
+    if 'order' in found:
+        return cursor_envelope(found, query)
     page, _size = paging(query)
     return {'next': page_link(query, page + 1) if found['more'] else None,
             'previous': page_link(query, page - 1) if page > 1 else None,
             'result': found['result']}
 
 
-def cursor_envelope(found: dict, query: dict, order: str) -> dict:
-    """A controller's `{"result", "older", "newer"}` as a page with links to its neighbours:
-    `next` goes on in `order`, `previous` back."""
+def cursor_envelope(found: dict, query: dict) -> dict:
+    """A controller's `{"result", "older", "newer", "order"}` as a page with links to its
+    neighbours: `next` goes on in its order, `previous` back."""
     older = {'before': str(found['older'])} if found['older'] is not None else None
     newer = {'after': str(found['newer'])} if found['newer'] is not None else None
-    ahead, back = (older, newer) if order == 'newest' else (newer, older)
+    ahead, back = (older, newer) if found['order'] == 'newest' else (newer, older)
     return {'next': ahead and cursor_link(query, ahead),
             'previous': back and cursor_link(query, back), 'result': found['result']}
 

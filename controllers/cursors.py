@@ -30,14 +30,16 @@ def cursor_of(query: dict, numbered: str) -> tuple[int | None, bool] | None:
 
 def cursor_page(rows: list[dict], size: int, cursor: int | None, newer: bool, order: str,
                 represent: Callable[[dict], dict]) -> dict:
-    """`{"result", "older", "newer"}` from the rows fetched past `cursor` (a page and one
-    more, newer ones oldest first or older ones newest first): the page in `order`, and the
-    ids to page on with, `before` one for older posts and `after` one for newer (None where
-    nothing is known to be there)."""
+    """`{"result", "more", "older", "newer", "order"}` from the rows fetched past `cursor` (a
+    page and one more, newer ones oldest first or older ones newest first): the page in
+    `order`, whether more follow in that order, and the ids to page on with, `before` one for
+    older posts and `after` one for newer (None where nothing is known to be there)."""
     more, rows = len(rows) > size, rows[:size]
     ahead = rows[-1]['id'] if more else None  # past the page, the way it was fetched
     behind = rows[0]['id'] if rows and cursor is not None else None  # back past the cursor
     if (order == 'newest') == newer:
         rows = rows[::-1]
-    return {'result': [represent(row) for row in rows],
-            'older': behind if newer else ahead, 'newer': ahead if newer else behind}
+    older, newest = (behind, ahead) if newer else (ahead, behind)
+    return {'result': [represent(row) for row in rows], 'more': (older if order == 'newest'
+                                                               else newest) is not None,
+            'older': older, 'newer': newest, 'order': order}

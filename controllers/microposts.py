@@ -11,10 +11,10 @@ from contextlib import nullcontext
 
 from controllers import feeds, limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
-from controllers.cursors import cursor_page
+from controllers.cursors import cursor_of, cursor_page
 from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, names_anyone, owe
-from controllers.micropost_rules import TEXT_MAX, is_username
+from controllers.micropost_rules import SIZE_DEFAULT, TEXT_MAX, is_username
 from controllers.paging import page_of
 from controllers.users import find_user, user_named
 from lib.utils.urlkit import Links
@@ -42,6 +42,16 @@ class MicropostController:
         if not rows:
             find_user(username)
         return page_of(rows, size, self._represent)
+
+    def read(self, query: dict, username: str | None = None) -> dict:
+        """The feed, or one user's collection, as a checked page query asks: by number, or
+        by post id (see `controllers.cursors`)."""
+        by_id, size = cursor_of(query, 'newest'), query.get('size', SIZE_DEFAULT)
+        if by_id is not None:
+            return self.by_id(*by_id, query.get('order', 'newest'), size, username)
+        if username is None:
+            return self.feed(query.get('page', 1), size)
+        return self.collection(username, query.get('page', 1), size)
 
     def by_id(self, cursor: int | None, newer: bool, order: str, size: int,
               username: str | None = None) -> dict:

@@ -4,9 +4,10 @@ user's own posts, as the browser shows it, from Redis."""
 from __future__ import annotations
 
 from controllers import represent
-from controllers.cursors import cursor_page
+from controllers.cursors import cursor_of, cursor_page
 from controllers.errors import Forbidden
 from controllers.feeds import FeedController
+from controllers.micropost_rules import SIZE_DEFAULT
 from controllers.paging import page_of
 from controllers.users import find_user
 from lib.utils.urlkit import Links
@@ -19,6 +20,14 @@ class TimelineController:
 
     def __init__(self, links: Links):
         self.links = links
+
+    def read(self, caller: dict, username: str, query: dict) -> dict:
+        """The page a checked page query asks for: by number, or by post id (see
+        `controllers.cursors`)."""
+        by_id, size = cursor_of(query, 'oldest'), query.get('size', SIZE_DEFAULT)
+        if by_id is None:
+            return self.page_for(caller, username, query.get('page', 1), size)
+        return self.by_id(caller, username, *by_id, query.get('order', 'oldest'), size)
 
     def page_for(self, caller: dict, username: str, page: int, size: int) -> dict:
         """Page `page`, oldest first."""

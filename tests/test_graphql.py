@@ -207,3 +207,20 @@ def test_a_sign_up_from_another_site_is_refused_as_rest_refuses_it(client):
                             headers={'Origin': 'https://evil.example'}, status=403).json
     assert refused['extensions'] == {'code': rest['error']['code'],
                                      'fields': rest['error']['fields']}
+
+
+def test_pages_by_post_id_are_the_rest_pages(client, alice):
+    for number in range(5):
+        post(client, 'alice', alice, f'p{number}')
+    rest = client.get('/api/v1/users/alice/timeline?order=newest&size=2', headers=alice).json
+    first = data(client, '{ timeline(username: "alice", order: NEWEST, size: 2) '
+                 '{ more older newer result { id } } }', headers=alice)['timeline']
+    assert [each['id'] for each in first['result']] == [each['id'] for each in rest['result']]
+    assert f'before={first["older"]}&' in rest['next']
+    assert (first['more'], first['newer']) == (True, None)
+    older = data(client, 'query($b: ID!) { posts(username: "alice", before: $b, size: 2) '
+                 '{ result { text } } }', {'b': first['older']})['posts']
+    assert older == {'result': [{'text': 'p2'}, {'text': 'p1'}]}
+    wrong = error(client, '{ feed(before: "1", after: "2") { more } }')
+    assert wrong['extensions']['fields'] == client.get(
+        '/api/v1/microposts?before=1&after=2', status=400).json['error']['fields']

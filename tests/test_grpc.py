@@ -275,3 +275,23 @@ def test_an_import_past_its_deadline_is_not_stored(roomy_edges):
     time.sleep(3)  # the server stops at its next chunk and rolls back
     assert not roomy_edges.analyzer.ListImports(Empty(), timeout=10).data
     assert not roomy_edges.rest.get('/imports').json['data']
+
+
+def test_pages_by_post_id_are_the_rest_pages(edges):
+    alice = sign_up(edges, 'alice')
+    for number in range(5):
+        edges.posts.CreatePost(microposts_pb2.PostFields(text=f'p{number}'),
+                               metadata=bearer(alice))
+    rest = edges.rest.get('/api/v1/users/alice/timeline?order=newest&size=2',
+                          headers={'Authorization': f'Bearer {alice}'}).json
+    first = edges.posts.Timeline(microposts_pb2.PageRequest(
+        order=microposts_pb2.NEWEST, size=2), metadata=bearer(alice))
+    assert [str(post.id) for post in first.result] == [post['id'] for post in rest['result']]
+    assert f'before={first.older}&' in rest['next'] and first.newer == 0
+    older = edges.posts.ListCollection(microposts_pb2.CollectionRequest(
+        username='alice', before=first.older, size=2))
+    assert [post.text for post in older.result] == ['p2', 'p1']
+    with pytest.raises(grpc.RpcError) as both:
+        edges.posts.ListFeed(microposts_pb2.PageRequest(before=1, after=2))
+    assert error_of(both.value) == edges.rest.get('/api/v1/microposts?before=1&after=2',
+                                                  status=400).json['error']

@@ -1,6 +1,7 @@
 """The queries: what the REST GET routes of MicroPosts and the Analyzer answer."""
 from __future__ import annotations
 
+import enum
 from typing import Annotated, Any
 
 import strawberry
@@ -30,30 +31,52 @@ from api.gql.types import (
 Ctx = Info[Context, Any]
 
 
+@strawberry.enum(description='Which posts come first.')
+class Order(enum.Enum):
+    OLDEST = 'oldest'
+    NEWEST = 'newest'
+
+
+def cursor(order: Order | None, before: strawberry.ID | None,
+           after: strawberry.ID | None) -> dict:
+    """The arguments of paging by post id, as the REST query string gives them."""
+    return {'order': order and order.value, 'before': before, 'after': after}
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description='A user.')
     def user(self, info: Ctx, username: str) -> User:
         return user_of(reads.profile(info.context, username))
 
-    @strawberry.field(description="A user's posts, newest first.")
-    def posts(self, info: Ctx, username: str, page: int = 1, size: int | None = None
-              ) -> PostPage:
-        return post_page(reads.collection(info.context, username, page, size))
+    @strawberry.field(description="A user's posts: newest first by page number, or by post id "
+                                  '(`before`, `after`) in either `order`.')
+    def posts(self, info: Ctx, username: str, page: int | None = None, size: int | None = None,
+              order: Order | None = None, before: strawberry.ID | None = None,
+              after: strawberry.ID | None = None) -> PostPage:
+        return post_page(reads.collection(info.context, username, page, size,
+                                          **cursor(order, before, after)))
 
     @strawberry.field(description='One post of a user.')
     def post(self, info: Ctx, username: str, id: strawberry.ID) -> Post:  # noqa: A002
         return post_of(reads.post(info.context, username, post_id(id)))
 
-    @strawberry.field(description='The public feed: every post, newest first.')
-    def feed(self, info: Ctx, page: int = 1, size: int | None = None) -> PostPage:
-        return post_page(reads.feed(info.context, page, size))
+    @strawberry.field(description='The public feed: every post, newest first by page number, '
+                                  'or by post id (`before`, `after`) in either `order`.')
+    def feed(self, info: Ctx, page: int | None = None, size: int | None = None,
+             order: Order | None = None, before: strawberry.ID | None = None,
+             after: strawberry.ID | None = None) -> PostPage:
+        return post_page(reads.feed(info.context, page, size, **cursor(order, before, after)))
 
-    @strawberry.field(description='The posts of the users a user follows, oldest first '
-                                  '(authenticated).')
-    def timeline(self, info: Ctx, username: str, page: int = 1, size: int | None = None
+    @strawberry.field(description='By page number, the posts of the users a user follows, '
+                                  'oldest first; by post id (`before`, `after`, `order: NEWEST`), '
+                                  'their home feed, which adds their own posts (authenticated).')
+    def timeline(self, info: Ctx, username: str, page: int | None = None,
+                 size: int | None = None, order: Order | None = None,
+                 before: strawberry.ID | None = None, after: strawberry.ID | None = None
                  ) -> PostPage:
-        return post_page(reads.timeline(info.context, username, page, size))
+        return post_page(reads.timeline(info.context, username, page, size,
+                                        **cursor(order, before, after)))
 
     @strawberry.field(description='The users who follow a user.')
     def followers(self, info: Ctx, username: str, page: int = 1, size: int | None = None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from api.callers import current_caller
 from api.decorators import admitted
-from api.follows import FOLLOWING_QUERY
+from api.follows import FOLLOWING_QUERY, TIMELINE_QUERY
 from api.gql.context import Context
+from api.microposts import PAGE_QUERY as POSTS_QUERY
 from api.paging import page_query, paging
 from api.search import SEARCH_QUERY
 from api.stats import DAILY_QUERY
@@ -23,23 +24,26 @@ from controllers.validation import check
 PAGE_QUERY = page_query()
 
 
-def pages(page: int, size: int | None, schema: dict = PAGE_QUERY, **more: object) -> dict:
+def pages(page: int | None, size: int | None, schema: dict = PAGE_QUERY,
+          **more: object) -> dict:
     """The page arguments (and `more`), checked as REST checks its query string."""
-    query = {'page': page, **({} if size is None else {'size': size}),
-             **{name: value for name, value in more.items() if value is not None}}
-    return check(schema, query, 'query')
+    given = {'page': page, 'size': size, **more}
+    return check(schema, {name: value for name, value in given.items() if value is not None},
+                 'query')
 
 
 def profile(context: Context, username: str) -> dict:
     return UserController(context.links).profile(username, current_caller())
 
 
-def feed(context: Context, page: int, size: int | None) -> dict:
-    return MicropostController(context.links).feed(*paging(pages(page, size)))
+def feed(context: Context, page: int | None, size: int | None, **cursor: str | None) -> dict:
+    return MicropostController(context.links).read(pages(page, size, POSTS_QUERY, **cursor))
 
 
-def collection(context: Context, username: str, page: int, size: int | None) -> dict:
-    return MicropostController(context.links).collection(username, *paging(pages(page, size)))
+def collection(context: Context, username: str, page: int | None, size: int | None,
+               **cursor: str | None) -> dict:
+    return MicropostController(context.links).read(pages(page, size, POSTS_QUERY, **cursor),
+                                                   username)
 
 
 def post(context: Context, username: str, post_id: int) -> dict:
@@ -57,10 +61,11 @@ def following(context: Context, username: str, page: int, size: int | None,
                                                      query.get('username'))
 
 
-def timeline(context: Context, username: str, page: int, size: int | None) -> dict:
+def timeline(context: Context, username: str, page: int | None, size: int | None,
+             **cursor: str | None) -> dict:
     caller = admitted('user')
-    return TimelineController(context.links).page_for(caller, username,
-                                                      *paging(pages(page, size)))
+    return TimelineController(context.links).read(
+        caller, username, pages(page, size, TIMELINE_QUERY, **cursor))
 
 
 def search(context: Context, text: str, username: str | None, page: int,

@@ -70,6 +70,10 @@ class Post:
 class PostPage:
     result: list[Post]
     more: bool
+    older: strawberry.ID | None = strawberry.field(
+        default=None, description='Paging by post id: `before` this id for older posts.')
+    newer: strawberry.ID | None = strawberry.field(
+        default=None, description='Paging by post id: `after` this id for newer posts.')
 
 
 @strawberry.type
@@ -153,7 +157,10 @@ def post_of(found: dict) -> Post:
 
 
 def post_page(found: dict) -> PostPage:
-    return PostPage(result=[post_of(post) for post in found['result']], more=found['more'])
+    def cursor(name: str) -> strawberry.ID | None:
+        return None if found.get(name) is None else strawberry.ID(str(found[name]))
+    return PostPage(result=[post_of(post) for post in found['result']], more=found['more'],
+                    older=cursor('older'), newer=cursor('newer'))
 
 
 def user_page(found: dict) -> UserPage:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from google.protobuf.empty_pb2 import Empty
 from google.protobuf.message import Message
 
-from api.follows import FOLLOWING_QUERY
+from api.follows import FOLLOWING_QUERY, TIMELINE_QUERY
 from api.microposts import PAGE_QUERY
 from api.paging import paging
 from api.rpc.calls import Call, unary
@@ -33,8 +33,25 @@ def page_query(request: Message, schema: dict = PAGE_QUERY, **renamed: str) -> d
     return check(schema, query, 'query')
 
 
+def posts_query(request: Message, schema: dict) -> dict:
+    """The paging fields of a request for posts, by number or by post id (see
+    `controllers.cursors`), checked as REST checks its query string."""
+    values = fields_of(request)
+    query = {name: values[name] for name in ('page', 'size') if name in values}
+    if values.get('order'):
+        query['order'] = pb.Order.Name(values['order']).lower()
+    for name in ('before', 'after'):
+        if name in values:
+            query[name] = str(values[name])
+    return check(schema, query, 'query')
+
+
 def page(found: dict, query: dict) -> dict:
-    """A controller's `{"result", "more"}` with the numbers of the neighbouring pages."""
+    """A controller's `{"result", "more"}` with the numbers of the neighbouring pages, or for
+    a page by post id, the ids to page on with."""
+    if 'order' in found:
+        return {'result': found['result'], 'older': found['older'] or 0,
+                'newer': found['newer'] or 0}
     number, _size = paging(query)
     return {'result': found['result'], 'next_page': number + 1 if found['more'] else 0,
             'previous_page': number - 1}
@@ -69,14 +86,13 @@ class MicroPosts(microposts_pb2_grpc.MicroPostsServicer):
 
     @unary(pb.MicropostPage)
     def ListFeed(self, request: pb.PageRequest, call: Call) -> dict:
-        query = page_query(request)
-        return page(MicropostController(self.links).feed(*paging(query)), query)
+        query = posts_query(request, PAGE_QUERY)
+        return page(MicropostController(self.links).read(query), query)
 
     @unary(pb.MicropostPage)
     def ListCollection(self, request: pb.CollectionRequest, call: Call) -> dict:
-        query = page_query(request)
-        found = MicropostController(self.links).collection(request.username, *paging(query))
-        return page(found, query)
+        query = posts_query(request, PAGE_QUERY)
+        return page(MicropostController(self.links).read(query, request.username), query)
 
     @unary(pb.Micropost)
     def GetPost(self, request: pb.PostRef, call: Call) -> dict:
@@ -128,10 +144,9 @@ class MicroPosts(microposts_pb2_grpc.MicroPostsServicer):
     @unary(pb.MicropostPage)
     def Timeline(self, request: pb.PageRequest, call: Call) -> dict:
         caller = call.user()
-        query = page_query(request)
-        found = TimelineController(self.links).page_for(caller, caller['username'],
-                                                        *paging(query))
-        return page(found, query)
+        query = posts_query(request, TIMELINE_QUERY)
+        return page(TimelineController(self.links).read(caller, caller['username'], query),
+                    query)
 
     @unary(pb.MicropostPage)
     def Search(self, request: pb.SearchRequest, call: Call) -> dict:
