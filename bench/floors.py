@@ -12,6 +12,9 @@ between it and Warble is what Warble itself costs.
 - POST /api/v1/users/<name>/collection: Warble's INSERT in a transaction (BEGIN, INSERT,
   COMMIT), its id from Warble's own generator (`models/ids.py`); the author's id is looked up
   once per worker, as Warble has it from the token.
+- GET /api/v1/users/<name>/timeline?order=newest[&before=ID]&size=N: a page of the home feed,
+  as Warble reads it from a built feed: its page script in Redis (the same Lua), then one query
+  for those posts still shown to the user (the author's id looked up once per worker).
 
 Connections: psycopg 3 (gevent-aware once the worker has patched), up to POOL_SIZE per worker
 (Warble's pool size), reused from a plain list.
@@ -30,8 +33,10 @@ from urllib.parse import parse_qs
 import psycopg
 import redis
 
+from controllers.feeds import SLACK
 from lib.config import resolve
 from models import ids
+from models.timelines import MERGED, SCRIPTS, feed_key, member
 
 POOL_SIZE = 20
 PAGE_KEY = 'floor:page:{size}'
@@ -46,7 +51,10 @@ POST = f'{LISTING} WHERE (("t1"."id" = %s) AND (LOWER("author"."username") = %s)
 INSERT = ('INSERT INTO "micropost" ("id", "user_id", "text", "referenced_id", "created") '
           'VALUES (%s, %s, %s, %s, %s)')
 AUTHOR = 'SELECT "id" FROM "users" WHERE LOWER("username") = %s'
+SHOWN = (f'{LISTING} WHERE "t1"."id" = ANY(%s) AND "t1"."user_id" IN (SELECT "followed_id" '
+         'FROM "follow" WHERE "follower_id" = %s UNION SELECT %s) ORDER BY "t1"."id" DESC')
 COLUMNS = ('id', 'text', 'created', 'username', 'referenced_username')
+TIMELINE = re.compile(r'^/api/v1/users/([^/]+)/timeline$')
 ITEM = re.compile(r'^/api/v1/users/([^/]+)/collection/(\d+)$')
 COLLECTION = re.compile(r'^/api/v1/users/([^/]+)/collection$')
 Respond = Callable[[str, list[tuple[str, str]]], object]
@@ -74,6 +82,10 @@ class Connections:
 
 database = Connections(os.environ['WARBLE_DATABASE_URL'], POOL_SIZE)
 cache = redis.Redis.from_url(os.environ['WARBLE_REDIS_URL'])
+feeds = redis.Redis.from_url(os.environ.get('WARBLE_REDIS_TIMELINES_URL')
+                             or os.environ['WARBLE_REDIS_URL'])
+page_script = feeds.register_script((SCRIPTS / 'trim.lua').read_text()
+                                    + (SCRIPTS / 'page.lua').read_text())
 authors: dict[str, int] = {}
 ids.configure(0, resolve(os.environ.get('WARBLE_PATHS_VAR', 'var')) / 'ids')
 
@@ -99,13 +111,29 @@ def post(username: str, post_id: int) -> bytes | None:
     return None if row is None else as_json(as_post(row))
 
 
+def author_id(conn: psycopg.Connection, username: str) -> int:
+    found = authors.get(username.lower())
+    if found is None:
+        found = authors[username.lower()] = conn.execute(AUTHOR, (username.lower(),)).fetchone()[0]
+    return found
+
+
+def timeline(username: str, before: int | None, size: int) -> bytes | None:
+    with database.connection() as conn:
+        user = author_id(conn, username)
+        found = page_script(keys=[feed_key(user), MERGED], args=[
+            'before', '' if before is None else member(before), size + SLACK + 1, 86400, 800])
+        if found is None:
+            return None  # a floor reads only built feeds
+        ids_ = [int(each) for each in found[0]]
+        rows = conn.execute(SHOWN, (ids_, user, user)).fetchall()
+    return as_json([as_post(row) for row in rows[:size]])
+
+
 def create(username: str, text: str) -> bytes:
     created = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     with database.connection() as conn:
-        author = authors.get(username.lower())
-        if author is None:
-            author = authors[username.lower()] = conn.execute(
-                AUTHOR, (username.lower(),)).fetchone()[0]
+        author = author_id(conn, username)
         post_id = ids.next_id()
         with conn.transaction():
             conn.execute(INSERT, (post_id, author, text, None, created))
@@ -134,6 +162,10 @@ def application(environ: dict, start_response: Respond) -> Iterable[bytes]:
     elif (found := COLLECTION.match(path)) and method == 'POST':
         text = json.loads(environ['wsgi.input'].read(int(environ['CONTENT_LENGTH'])))['text']
         status, body = '201 Created', create(found.group(1), text)
+    elif (found := TIMELINE.match(path)) and method == 'GET':
+        query = parse_qs(environ.get('QUERY_STRING', ''))
+        before = int(query['before'][0]) if 'before' in query else None
+        body = timeline(found.group(1), before, int(query.get('size', ['20'])[0]))
     elif path == '/openapi.json':  # what the harness waits on before it says the server is up
         body = b'{}'
     if body is None:

@@ -30,16 +30,21 @@ SLACK = 5  # ids read past a page, for those a page no longer shows
 
 log = logging.getLogger('warble.feeds')
 _settings: Section | None = None
+_feeds: Feeds | None = None
 
 
 def configure(settings: Section) -> None:
     """Take the `timelines` settings."""
-    global _settings
-    _settings = settings
+    global _settings, _feeds
+    _settings, _feeds = settings, None
 
 
 def feeds() -> Feeds:
-    return Feeds(_settings.length, _settings.idle_days * 86400)
+    """The feeds store of this process (its scripts read and registered once)."""
+    global _feeds
+    if _feeds is None:
+        _feeds = Feeds(_settings.length, _settings.idle_days * 86400)
+    return _feeds
 
 
 def offer(task: str, *args: object) -> None:

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from redis import Redis
 from redis.exceptions import RedisError
 
 from models.redisdb import get_redis
@@ -53,11 +54,14 @@ class Feeds:
 
     def __init__(self, length: int, idle_seconds: int):
         self.length, self.idle_seconds = length, idle_seconds
-        self.redis = get_redis('timelines')
         trim = (SCRIPTS / 'trim.lua').read_text()
         self._add, self._fill, self._page = (
             self.redis.register_script(trim + (SCRIPTS / f'{name}.lua').read_text())
             for name in ('add', 'fill', 'page'))
+
+    @property
+    def redis(self) -> Redis:
+        return get_redis('timelines')
 
     def view(self, user_id: int, cursor: int | None, newer: bool, count: int) -> FeedView | None:
         """Up to `count` ids past `cursor` (from the newest without one): newer ones oldest
@@ -65,7 +69,7 @@ class Feeds:
         with _answering():
             found = self._page(keys=[feed_key(user_id), MERGED], args=[
                 'after' if newer else 'before', '' if cursor is None else member(cursor),
-                count, self.idle_seconds, self.length])
+                count, self.idle_seconds, self.length], client=self.redis)
         if found is None:
             return None
         ids, merged, cut = found
