@@ -252,7 +252,7 @@ def test_the_owner_turns_mention_emails_off_on_their_page(people, web_server):
     setting = gus.page.get_by_label('E-mail me when a post names me')
     assert setting.is_checked()
     setting.uncheck()
-    gus.page.wait_for_load_state('networkidle')
+    gus.settle()
     assert web_server.call('GET', '/api/v1/users/gus_w', token=token)['notify_mentions'] is False
     gus.page.reload()
     gus.wait_for('user')

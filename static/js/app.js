@@ -37,7 +37,11 @@ class Shell {
     } catch (error) {
       screen = this.refusal(screen, error);
     }
-    if (turn !== this.shown) return;
+    if (turn !== this.shown) {
+      screen.close?.();
+      return;
+    }
+    this.screen().close?.();  // a live screen stops listening
     this.screen(screen);
     this.loading(false);
     document.title = `${ko.unwrap(screen.title)} · Warble`;

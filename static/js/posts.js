@@ -78,6 +78,13 @@ export class Post {
     return api.apiPath('users', this.username, 'collection', this.id);
   }
 
+  /* The post as the server has it now (after an edit made elsewhere). */
+  async reload() {
+    const fresh = await api.get(this.url);
+    this.text(fresh.text);
+    this.referenced(fresh.referenced);
+  }
+
   async saveDraft() {
     const problem = textProblem(this.draft());
     if (problem) {
@@ -137,5 +144,10 @@ export class PostList {
   /* A post just written, shown first without a reload. */
   prepend(json) {
     this.posts.unshift(new Post(json, this.session, this));
+  }
+
+  /* An older post, shown last. */
+  append(json) {
+    this.posts.push(new Post(json, this.session, this));
   }
 }

@@ -135,13 +135,19 @@ class Screens:
     def shot(self, name: str, full_page: bool = True) -> Path:
         """Check the console so far and that every field has a label; save the screen as
         `var/screenshots/<prefix>-<name>.png`."""
-        self.page.wait_for_load_state('networkidle')
+        self.settle()
         self.assert_clean()
         unlabelled = self.page.evaluate(UNLABELLED_FIELDS)
         assert unlabelled == [], f'fields without a label on {self.page.url}: {unlabelled}'
         path = SCREENSHOTS / f'{self.prefix}-{name}.png'
         self.page.screenshot(path=str(path), full_page=full_page)
         return path
+
+    def settle(self) -> None:
+        """Until the screen is up and no API call is under way (an open event stream, which
+        never ends, is not waited for, as `networkidle` would)."""
+        self.page.wait_for_selector('main[aria-busy="false"]')
+        self.page.wait_for_function('window.Zepto.active === 0')
 
     def assert_clean(self) -> None:
         problems, self.problems = self.problems, []

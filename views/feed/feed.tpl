@@ -9,5 +9,5 @@
     <!-- ko ifnot: session.loggedIn -->
     <p class="card invite"><a href="/signup">Sign up</a> or <a href="/login">log in</a> to post and follow people.</p>
     <!-- /ko -->
-    <div data-bind="template: {name: 'post-list', data: posts}"></div>
+    <div data-bind="template: {name: 'live-feed', data: feed}"></div>
   </template>

@@ -1,22 +1,26 @@
-/* The public feed at `/`: the latest posts of everyone, and the compose box when logged in. */
-import { apiPath, withQuery } from '../api.js';
+/* The public feed at `/`: everyone's latest posts, newest first and announced live, and the
+   compose box when logged in. */
+import { apiPath } from '../api.js';
 import { Compose } from '../compose.js';
-import { pageOf } from '../paging.js';
-import { PostList } from '../posts.js';
+import { LiveFeed } from '../livefeed.js';
 
 export class FeedScreen {
-  constructor(app, params, query) {
+  constructor(app) {
     this.template = 'screen-feed';
     this.section = 'feed';
     this.title = 'Latest posts';
     this.session = app.session;
-    this.query = query;
-    this.page = pageOf(query);
-    this.posts = new PostList(app.session, 'Nothing has been posted yet.');
-    this.compose = new Compose(app.session, (post) => this.posts.prepend(post));
+    const microposts = apiPath('microposts');
+    this.feed = new LiveFeed(app.session, microposts, `${microposts}/stream`,
+      'Nothing has been posted yet.');
+    this.compose = new Compose(app.session, (post) => this.feed.prepend(post));
   }
 
   load() {
-    return this.posts.load(withQuery(apiPath('microposts'), { page: this.page }), this.query);
+    return this.feed.load();
+  }
+
+  close() {
+    this.feed.close();
   }
 }

@@ -1,7 +1,8 @@
-/* The posts of the people I follow, oldest first as the API gives them. */
-import { apiPath, withQuery } from '../api.js';
-import { pageOf } from '../paging.js';
-import { PostList } from '../posts.js';
+/* My home timeline: my posts and those of the people I follow, newest first, with the compose
+   box on top and new posts announced live. */
+import { apiPath } from '../api.js';
+import { Compose } from '../compose.js';
+import { LiveFeed } from '../livefeed.js';
 
 export class TimelineScreen {
   constructor(app, params, query) {
@@ -9,14 +10,21 @@ export class TimelineScreen {
     this.section = 'timeline';
     this.title = 'Timeline';
     this.session = app.session;
-    this.query = query;
-    this.posts = new PostList(app.session,
-      'Nothing here yet: follow someone to see their posts.');
-    if (!app.session.loggedIn()) this.redirect = '/login?next=%2Ftimeline';
+    if (!app.session.loggedIn()) {
+      this.redirect = '/login?next=%2Ftimeline';
+      return;
+    }
+    const timeline = apiPath('users', this.session.username(), 'timeline');
+    this.feed = new LiveFeed(app.session, timeline, `${timeline}/stream`,
+      'Nothing here yet: write something, or follow someone to see their posts.');
+    this.compose = new Compose(app.session, (post) => this.feed.prepend(post));
   }
 
   load() {
-    const url = apiPath('users', this.session.username(), 'timeline');
-    return this.posts.load(withQuery(url, { page: pageOf(this.query) }), this.query);
+    return this.feed.load();
+  }
+
+  close() {
+    this.feed.close();
   }
 }
