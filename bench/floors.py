@@ -36,7 +36,8 @@ from models import ids
 POOL_SIZE = 20
 PAGE_KEY = 'floor:page:{size}'
 PAGE_SECONDS = 300
-LISTING = ('SELECT "t1"."id", "t1"."text", "t1"."created", "author"."username" AS "username", '
+LISTING = ('SELECT "t1"."id", "t1"."text", "t1"."created", "t1"."edited", '
+           '"author"."username" AS "username", '
            '"referenced_user"."username" AS "referenced_username" FROM "micropost" AS "t1" '
            'INNER JOIN "users" AS "author" ON ("t1"."user_id" = "author"."id") '
            'LEFT OUTER JOIN "users" AS "referenced_user" '
@@ -46,7 +47,7 @@ POST = f'{LISTING} WHERE (("t1"."id" = %s) AND (LOWER("author"."username") = %s)
 INSERT = ('INSERT INTO "micropost" ("id", "user_id", "text", "referenced_id", "created") '
           'VALUES (%s, %s, %s, %s, %s)')
 AUTHOR = 'SELECT "id" FROM "users" WHERE LOWER("username") = %s'
-COLUMNS = ('id', 'text', 'created', 'username', 'referenced_username')
+COLUMNS = ('id', 'text', 'created', 'edited', 'username', 'referenced_username')
 ITEM = re.compile(r'^/api/v1/users/([^/]+)/collection/(\d+)$')
 COLLECTION = re.compile(r'^/api/v1/users/([^/]+)/collection$')
 Respond = Callable[[str, list[tuple[str, str]]], object]
@@ -109,8 +110,8 @@ def create(username: str, text: str) -> bytes:
         post_id = ids.next_id()
         with conn.transaction():
             conn.execute(INSERT, (post_id, author, text, None, created))
-    return as_json({'id': str(post_id), 'text': text, 'created': created, 'username': username,
-                    'referenced_username': None})
+    return as_json({'id': str(post_id), 'text': text, 'created': created, 'edited': None,
+                    'username': username, 'referenced_username': None})
 
 
 def as_post(row: tuple) -> dict:
