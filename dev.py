@@ -34,6 +34,8 @@ from lib.utils.urlkit import redis_url
 ROOT = bootstrap.ROOT
 LOCAL_HOSTS = ('127.0.0.1', 'localhost', '::1')
 BUNDLED_REDIS = 'bundled'
+# The home feeds' sorted sets in the compact encoding, as production's Redis keeps them.
+FEED_ENCODING = ('--zset-max-listpack-entries', '1024')
 # Shown once per worker start when run as root, as in a container: noise on a development machine.
 SUPERUSER_WARNING = "ignore:You're running the worker with superuser privileges"
 
@@ -256,7 +258,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         for socket in shared_redis:  # the broker's queue and the rate limits are never evicted
-            start_redis(supervisor, redis_server, socket, '--maxmemory-policy', 'noeviction')
+            start_redis(supervisor, redis_server, socket, '--maxmemory-policy', 'noeviction',
+                        *FEED_ENCODING)
         if cache_redis:  # pages are, the least recently used first, at the bound
             start_redis(supervisor, redis_server, cache_redis, '--maxmemory',
                         settings.redis.cache_maxmemory, '--maxmemory-policy', 'allkeys-lru')

@@ -24,11 +24,24 @@ USER = {
                              'roles an operator gave the user (analyst: may use the '
                              'Analyzer); shown to that user only'}},
 }
+COUNT = {'type': 'integer', 'minimum': 0}
+PROFILE = {
+    **USER,
+    'required': [*USER['required'], 'followers_count', 'following_count', 'posts_count'],
+    'properties': {**USER['properties'],
+                   'followers_count': {**COUNT, 'description': 'users who follow this user'},
+                   'following_count': {**COUNT, 'description': 'users this user follows'},
+                   'posts_count': {**COUNT, 'description': "the user's posts"}},
+    'description': 'a user as one profile shows it: with counts, which lists of users leave out',
+}
 MICROPOST = {
     'type': 'object',
-    'required': ['id', 'href', 'user', 'username', 'text', 'timestamp', 'referenced'],
+    'required': ['id', 'href', 'user', 'username', 'text', 'timestamp', 'edited', 'referenced'],
     'additionalProperties': False,
     'properties': {'id': ID, 'href': URL, 'user': URL, 'username': USERNAME,
                    'text': {'type': 'string', 'maxLength': TEXT_MAX}, 'timestamp': TIMESTAMP,
+                   'edited': {'type': ['string', 'null'], 'format': 'date-time',
+                              'description': 'when the text or addressee was last changed; '
+                                             'null if never'},
                    'referenced': {'type': ['string', 'null']}},
 }

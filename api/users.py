@@ -6,7 +6,7 @@ import bottle
 from api.callers import current_caller
 from api.decorators import auth, cache, jsonp
 from api.paging import CALLBACK_PARAMETER
-from api.schemas import USER
+from api.schemas import PROFILE, USER
 from api.spec import operation
 from api.web import client_address, links, same_site
 from controllers.cache import USER_SCOPE
@@ -35,8 +35,8 @@ def create_user(body: dict) -> dict:
 @app.get('/api/v1/users/<username>')
 @jsonp
 @cache(USER_SCOPE)
-@operation('A user (with their own settings, to themself)', tags=('users',),
-           query=ANONYMOUS_QUERY, responses={200: USER, 400: None, 404: None})
+@operation('A user with their counts (and their own settings, to themself)', tags=('users',),
+           query=ANONYMOUS_QUERY, responses={200: PROFILE, 400: None, 404: None})
 def get_user(username: str, query: dict) -> dict:
     return UserController(links()).profile(username, current_caller())
 

@@ -62,7 +62,7 @@ DATABASE = 'warble_edges'
 CONNECTIONS = (1, 32)
 EDGES = ('REST', 'GraphQL', 'gRPC')
 SETTLE_SECONDS = 0.5
-POST_FIELDS = 'id href username text timestamp referencedUsername'
+POST_FIELDS = 'id href username text timestamp edited referencedUsername'
 POST_QUERY = f'query($u: String!, $id: ID!) {{ post(username: $u, id: $id) {{ {POST_FIELDS} }} }}'
 TIMELINE_QUERY = (f'query($p: Int!) {{ timeline(username: "reader", page: $p, size: 20) {{ '
                   f'more result {{ {POST_FIELDS} author {{ username href }} }} }} }}')

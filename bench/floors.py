@@ -41,19 +41,21 @@ from models.timelines import MERGED, SCRIPTS, feed_key, member
 POOL_SIZE = 20
 PAGE_KEY = 'floor:page:{size}'
 PAGE_SECONDS = 300
-LISTING = ('SELECT "t1"."id", "t1"."text", "t1"."created", "author"."username" AS "username", '
+LISTING = ('SELECT "t1"."id", "t1"."text", "t1"."created", "t1"."edited", '
+           '"author"."username" AS "username", '
            '"referenced_user"."username" AS "referenced_username" FROM "micropost" AS "t1" '
            'INNER JOIN "users" AS "author" ON ("t1"."user_id" = "author"."id") '
            'LEFT OUTER JOIN "users" AS "referenced_user" '
            'ON ("t1"."referenced_id" = "referenced_user"."id")')
 PAGE = f'{LISTING} ORDER BY "t1"."id" DESC LIMIT %s OFFSET %s'
 POST = f'{LISTING} WHERE (("t1"."id" = %s) AND (LOWER("author"."username") = %s)) LIMIT %s'
-INSERT = ('INSERT INTO "micropost" ("id", "user_id", "text", "referenced_id", "created") '
-          'VALUES (%s, %s, %s, %s, %s)')
+INSERT = ('INSERT INTO "micropost" ("id", "user_id", "text", "referenced_id", "created", '
+          '"fanned_out") VALUES (%s, %s, %s, %s, %s, false)')
 AUTHOR = 'SELECT "id" FROM "users" WHERE LOWER("username") = %s'
-SHOWN = (f'{LISTING} WHERE "t1"."id" = ANY(%s) AND "t1"."user_id" IN (SELECT "followed_id" '
-         'FROM "follow" WHERE "follower_id" = %s UNION SELECT %s) ORDER BY "t1"."id" DESC')
-COLUMNS = ('id', 'text', 'created', 'username', 'referenced_username')
+SHOWN = (f'{LISTING} WHERE "t1"."id" = ANY(%s) AND ("t1"."user_id" = %s OR EXISTS (SELECT 1 '
+         'FROM "follow" WHERE "follower_id" = %s AND "followed_id" = "t1"."user_id")) '
+         'ORDER BY "t1"."id" DESC')
+COLUMNS = ('id', 'text', 'created', 'edited', 'username', 'referenced_username')
 TIMELINE = re.compile(r'^/api/v1/users/([^/]+)/timeline$')
 ITEM = re.compile(r'^/api/v1/users/([^/]+)/collection/(\d+)$')
 COLLECTION = re.compile(r'^/api/v1/users/([^/]+)/collection$')
@@ -137,8 +139,8 @@ def create(username: str, text: str) -> bytes:
         post_id = ids.next_id()
         with conn.transaction():
             conn.execute(INSERT, (post_id, author, text, None, created))
-    return as_json({'id': str(post_id), 'text': text, 'created': created, 'username': username,
-                    'referenced_username': None})
+    return as_json({'id': str(post_id), 'text': text, 'created': created, 'edited': None,
+                    'username': username, 'referenced_username': None})
 
 
 def as_post(row: tuple) -> dict:

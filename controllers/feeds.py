@@ -76,6 +76,9 @@ class FeedController:
             if view is None:
                 self.build(user_id)
                 view = self.store.view(user_id, cursor, newer, count + SLACK)
+            if view is None:  # dropped as soon as built (Redis flushed): read the database
+                return rows + self._rows(user_id, feedrows.feed_ids(
+                    user_id, cursor, newer, count - len(rows)), newer)
             ids = view.ids
             if not newer and view.cut and len(ids) < count + SLACK:
                 ids = feedrows.feed_ids(user_id, cursor, newer, count + SLACK)  # past the feed

@@ -103,7 +103,8 @@ class MicropostController:
         return len(rows)
 
     def edit(self, author: dict, post_id: int, changes: dict) -> dict:
-        """Change the `text` and/or `referenced` user of one of `author`'s posts."""
+        """Change the `text` and/or `referenced` user of one of `author`'s posts; a change
+        marks the post `edited` at that time."""
         check_id(author['username'], post_id)
         with transaction():
             post = store.post_of(author['id'], post_id)
@@ -116,8 +117,10 @@ class MicropostController:
             if 'referenced' in changes:
                 mentioned = referenced_user(changes['referenced'])
                 referenced = mentioned and mentioned['id']
-            store.save_post(post_id, text, referenced)
-            owed = owe(post_id, author['id'], Version(text, referenced), before)
+            after = Version(text, referenced)
+            if after != before:  # the same text and addressee again leave the post unedited
+                store.save_post(post_id, text, referenced)
+            owed = owe(post_id, author['id'], after, before)
         self._changed(author)
         outbox.relay(owed)
         return self.get(author['username'], post_id)

@@ -15,6 +15,7 @@ from lib.config import Section
 from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
 from models.db import Duplicate, transaction
+from models.profiles import counts_of
 from models.users import (
     UserRecord,
     create_user,
@@ -53,11 +54,14 @@ class UserController:
         return represent.user(self.links, user.username, user.created)
 
     def profile(self, username: str, viewer: dict | None = None) -> dict:
-        """The public profile; to the user themself (`viewer`), with their own settings too."""
+        """The public profile with its counts (followers, following, posts: see
+        `models.profiles.counts_of`); to the user themself (`viewer`), with their own settings
+        too."""
         user = find_user(username)
+        counts = counts_of(user.id)
         if viewer is not None and viewer['id'] == user.id:
-            return own_profile(self.links, user)
-        return represent.user(self.links, user.username, user.created)
+            return {**own_profile(self.links, user), **counts}
+        return represent.user(self.links, user.username, user.created, **counts)
 
     def profiles(self, usernames: list[str]) -> dict[str, dict]:
         """The public profiles of these users in one query, keyed by lower-cased username;

@@ -22,6 +22,7 @@ class Micropost(BaseModel):
     referenced = peewee.ForeignKeyField(User, backref='mentions', null=True,
                                         on_delete='SET NULL')
     created = peewee.DateTimeField(default=utcnow)
+    edited = peewee.DateTimeField(null=True)  # when text or addressee last changed (0028)
     fanned_out = peewee.BooleanField(default=False)  # in its followers' feeds (0029)
 
     class Meta:
@@ -34,7 +35,8 @@ class Micropost(BaseModel):
     @classmethod
     def listing(cls) -> peewee.ModelSelect:
         """Posts as dicts with their author's and referenced user's usernames, in one query."""
-        return (cls.select(cls.id, cls.text, cls.created, Author.username.alias('username'),
+        return (cls.select(cls.id, cls.text, cls.created, cls.edited,
+                           Author.username.alias('username'),
                            Referenced.username.alias('referenced_username'))
                 .join(Author, on=(cls.user == Author.id))
                 .switch(cls)
@@ -132,10 +134,10 @@ def _named(author: Slot) -> peewee.Expression:
 
 
 def create_post(author_id: int, text: str, referenced: int | None) -> dict:
-    """Write a post; `{"id", "text", "created"}` as stored."""
+    """Write a post; `{"id", "text", "created", "edited"}` as stored."""
     post_id, created = ids.next_id(), utcnow()
     INSERT.insert(id=post_id, user=author_id, text=text, referenced=referenced, created=created)
-    return {'id': post_id, 'text': text, 'created': created}
+    return {'id': post_id, 'text': text, 'created': created, 'edited': None}
 
 
 def create_posts(rows: list[dict], fan_out: bool = True) -> None:
@@ -151,7 +153,9 @@ def post_of(author_id: int, post_id: int) -> dict | None:
 
 
 def save_post(post_id: int, text: str, referenced: int | None) -> None:
-    Micropost.update(text=text, referenced=referenced).where(Micropost.id == post_id).execute()
+    """Change a post's text and addressee, marking it edited now."""
+    (Micropost.update(text=text, referenced=referenced, edited=utcnow())
+     .where(Micropost.id == post_id).execute())
 
 
 def delete_post(author_id: int, post_id: int) -> bool:

@@ -1,5 +1,7 @@
 """MicroPosts in Chromium, as two people use it: sign up, post with a mention, follow, read the
 timeline, search, edit and delete, log out and see writes refused."""
+import datetime as dt
+import re
 from urllib.parse import quote
 
 from lib.utils.urlkit import Pages
@@ -258,3 +260,60 @@ def test_the_owner_turns_mention_emails_off_on_their_page(people, web_server):
     gus.wait_for('user')
     assert not setting.is_checked()
     gus.shot('own-page')
+
+
+SHOWN_AT = dt.datetime(2026, 3, 20, 12, 0, tzinfo=dt.UTC)  # the page's clock
+AGES = {'posted in January': ('2026-01-02 09:30:00', '2 Jan 2026'),
+        'posted five days ago': ('2026-03-15 11:00:00', '5 d'),
+        'posted two hours ago': ('2026-03-20 09:45:00', '2 h'),
+        'posted three minutes ago': ('2026-03-20 11:57:00', '3 min')}
+
+
+def test_posts_show_their_age_and_edits_and_profiles_their_counts(people, web_server):
+    kit, lou = web_server.user('kit_w'), web_server.user('lou_w')
+    for text, (created, _) in AGES.items():
+        written = web_server.call('POST', '/api/v1/users/kit_w/collection', {'text': text}, kit)
+        web_server.sql('UPDATE micropost SET created = %s WHERE id = %s', created,
+                       int(written['id']))
+    web_server.call('POST', '/api/v1/users/lou_w/following', {'username': 'kit_w'}, lou)
+    web_server.call('POST', '/api/v1/users/kit_w/following', {'username': 'lou_w'}, kit)
+
+    screens = people('kit')
+    page = screens.page
+    page.clock.install(time=SHOWN_AT - dt.timedelta(minutes=1))
+    page.clock.pause_at(SHOWN_AT)
+    log_in(screens, 'kit_w', '/users/kit_w', 'user')
+    times = page.locator('.posts .when time')
+    newest_first = list(AGES.items())[::-1]
+    assert texts(times) == [shown for _, (_, shown) in newest_first]
+    assert [times.nth(number).get_attribute('title') for number in range(len(AGES))] == [
+        f'{created} UTC' for _, (created, _) in newest_first]
+    assert texts(page.locator('.counts span')) == ['4 posts', '1 follower', '1 following']
+    screens.shot('ages')
+    page.clock.fast_forward('02:00')  # the page's clock moves on: no reload
+    assert texts(times)[0] == '5 min'
+
+    assert page.locator('.posts .edited').count() == 0
+    first = page.locator('.posts .post').first
+    first.get_by_role('button', name='Edit').click()
+    first.get_by_label('Text').fill('posted three minutes ago, then changed')
+    first.get_by_role('button', name='Save').click()
+    marker = first.locator('.edited')
+    marker.wait_for()
+    title = marker.get_attribute('title')
+    assert marker.inner_text() == 'edited'
+    assert re.fullmatch(r'Edited \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC', title), title
+    screens.shot('edited')
+    page.reload()
+    screens.wait_for('user')
+    assert [page.locator('.posts .edited').get_attribute('title')] == [title]
+    assert page.locator('.posts .post').first.locator('.edited').count() == 1
+
+    compose(screens, 'one more')
+    page.wait_for_selector('.counts span:text("5 posts")')
+    assert texts(times)[0] == 'now'  # written after the page's clock: never "in the future"
+    newest = page.locator('.posts .post').first
+    newest.get_by_role('button', name='Delete').click()
+    newest.get_by_role('button', name='Delete').click()
+    page.wait_for_selector('.counts span:text("4 posts")')
+    screens.assert_clean()

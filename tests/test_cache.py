@@ -8,8 +8,10 @@ import webob
 import api
 from controllers import boot
 from lib import config
+from models import microposts as post_store
 from models import redisdb
 from models.microposts import Micropost
+from models.users import User
 from tests.harness.apiclient import CheckedApp, post, sign_up
 
 COLLECTION = '/api/v1/users/alice/collection'
@@ -93,6 +95,28 @@ def commands_sent(request: Callable[[], object]) -> dict[str, int]:
     return {name.removeprefix('cmdstat_'): stats['calls']
             for name, stats in cache.info('commandstats').items()
             if not name.startswith(('cmdstat_config', 'cmdstat_info', 'cmdstat_ping'))}
+
+
+def counts_of(client, username: str) -> tuple[int, int, int]:
+    """A profile's (posts, followers, following), as anonymous readers (the cache) see it."""
+    profile = client.get(f'/api/v1/users/{username}').json
+    return profile['posts_count'], profile['followers_count'], profile['following_count']
+
+
+def test_posts_follows_and_deletes_renew_every_profile_whose_counts_they_change(client, alice,
+                                                                               bob):
+    for _ in range(2):  # the first read of a scope gives it a generation, the second is kept
+        assert counts_of(client, 'alice') == counts_of(client, 'bob') == (0, 0, 0)
+    post_store.create_post(User.by_username('alice').id, 'written behind the API', None)
+    assert counts_of(client, 'alice') == (0, 0, 0), 'the profile is served from the cache'
+    written = post(client, 'alice', alice, 'through the API')
+    assert counts_of(client, 'alice') == (2, 0, 0)
+    client.post_json('/api/v1/users/bob/following', {'username': 'alice'}, headers=bob)
+    assert (counts_of(client, 'alice'), counts_of(client, 'bob')) == ((2, 1, 0), (0, 0, 1))
+    client.delete('/api/v1/users/bob/following/alice', headers=bob, status=204)
+    assert (counts_of(client, 'alice'), counts_of(client, 'bob')) == ((2, 0, 0), (0, 0, 0))
+    client.delete(written['href'], headers=alice, status=204)
+    assert counts_of(client, 'alice') == (1, 0, 0)
 
 
 def test_a_cache_hit_is_one_mget_and_no_script(client, alice):

@@ -12,7 +12,10 @@ def names(page: dict) -> list[str]:
 
 def test_follow_is_201_with_the_followed_user_then_200(client, alice, bob):
     first = client.post_json(FOLLOWING, {'username': 'BOB'}, headers=alice, status=201)
-    assert first.json == client.get('/api/v1/users/bob').json
+    profile = client.get('/api/v1/users/bob').json
+    assert profile['followers_count'] == 1
+    assert first.json == {key: value for key, value in profile.items()
+                          if not key.endswith('_count')}  # counts: on the profile only
     again = client.post_json(FOLLOWING, {'username': 'bob'}, headers=alice, status=200)
     assert again.json == first.json
     assert names(client.get(FOLLOWING).json) == ['bob']

@@ -5,7 +5,7 @@ from api.gql import schema
 from tests.harness.analyzer import sample
 from tests.harness.apiclient import PASSWORD, log_in, post, sign_up
 
-POST_FIELDS = 'id href username text timestamp referencedUsername'
+POST_FIELDS = 'id href username text timestamp edited referencedUsername'
 
 
 def gql(client, query: str, variables: dict | None = None, headers: dict | None = None,
@@ -31,7 +31,8 @@ def as_rest(post_: dict) -> dict:
     """A GraphQL post in the shape REST shows it."""
     return {'id': post_['id'], 'href': post_['href'], 'user': post_['href'].rsplit(
         '/collection/', 1)[0], 'username': post_['username'], 'text': post_['text'],
-        'timestamp': post_['timestamp'], 'referenced': post_['referencedUsername']}
+        'timestamp': post_['timestamp'], 'edited': post_['edited'],
+        'referenced': post_['referencedUsername']}
 
 
 def test_sign_up_post_follow_timeline_search_edit_delete_as_rest_gives(client):
@@ -63,10 +64,20 @@ def test_sign_up_post_follow_timeline_search_edit_delete_as_rest_gives(client):
                      'following(username: "alice") { result { username } } }')
     assert followers == {'followers': {'result': [{'username': 'alice'}]},
                          'following': {'result': [{'username': 'bob'}]}}
+    profile = data(client, '{ user(username: "bob") { username followersCount '
+                   'followingCount postsCount } }')['user']
+    assert profile == {'username': 'bob', 'followersCount': 1, 'followingCount': 0,
+                       'postsCount': 1}
+    rest_profile = client.get('/api/v1/users/bob').json
+    assert [rest_profile[name] for name in ('followers_count', 'following_count',
+                                            'posts_count')] == [1, 0, 1]
+    assert written['edited'] is None
     edited = data(client, 'mutation($id: ID!) { editPost(username: "alice", id: $id, '
-                  'text: "changed") { text referencedUsername } }', {'id': written['id']},
+                  'text: "changed") { text referencedUsername edited } }', {'id': written['id']},
                   headers=alice)['editPost']
-    assert edited == {'text': 'changed', 'referencedUsername': 'bob'}
+    assert edited == {'text': 'changed', 'referencedUsername': 'bob',
+                      'edited': client.get(written['href']).json['edited']}
+    assert edited['edited'] is not None
     assert data(client, 'mutation($id: ID!) { deletePost(username: "alice", id: $id) }',
                 {'id': written['id']}, headers=alice) == {'deletePost': True}
     gone = error(client, 'query($id: ID!) { post(username: "alice", id: $id) { id } }',

@@ -118,6 +118,9 @@ def test_the_scenario_gives_what_rest_gives(edges):
     followed = posts.Follow(microposts_pb2.FollowRequest(username='alice'),
                             metadata=bearer(bob))
     assert followed.created and followed.user.username == 'alice'
+    assert not followed.user.HasField('followers_count')  # counted for GetUser only
+    counted = posts.GetUser(microposts_pb2.UserRef(username='alice'))
+    assert (counted.followers_count, counted.following_count, counted.posts_count) == (1, 0, 1)
     following = posts.ListFollowing(microposts_pb2.CollectionRequest(username='bob'))
     rest_following = edges.rest.get('/api/v1/users/bob/following').json['result']
     assert [like_rest(user, rest) for user, rest in zip(following.result, rest_following,
@@ -144,6 +147,7 @@ def test_the_scenario_gives_what_rest_gives(edges):
     rest_post = edges.rest.get(f'/api/v1/users/alice/collection/{written.id}').json
     assert like_rest(edited, rest_post) == rest_post
     assert (rest_post['text'], rest_post['referenced']) == ('hello again', None)
+    assert not written.HasField('edited') and edited.edited == rest_post['edited'] is not None
     collection = posts.ListCollection(microposts_pb2.CollectionRequest(username='alice'))
     assert [post.text for post in collection.result] == ['hello again']
 

@@ -15,7 +15,7 @@ def test_create_is_201_with_the_micropost_and_its_location(client, alice, bob):
     href = f'http://localhost{COLLECTION}/{created["id"]}'
     assert created == {'id': created['id'], 'href': href, 'text': 'Hello @Bob',
                        'user': 'http://localhost/api/v1/users/alice', 'username': 'alice',
-                       'timestamp': created['timestamp'], 'referenced': 'bob'}
+                       'timestamp': created['timestamp'], 'edited': None, 'referenced': 'bob'}
     assert answer.headers['Location'] == href
     assert created['timestamp'].endswith('Z')
     assert isinstance(created['id'], str) and int(created['id']) > 2**53
@@ -83,7 +83,9 @@ def test_post_of_another_user_under_this_users_path_is_404(client, alice, bob):
 def test_put_replaces_text_and_reference(client, alice, bob):
     created = post(client, 'alice', alice, 'draft', referenced='bob')
     answer = client.put_json(created['href'], {'text': 'final'}, headers=alice)
-    assert answer.json == dict(created, text='final', referenced=None)
+    edited = answer.json['edited']
+    assert answer.json == dict(created, text='final', referenced=None, edited=edited)
+    assert edited.endswith('Z') and edited >= created['timestamp']
     assert client.get(created['href']).json == answer.json
 
 
@@ -96,9 +98,33 @@ def test_put_without_text_is_400(client, alice, bob):
 def test_patch_changes_only_what_it_names(client, alice, bob):
     created = post(client, 'alice', alice, 'draft', referenced='bob')
     text_only = client.patch_json(created['href'], {'text': 'final'}, headers=alice).json
-    assert text_only == dict(created, text='final')
+    assert text_only == dict(created, text='final', edited=text_only['edited'])
     unreferenced = client.patch_json(created['href'], {'referenced': None}, headers=alice).json
-    assert unreferenced == dict(created, text='final', referenced=None)
+    assert unreferenced == dict(created, text='final', referenced=None,
+                                edited=unreferenced['edited'])
+    assert created['timestamp'] <= text_only['edited'] <= unreferenced['edited']
+
+
+def test_an_edit_to_the_same_text_and_addressee_leaves_the_post_unedited(client, alice, bob):
+    created = post(client, 'alice', alice, 'draft', referenced='bob')
+    same = client.patch_json(created['href'], {'text': 'draft', 'referenced': 'BOB'},
+                             headers=alice).json
+    assert same == created and same['edited'] is None
+
+
+def test_every_listing_shows_when_a_post_was_edited(client, alice, bob):
+    client.post_json('/api/v1/users/bob/following', {'username': 'alice'}, headers=bob)
+    kept = post(client, 'alice', alice, 'kept as written')
+    changed = post(client, 'alice', alice, 'to be changed')
+    changed = client.patch_json(changed['href'], {'text': 'changed'}, headers=alice).json
+    assert changed['edited'] is not None and kept['edited'] is None
+    for listing, headers in ((COLLECTION, {}), ('/api/v1/microposts', {}),
+                             ('/api/v1/users/bob/timeline', bob),
+                             ('/api/v1/search?text=change', {})):
+        shown = {each['id']: each['edited']
+                 for each in client.get(listing, headers=headers).json['result']}
+        assert shown.get(changed['id']) == changed['edited'], listing
+        assert shown.get(kept['id'], 'absent') in (None, 'absent'), listing
 
 
 @pytest.mark.parametrize('body, field', [

@@ -70,3 +70,18 @@ def test_a_post_that_names_someone_is_one_transaction_with_what_it_owes(pg_clien
     _, sent = statements_of(monkeypatch, lambda: post(pg_client, 'alice', alice, 'hi @bob'))
     verbs = [query.split()[0].upper() for query in sent]
     assert verbs[0] == 'BEGIN' and verbs[-1] == 'COMMIT' and verbs.count('INSERT') == 2, sent
+
+
+def test_an_uncached_profile_is_the_user_and_one_statement_of_counts(pg_client, monkeypatch):
+    alice, bob = sign_up(pg_client, 'alice'), sign_up(pg_client, 'bob')
+    post(pg_client, 'alice', alice, 'hello')
+    pg_client.post_json('/api/v1/users/bob/following', {'username': 'alice'}, headers=bob)
+    uncached = {'Authorization': 'uncached'}
+    profile, sent = statements_of(monkeypatch, lambda: pg_client.get(
+        '/api/v1/users/alice', headers=uncached).json)
+    assert (profile['posts_count'], profile['followers_count']) == (1, 1)
+    assert len(sent) == 2 and sent[1].upper().count('COUNT(*)') == 3, sent
+    listed, sent = statements_of(monkeypatch, lambda: pg_client.get(
+        '/api/v1/users/alice/followers', headers=uncached).json)
+    assert 'posts_count' not in listed['result'][0]
+    assert len(sent) == 2 and not any('COUNT' in query.upper() for query in sent), sent

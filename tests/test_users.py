@@ -74,6 +74,32 @@ def test_user_is_200_by_any_case_of_the_username(client):
     assert answer.json['timeline'] == 'http://localhost/api/v1/users/alice/timeline'
 
 
+def test_a_profile_counts_followers_following_and_posts(client, alice, bob):
+    assert counts(client.get('/api/v1/users/alice').json) == (0, 0, 0)
+    client.post_json('/api/v1/users/bob/following', {'username': 'alice'}, headers=bob)
+    client.post_json('/api/v1/users/alice/following', {'username': 'bob'}, headers=alice)
+    for number in range(3):
+        client.post_json('/api/v1/users/alice/collection', {'text': f'post {number}'},
+                         headers=alice)
+    assert counts(client.get('/api/v1/users/alice').json) == (1, 1, 3)
+    own = client.get('/api/v1/users/alice', headers=alice).json
+    assert counts(own) == (1, 1, 3) and own['notify_mentions'] is True
+    assert counts(client.get('/api/v1/users/bob').json) == (1, 1, 0)
+
+
+def test_lists_of_users_and_the_settings_answer_carry_no_counts(client, alice, bob):
+    client.post_json('/api/v1/users/bob/following', {'username': 'alice'}, headers=bob)
+    for listed in (client.get('/api/v1/users/alice/followers').json['result'][0],
+                   client.get('/api/v1/users/bob/following').json['result'][0],
+                   client.patch_json('/api/v1/users/alice', {'notify_mentions': False},
+                                     headers=alice).json):
+        assert not any(key.endswith('_count') for key in listed), listed
+
+
+def counts(profile: dict) -> tuple[int, int, int]:
+    return profile['followers_count'], profile['following_count'], profile['posts_count']
+
+
 def test_unknown_user_is_404(client):
     answer = client.get('/api/v1/users/nobody', status=404)
     assert answer.json['error'] == {'code': 'not_found', 'message': "There is no user 'nobody'.",

@@ -16,15 +16,15 @@ from api.gql.types import (
     Import,
     Post,
     PostPage,
+    Profile,
     TownAges,
-    User,
     UserPage,
     birthday_months,
     daily_stats,
     post_id,
     post_of,
     post_page,
-    user_of,
+    profile_of,
     user_page,
 )
 
@@ -45,9 +45,9 @@ def cursor(order: Order | None, before: strawberry.ID | None,
 
 @strawberry.type
 class Query:
-    @strawberry.field(description='A user.')
-    def user(self, info: Ctx, username: str) -> User:
-        return user_of(reads.profile(info.context, username))
+    @strawberry.field(description='A user, with the counts of their profile.')
+    def user(self, info: Ctx, username: str) -> Profile:
+        return profile_of(reads.profile(info.context, username))
 
     @strawberry.field(description="A user's posts: newest first by page number, or by post id "
                                   '(`before`, `after`) in either `order`.')

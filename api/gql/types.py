@@ -48,6 +48,14 @@ class User:
         return user_page(reads.following(info.context, self.username, page, size))
 
 
+@strawberry.type(description='A user as one profile shows it: with the counts that lists of '
+                              'users leave out.')
+class Profile(User):
+    followers_count: int
+    following_count: int
+    posts_count: int
+
+
 @strawberry.type
 class Post:
     id: strawberry.ID
@@ -56,6 +64,8 @@ class Post:
     text: str
     timestamp: str
     referenced_username: str | None
+    edited: str | None = strawberry.field(
+        description='When the text or addressee was last changed (ISO 8601 UTC); null if never.')
 
     @strawberry.field(description='Who wrote the post.')
     def author(self, info: Info[Context, Any]) -> User | None:
@@ -150,10 +160,16 @@ def user_of(found: dict) -> User:
     return User(username=found['username'], href=found['href'], created=found['created'])
 
 
+def profile_of(found: dict) -> Profile:
+    return Profile(username=found['username'], href=found['href'], created=found['created'],
+                   followers_count=found['followers_count'],
+                   following_count=found['following_count'], posts_count=found['posts_count'])
+
+
 def post_of(found: dict) -> Post:
     return Post(id=strawberry.ID(str(found['id'])), href=found['href'],
-                username=found['username'], text=found['text'],
-                timestamp=found['timestamp'], referenced_username=found['referenced'])
+                username=found['username'], text=found['text'], timestamp=found['timestamp'],
+                edited=found['edited'], referenced_username=found['referenced'])
 
 
 def post_page(found: dict) -> PostPage:

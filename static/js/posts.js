@@ -1,9 +1,10 @@
 /* Microposts on screen: lists with paging, and editing or deleting one's own posts in place.
    Post text is only ever bound as text, never as HTML. */
 import * as api from './api.js';
+import { now } from './clock.js';
 import { LIMITS } from './limits.js';
 import { pagerFor } from './paging.js';
-import { formatTime } from './text.js';
+import { relativeTime, utcTime } from './text.js';
 
 const ko = window.ko;
 const MENTION = new RegExp(`(@${LIMITS.username_characters})`);
@@ -46,7 +47,10 @@ export class Post {
     this.userLink = `/users/${encodeURIComponent(json.username)}`;
     this.link = `${this.userLink}/posts/${json.id}`;
     this.timestamp = json.timestamp;
-    this.when = formatTime(json.timestamp);
+    this.when = ko.pureComputed(() => relativeTime(json.timestamp, now()));
+    this.fullTime = utcTime(json.timestamp);
+    this.edited = ko.observable(json.edited);
+    this.editedTitle = ko.pureComputed(() => this.edited() && `Edited ${utcTime(this.edited())}`);
     this.text = ko.observable(json.text);
     this.referenced = ko.observable(json.referenced);
     this.referencedLink = ko.pureComputed(() => this.referenced()
@@ -98,6 +102,7 @@ export class Post {
       });
       this.text(saved.text);
       this.referenced(saved.referenced);
+      this.edited(saved.edited);
       this.editing(false);
     } catch (error) {
       this.errors(error.byField('text'));
@@ -111,6 +116,7 @@ export class Post {
     try {
       await api.remove(this.url);
       list.posts.remove(this);
+      list.removed();
     } catch (error) {
       this.errors(error.byField('text'));
       this.confirming(false);
@@ -122,8 +128,10 @@ export class Post {
 
 /* One page of posts from the API, with links to the pages around it. */
 export class PostList {
-  constructor(session, emptyText) {
+  /* `removed` is called after one of the posts was deleted. */
+  constructor(session, emptyText, removed = () => {}) {
     this.session = session;
+    this.removed = removed;
     this.posts = ko.observableArray([]);
     this.pager = ko.observable(pagerFor({}, new URLSearchParams()));
     this.emptyText = emptyText;

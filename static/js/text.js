@@ -8,6 +8,29 @@ export function formatTime(iso) {
   return Number.isNaN(parsed.getTime()) ? iso : TIME.format(parsed);
 }
 
+const DAY = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const MINUTE_MS = 60 * 1000;
+
+/* How long ago an ISO 8601 time was, at `now` (ms): "now", "3 min", "2 h", "5 d", and from a
+   week on its date ("12 Mar 2026"). Times ahead of `now` (another clock) read "now". */
+export function relativeTime(iso, now) {
+  const parsed = new Date(iso);
+  if (Number.isNaN(parsed.getTime())) return iso;
+  const minutes = Math.floor((now - parsed.getTime()) / MINUTE_MS);
+  if (minutes < 1) return 'now';
+  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 24 * 60) return `${Math.floor(minutes / 60)} h`;
+  if (minutes < 7 * 24 * 60) return `${Math.floor(minutes / (24 * 60))} d`;
+  return DAY.format(parsed);
+}
+
+/* "2026-03-12 14:05:09 UTC": the full time, whatever the reader's zone. */
+export function utcTime(iso) {
+  const parsed = new Date(iso);
+  if (Number.isNaN(parsed.getTime())) return iso;
+  return `${parsed.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 /* "1 citizen", "2,000 citizens". */
 export function count(number, singular, plural = `${singular}s`) {
   return `${NUMBER.format(number)} ${number === 1 ? singular : plural}`;

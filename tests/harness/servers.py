@@ -78,7 +78,8 @@ class RedisServer:
                   else ['--maxmemory-policy', 'noeviction'])
         self.command = [binary, '--port', '0', '--unixsocket', str(self.socket),
                         '--dir', str(directory), '--dbfilename', f'{name}.rdb', '--save', '',
-                        '--appendonly', 'no', *memory]
+                        '--appendonly', 'no', *memory,
+                        '--zset-max-listpack-entries', '1024']  # as production's (home feeds)
         self.process = None
         self.start()
 

@@ -5,7 +5,8 @@
         <div class="post-head">
           <a class="author" data-bind="attr: {href: userLink}, text: username"></a>
           <span class="to" data-bind="visible: referenced">to <a data-bind="attr: {href: referencedLink}, text: '@' + referenced"></a></span>
-          <a class="when" data-bind="attr: {href: link}"><time data-bind="attr: {datetime: timestamp}, text: when"></time></a>
+          <!-- ko if: edited --><time class="edited" data-bind="attr: {datetime: edited, title: editedTitle}">edited</time><!-- /ko -->
+          <a class="when" data-bind="attr: {href: link}"><time data-bind="attr: {datetime: timestamp, title: fullTime}, text: when"></time></a>
         </div>
         <!-- ko ifnot: editing -->
         <p class="post-text"><!-- ko foreach: parts --><!-- ko if: link --><a data-bind="attr: {href: link}, text: text"></a><!-- /ko --><!-- ko ifnot: link --><!-- ko text: text --><!-- /ko --><!-- /ko --><!-- /ko --></p>

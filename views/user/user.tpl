@@ -4,6 +4,7 @@
       <div>
         <h1 data-bind="text: username"></h1>
         <p class="lede" data-bind="text: joined"></p>
+        <p class="counts" data-bind="visible: counts"><span class="posts-count" data-bind="text: postsCount"></span><span class="followers-count" data-bind="text: followersCount"></span><span class="following-count" data-bind="text: followingCount"></span></p>
       </div>
       <!-- ko if: canFollow -->
       <div class="follow">

@@ -5,7 +5,7 @@ import * as api from '../api.js';
 import { Compose } from '../compose.js';
 import { pageOf, pagerFor } from '../paging.js';
 import { PostList } from '../posts.js';
-import { formatTime } from '../text.js';
+import { count, formatTime } from '../text.js';
 
 const ko = window.ko;
 const TABS = [['posts', 'Posts', ''], ['following', 'Following', '/following'],
@@ -26,15 +26,26 @@ export class UserScreen {
       label, link: home + path, current: name === this.tab ? 'page' : null,
     }));
     this.joined = ko.observable('');
+    this.counts = ko.observable(null);
+    this.postsCount = ko.pureComputed(() => this.counts()
+      && count(this.counts().posts_count, 'post'));
+    this.followersCount = ko.pureComputed(() => this.counts()
+      && count(this.counts().followers_count, 'follower'));
+    this.followingCount = ko.pureComputed(() => this.counts()
+      && count(this.counts().following_count, 'following', 'following'));
     this.posts = new PostList(app.session, this.mine
-      ? 'You have not posted yet.' : `${params.username} has not posted yet.`);
+      ? 'You have not posted yet.' : `${params.username} has not posted yet.`,
+    () => this.loadCounts());
     this.initial = this.username.slice(0, 1).toUpperCase();
     this.people = ko.observableArray([]);
     this.noPeople = ko.pureComputed(() => this.people().length === 0);
     this.noPeopleText = this.tab === 'followers'
       ? `Nobody follows ${params.username} yet.` : `${params.username} follows nobody yet.`;
     this.peoplePager = ko.observable(pagerFor({}, query));
-    this.compose = new Compose(app.session, (post) => this.posts.prepend(post));
+    this.compose = new Compose(app.session, (post) => {
+      this.posts.prepend(post);
+      this.loadCounts();
+    });
     this.canFollow = app.session.loggedIn() && !this.mine;
     this.following = ko.observable(false);
     this.followBusy = ko.observable(false);
@@ -54,6 +65,7 @@ export class UserScreen {
     const user = await api.get(this.path);
     this.username = user.username;
     this.joined(`Joined ${formatTime(user.created)}`);
+    this.showCounts(user);
     if (this.mine) {
       this.notifyMentions(user.notify_mentions);
       this.notifyMentions.subscribe((on) => this.changeSetting({ notify_mentions: on }));
@@ -64,6 +76,16 @@ export class UserScreen {
       : this.loadPeople()];
     if (this.canFollow) loads.push(this.loadFollowing());
     await Promise.all(loads);
+  }
+
+  showCounts(user) {
+    const { posts_count, followers_count, following_count } = user;
+    this.counts({ posts_count, followers_count, following_count });
+  }
+
+  /* The counts again after this page changed them (a post, a deletion, a follow). */
+  async loadCounts() {
+    this.showCounts(await api.get(this.path));
   }
 
   async loadPeople() {
@@ -102,7 +124,9 @@ export class UserScreen {
       if (this.following()) await api.remove(`${mine}/${encodeURIComponent(this.username)}`);
       else await api.post(mine, { username: this.username });
       this.following(!this.following());
-      if (this.tab === 'followers') await this.loadPeople();
+      const reloads = [this.loadCounts()];
+      if (this.tab === 'followers') reloads.push(this.loadPeople());
+      await Promise.all(reloads);
     } catch (error) {
       this.followError(error.message);
     } finally {
