@@ -317,3 +317,42 @@ def test_posts_show_their_age_and_edits_and_profiles_their_counts(people, web_se
     newest.get_by_role('button', name='Delete').click()
     page.wait_for_selector('.counts span:text("4 posts")')
     screens.assert_clean()
+
+
+def test_a_new_post_edit_and_delete_reach_an_open_timeline_live(people):
+    writer, reader = people('writer'), people('reader')
+    sign_up(writer, 'wren_w')
+    sign_up(reader, 'rudy_w')
+    reader.visit('/users/wren_w', 'user')
+    reader.page.get_by_role('button', name='Follow').click()
+    reader.page.get_by_role('button', name='Unfollow').wait_for()
+    reader.page.get_by_role('link', name='Timeline').click()
+    reader.wait_for('timeline')
+    assert post_texts(reader) == []
+    reader.page.evaluate('window.sameDocument = true')
+
+    writer.visit('/', 'feed')
+    compose(writer, 'First, live')
+    compose(writer, 'Second, live')
+    bar = reader.page.get_by_role('button', name='2 new posts')
+    bar.wait_for()
+    assert post_texts(reader) == []
+    reader.shot('new-posts-bar')
+    bar.click()
+    reader.page.wait_for_selector('.posts .post-text:text("Second, live")')
+    assert post_texts(reader) == ['Second, live', 'First, live']
+    assert not bar.is_visible()
+
+    writer.visit('/users/wren_w', 'user')
+    first = writer.page.locator('.posts .post', has_text='First, live')
+    first.get_by_role('button', name='Edit').click()
+    first.get_by_label('Text').fill('First, edited')
+    first.get_by_role('button', name='Save').click()
+    reader.page.wait_for_selector('.posts .post-text:text("First, edited")')
+    second = writer.page.locator('.posts .post', has_text='Second, live')
+    second.get_by_role('button', name='Delete').click()
+    second.get_by_role('button', name='Delete').click()
+    reader.page.wait_for_selector('.posts .post-text:text("Second, live")', state='detached')
+    assert post_texts(reader) == ['First, edited']
+    assert reader.page.evaluate('window.sameDocument') is True, 'no reload on the way'
+    reader.shot('live-updated')

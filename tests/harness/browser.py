@@ -16,7 +16,14 @@ from urllib.request import Request, urlopen
 import pytest
 
 from lib import bootstrap
-from tests.harness.servers import PYTHON, RedisServer, missing, start_gunicorn, stop
+from tests.harness.servers import (
+    PYTHON,
+    RedisServer,
+    missing,
+    start_gunicorn,
+    start_worker,
+    stop,
+)
 
 CHROMIUM = '/usr/bin/chromium'
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -39,7 +46,8 @@ def launch(playwright):
 
 class WebServer:
     """gunicorn with gevent workers serving `app:application` on a fresh PostgreSQL database
-    and a Redis server of its own (so its queued tasks never reach another test's worker)."""
+    and a Redis server of its own, with a Celery worker of its own (posts reach the home feeds
+    and their event streams through it)."""
 
     def __init__(self, postgres, directory: Path):
         self.directory = directory
@@ -51,6 +59,7 @@ class WebServer:
                         'WARBLE_REDIS_URL': self.redis.url, 'WARBLE_PATHS_VAR': str(var)}
         self.manage('migrate')
         self.process, self.url = start_gunicorn(self.environ, directory / 'gunicorn.log')
+        self.worker = start_worker(self.environ, directory / 'worker.log')
 
     def manage(self, *args: str) -> str:
         """Run a `manage.py` command against this server's database; its output."""
@@ -85,6 +94,7 @@ class WebServer:
                                                    'password': PASSWORD})['access_token']
 
     def stop(self) -> None:
+        stop(self.worker)
         stop(self.process)
         self.redis.stop()
 
