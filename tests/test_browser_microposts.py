@@ -333,6 +333,7 @@ def test_a_new_post_edit_and_delete_reach_an_open_timeline_live(people):
 
     writer.visit('/', 'feed')
     compose(writer, 'First, live')
+    writer.page.wait_for_selector('.posts .post-text:text("First, live")')
     compose(writer, 'Second, live')
     bar = reader.page.get_by_role('button', name='2 new posts')
     bar.wait_for()
