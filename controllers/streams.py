@@ -152,9 +152,13 @@ class Hub:
                 continue
             with self.lock:
                 for entry, fields in found:
-                    event = Event.of(entry, fields)
-                    for subscription in self.subscriptions:
-                        subscription.offer(event)
+                    try:
+                        event = Event.of(entry, fields)
+                    except ValueError:
+                        log.warning('feed event %s skipped: %r', entry, fields)
+                    else:
+                        for subscription in self.subscriptions:
+                            subscription.offer(event)
                     self.position = entry
 
 

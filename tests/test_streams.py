@@ -325,3 +325,29 @@ def test_grpc_streams_hold_half_the_threads_and_end_at_their_deadline(environ, t
             wait_for(lambda: ended(stream(1)) == grpc.StatusCode.DEADLINE_EXCEEDED,
                      what='the place given back')
             assert ended(stream(1)) == grpc.StatusCode.DEADLINE_EXCEEDED
+
+
+@pytest.fixture
+def unreachable_events(environ, tmp_path):
+    """Settings whose timelines' Redis does not answer, bound before the test (so that its log
+    capture is installed after the logging is)."""
+    dead = {**environ, 'WARBLE_REDIS_TIMELINES_URL': f'unix://{tmp_path}/nothing.sock'}
+    with migrated(dead) as settings:
+        yield settings
+
+
+def test_writes_succeed_and_log_when_the_events_cannot_be_told(unreachable_events, caplog):
+    """Events are best effort: with the timelines' Redis unreachable, an edit, a delete and a
+    follow answer as ever, and the lost event is logged."""
+    import api
+    from tests.harness.apiclient import CheckedApp, post, sign_up
+    caplog.set_level('WARNING', logger='warble.events')
+    client = CheckedApp(api.create_wsgi(unreachable_events))
+    alice, bob = sign_up(client, 'alice'), sign_up(client, 'bob')
+    written = post(client, 'alice', alice, 'hello')
+    client.patch_json(written['href'], {'text': 'edited'}, headers=alice, status=200)
+    client.delete(written['href'], headers=alice, status=204)
+    client.post_json('/api/v1/users/bob/following', {'username': 'alice'}, headers=bob,
+                     status=201)
+    lost = [record.getMessage() for record in caplog.records if record.name == 'warble.events']
+    assert [message.split(' event by ')[0] for message in lost] == ['edit', 'delete', 'follow']

@@ -16,7 +16,7 @@ from api.rpc.convert import fields_of, masked
 from api.rpc.stubs import microposts_pb2 as pb
 from api.rpc.stubs import microposts_pb2_grpc
 from api.search import SEARCH_QUERY
-from controllers import errors
+from controllers import errors, outages
 from controllers.boot import release_connection
 from controllers.follows import FollowController
 from controllers.micropost_rules import FOLLOW, LOG_IN, NEW_POST, NEW_USER, POST_CHANGES
@@ -150,6 +150,11 @@ class MicroPosts(microposts_pb2_grpc.MicroPostsServicer):
                 request.last_event_id if request.HasField('last_event_id') else None)
         except errors.DomainError as exc:
             abort(context, exc)
+        except Exception as exc:
+            failure = outages.unavailable(exc)  # the database down: UNAVAILABLE
+            if failure is None:
+                raise
+            abort(context, failure)
         finally:
             release_connection()
         context.add_callback(stream.close)
