@@ -182,6 +182,9 @@ def test_a_stream_is_the_callers_only(environ, tmp_path):
             assert other.status == 403
         with site.timeline_stream('bob', 'not-an-id') as bad:
             assert bad.status == 400
+        with EventStream(f'{url}/api/v1/users/nobody/timeline/stream', site.tokens['bob']) as \
+                nobody:
+            assert nobody.status == 404
         session = requests.post(f'{url}/api/v1/session', json={
             'username': 'bob', 'password': PASSWORD}, timeout=10)
         assert session.status_code == 200, session.text
@@ -239,6 +242,8 @@ def test_one_gevent_worker_holds_many_streams_and_still_answers(environ, tmp_pat
 
         with site.public_stream(FAR_AHEAD) as lost:  # an id the stream never had: reload
             assert lost.next_event()['event'] == 'reset'
+        with EventStream(f'{url}/api/v1/microposts/stream?last_event_id={FAR_AHEAD}') as lost:
+            assert lost.next_event()['event'] == 'reset'  # the same, asked in the query
         redisdb.get_redis('timelines').xtrim(STREAM, maxlen=1, approximate=False)
         with site.public_stream(opened_at) as cut:  # its followers were cut away
             reset = cut.next_event()
