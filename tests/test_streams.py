@@ -356,3 +356,31 @@ def test_writes_succeed_and_log_when_the_events_cannot_be_told(unreachable_event
                      status=201)
     lost = [record.getMessage() for record in caplog.records if record.name == 'warble.events']
     assert [message.split(' event by ')[0] for message in lost] == ['edit', 'delete', 'follow']
+
+
+@pytest.fixture
+def merged_on_read(environ):
+    """Settings under which an author with a follower is merged on read, not fanned out."""
+    with migrated({**environ, 'WARBLE_TIMELINES_LARGE_ACCOUNT': '1'}) as settings:
+        yield settings
+
+
+def test_a_post_is_told_once_when_fanned_out_even_if_merged_on_read(merged_on_read):
+    import api
+    from controllers.feeds import FeedController
+    from tests.harness.apiclient import CheckedApp, post, sign_up
+    client = CheckedApp(api.create_wsgi(merged_on_read))
+    alice, bob = sign_up(client, 'alice'), sign_up(client, 'bob')
+    client.post_json('/api/v1/users/bob/following', {'username': 'alice'}, headers=bob,
+                     status=201)
+    events = FeedEvents(1000)
+    before = events.latest()
+    written = post(client, 'alice', alice, 'hello')
+    assert events.after(before, 10) == []  # not before its feeds took it
+    FeedController().fan_out(int(written['id']))
+    FeedController().fan_out(int(written['id']))  # a task run twice tells once
+    told_now = [fields for _, fields in events.after(before, 10)]
+    assert told_now == [{'type': 'post', 'author': told_now[0]['author'], 'username': 'alice',
+                         'id': written['id']}]
+    assert client.get('/api/v1/users/bob/timeline', {'order': 'newest'},
+                      headers=bob).json['result'][0]['id'] == written['id']
