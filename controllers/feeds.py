@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from controllers import events
 from lib import jobs
 from lib.config import Section
 from lib.utils.datekit import utcnow
@@ -125,7 +126,10 @@ class FeedController:
             if not large:
                 added = self._to_followers(author, post_id)
         with transaction():
-            feedrows.mark_fanned_out(post_id)
+            told = feedrows.mark_fanned_out(post_id) and author is not None
+        if told:  # once, by the run that marked it: open streams find it in the feeds now
+            events.emit(events.POST, {'id': author, 'username': feedrows.username_of(author)},
+                        id=post_id)
         return added
 
     def _to_followers(self, author: int, post_id: int) -> int:

@@ -69,6 +69,17 @@ def post_author(post_id: int) -> int | None:
     return row and row[0]
 
 
+def username_of(user_id: int) -> str | None:
+    row = User.select(User.username).where(User.id == user_id).tuples().first()
+    return row and row[0]
+
+
+def followed_ids(user_id: int) -> set[int]:
+    """Ids of every user `user_id` follows: what a live timeline shows besides their own."""
+    return {row for row, in Follow.select(Follow.followed)
+            .where(Follow.follower == user_id).tuples()}
+
+
 def followers_after(author_id: int, after: int, count: int) -> list[tuple[int, int]]:
     """(follow id, follower id) of up to `count` followers of `author_id` past the follow
     `after`, in the order of follows: one step of a fan-out."""
@@ -106,8 +117,10 @@ def follow_of(follow_id: int) -> tuple[int, int] | None:
             .tuples().first())
 
 
-def mark_fanned_out(post_id: int) -> None:
-    Micropost.update(fanned_out=True).where(Micropost.id == post_id).execute()
+def mark_fanned_out(post_id: int) -> bool:
+    """Mark the post fanned out; whether this call did (not an earlier run of the task)."""
+    return bool(Micropost.update(fanned_out=True)
+                .where(Micropost.id == post_id, ~Micropost.fanned_out).execute())
 
 
 def mark_fed(follow_id: int) -> None:
