@@ -174,8 +174,8 @@ def main() -> None:
                 servers[name] = (process.pid, base)
             runs: dict[tuple, list] = {}
             readers = ('reader20', 'reader500', 'reader500m')
-            paths = {} if not args.rounds else {reader: newest_pages(servers['warble'][1], reader, data['tokens'][reader])
-                     for reader in readers}  # builds each reader's feed
+            paths = {reader: newest_pages(servers['warble'][1], reader, data['tokens'][reader])
+                     for reader in readers if args.rounds}  # builds each reader's feed
             print('\ngunicorn -k gevent -w 2 each; wrk; latencies in ms; cpu: ms per request of '
                   'the server; "newest": pages by post id from the feed; "by number": '
                   '?page=1..10 from the database')
