@@ -22,6 +22,13 @@ gc.collect()
 gc.freeze()
 
 
+def end_streams() -> None:
+    """End the live streams this worker holds: gunicorn, stopping, waits for every open
+    request, and a stream would hold the worker for its whole graceful timeout."""
+    from api.streams import end_streams as end
+    end()
+
+
 def serve(host: str, port: int) -> None:
     """Serve with Bottle's reloader on the development server (`devtools.devserver`)."""
     import signal
@@ -29,7 +36,8 @@ def serve(host: str, port: int) -> None:
 
     import bottle
 
-    from devtools.devserver import PooledWSGIServer
+    from api.streams import share_threads
+    from devtools.devserver import THREADS, PooledWSGIServer
     from lib.version import PRODUCT
 
     # The reloader stops the server with a simulated Ctrl-C, which does nothing while SIGINT is
@@ -37,6 +45,7 @@ def serve(host: str, port: int) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     # wsgiref names its version and Python's in `Server`; this process serves nothing else.
     simple_server.ServerHandler.server_software = PRODUCT
+    share_threads(THREADS)  # each live stream holds one of its threads while it is open
     bottle.run(application, host=host, port=port, reloader=True, quiet=True,
                server_class=PooledWSGIServer)
 

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -36,6 +37,7 @@ from lib.config import Section, resolve, settings_or_exit
 from lib.version import PRODUCT, version
 
 NOT_RUNNING = 3  # the LSB exit status of `status` for a stopped service
+STOP_WATCH_SECONDS = 0.5  # how often a worker looks whether it was told to stop
 
 
 class ControlError(Exception):
@@ -90,9 +92,19 @@ class WebServer(BaseApplication):
     def _worker_ready(self, worker) -> None:
         with open(ready_file(self.settings, worker.ppid), 'a') as ready:
             ready.write(f'{worker.pid}\n')
+        # A greenlet (threads are, in a gevent worker) that ends the live streams once the
+        # worker is told to stop: gunicorn has no hook at that moment, only `worker.alive`.
+        threading.Thread(target=end_streams_when_stopping, args=(worker,), daemon=True).start()
 
     def _master_exit(self, arbiter) -> None:
         ready_file(self.settings, arbiter.pid).unlink(missing_ok=True)
+
+
+def end_streams_when_stopping(worker) -> None:
+    while worker.alive:
+        time.sleep(STOP_WATCH_SECONDS)
+    from app import end_streams
+    end_streams()
 
 
 def relaunch_context() -> dict:

@@ -19,6 +19,7 @@ from api import (
     sessions,
     stats,
     status,
+    streams,
     tokens,
     users,
 )
@@ -31,7 +32,7 @@ from controllers import boot
 from lib.config import ROOT, Section, resolve
 
 RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, microposts,
-             follows, search, imports, stats, graphql)
+             streams, follows, search, imports, stats, graphql)
 
 
 def create_app(settings: Section) -> bottle.Bottle:

@@ -27,12 +27,18 @@ class Profiling:
         from pyinstrument import Profiler
         name = profile_name(environ)
 
+        streamed = []
+
         def start(status: str, headers: list, exc_info=None):
             headers.append((self.header, name))
+            streamed.extend(value for key, value in headers if key.lower() == 'content-type'
+                            and value.startswith('text/event-stream'))
             return start_response(status, headers, exc_info)
 
         with Profiler(async_mode='disabled') as profiler:
             answer = self.app(environ, start)
+            if streamed:  # a live stream never ends: it is not profiled, nor held back
+                return answer
             try:
                 body = b''.join(answer)  # the work of a streamed answer is part of the profile
             finally:

@@ -175,7 +175,7 @@ def main() -> None:
             runs: dict[tuple, list] = {}
             readers = ('reader20', 'reader500', 'reader500m')
             paths = {reader: newest_pages(servers['warble'][1], reader, data['tokens'][reader])
-                     for reader in readers}  # builds each reader's feed
+                     for reader in readers if args.rounds}  # builds each reader's feed
             print('\ngunicorn -k gevent -w 2 each; wrk; latencies in ms; cpu: ms per request of '
                   'the server; "newest": pages by post id from the feed; "by number": '
                   '?page=1..10 from the database')
@@ -200,7 +200,8 @@ def main() -> None:
                                   f'{figures.p50:6.2f} {figures.p95:6.2f} | {cpu:5.2f}'
                                   + (f'  ({figures.failures} failed)' if figures.failures
                                      else ''), flush=True)
-            summarize(runs, readers)
+            if runs:
+                summarize(runs, readers)
             count, timings = fan_out_seconds(data['ids']['author'])
             fanned = statistics.median(timings)
             print(f'\nfan-out of a post to {count} built feeds, one process: median '

@@ -4,7 +4,7 @@ one does no harm.
 
 A post is fanned out by a Celery task handed over after its commit: its id goes to the feeds of
 its author and followers, batch by batch, then the post is marked done; one left undone is
-handed on by the sweep. An author with `large_account` followers or more is not fanned out: the
+handed on by the sweep. An author with more than `large_account` followers is not fanned out: the
 feeds merge their posts on read. A follow back-fills the followed user's newest posts the same
 way. Deletes and unfollows need no fan-out to be right (a page shows only what the database
 still shows it), so their clean-up in Redis is done by a task once, or not at all.
@@ -15,6 +15,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from controllers import events
 from lib import jobs
 from lib.config import Section
 from lib.utils.datekit import utcnow
@@ -118,14 +119,17 @@ class FeedController:
         author = feedrows.post_author(post_id)
         added = 0
         if author is not None:
-            large = feedrows.follower_count(author) >= _settings.large_account
+            large = feedrows.follower_count(author) > _settings.large_account
             self.store.merged_accounts(author, large)
             with self.store.transact() as changes:
                 changes.add([author], post_id)
             if not large:
                 added = self._to_followers(author, post_id)
         with transaction():
-            feedrows.mark_fanned_out(post_id)
+            told = feedrows.mark_fanned_out(post_id) and author is not None
+        if told:  # once, by the run that marked it: open streams find it in the feeds now
+            events.emit(events.POST, {'id': author, 'username': feedrows.username_of(author)},
+                        id=post_id)
         return added
 
     def _to_followers(self, author: int, post_id: int) -> int:

@@ -1,7 +1,7 @@
 """Follows: who a user follows and who follows them; following and unfollowing."""
 from __future__ import annotations
 
-from controllers import feeds, limits, represent
+from controllers import events, feeds, limits, represent
 from controllers.cache import CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.paging import page_of
@@ -40,6 +40,8 @@ class FollowController:
         if follow_id is not None:
             self._changed(follower['username'], followed.username)
             feeds.offer(feeds.FEED_FOLLOW_TASK, follow_id)
+            events.emit(events.FOLLOW, follower, followed=followed.id,
+                        followed_username=followed.username)
         return (represent.user(self.links, followed.username, followed.created),
                 follow_id is not None)
 
@@ -53,6 +55,8 @@ class FollowController:
             raise NotFound(f'{follower["username"]} does not follow {username!r}.')
         self._changed(follower['username'], followed.username)
         feeds.offer(feeds.FORGET_TASK, follower['id'], followed.id)
+        events.emit(events.UNFOLLOW, follower, followed=followed.id,
+                    followed_username=followed.username)
 
     def _changed(self, *usernames: str) -> None:
         CacheController().invalidate(*(user_scope(name) for name in usernames))

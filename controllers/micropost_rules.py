@@ -48,6 +48,9 @@ PAGE_PARAMETERS = {
 }
 
 POST_CURSOR = {'type': 'string', 'pattern': r'^[0-9]{1,19}$', 'description': 'a post id'}
+EVENT_ID_RULE = re.compile(r'^[0-9]{1,20}-[0-9]{1,20}$')
+LAST_EVENT_ID = {'type': 'string', 'maxLength': 41, 'pattern': EVENT_ID_RULE.pattern,
+                 'description': 'resume after this event id (as `Last-Event-ID`)'}
 CURSOR_PARAMETERS = {
     'order': {'enum': ['oldest', 'newest'],
               'description': 'oldest or newest first (with `before` or `after`, or `newest`, '

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import nullcontext
 
-from controllers import feeds, limits, outbox, represent
+from controllers import events, feeds, limits, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.cursors import cursor_of, cursor_page
 from controllers.errors import Invalid, NotFound
@@ -123,6 +123,7 @@ class MicropostController:
             owed = owe(post_id, author['id'], after, before)
         self._changed(author)
         outbox.relay(owed)
+        events.emit(events.EDIT, author, id=post_id)
         return self.get(author['username'], post_id)
 
     def delete(self, author: dict, post_id: int) -> None:
@@ -132,6 +133,7 @@ class MicropostController:
         if not deleted:
             raise no_post(author['username'], post_id)
         self._changed(author)
+        events.emit(events.DELETE, author, id=post_id)
 
     def _changed(self, author: dict) -> None:
         CacheController().invalidate(user_scope(author['username']), FEED_SCOPE)

@@ -9,6 +9,7 @@ from peewee import fn
 
 from models.follows import Follow
 from models.microposts import Micropost
+from models.statements import Slot, Statement
 from models.users import User
 
 
@@ -37,12 +38,23 @@ def shown(user_id: int, post_ids: list[int]) -> list[dict]:
     deleted since, or by a user unfollowed since, are left out."""
     if not post_ids:
         return []
+    count = len(post_ids)
+    if count not in _SHOWN:
+        _SHOWN[count] = Statement(lambda: _shown_query(count))
+    return list(_SHOWN[count].rows(user=user_id, **{f'id{n}': post_id
+                                                     for n, post_id in enumerate(post_ids)}))
+
+
+def _shown_query(count: int) -> peewee.Query:
     # Checked row by row through the unique (follower, followed) index: the plan stays the
     # lookup of these few ids whatever the planner thinks of the user's follows.
-    followed = Follow.select(1).where(Follow.follower == user_id,
+    followed = Follow.select(1).where(Follow.follower == Slot('user'),
                                       Follow.followed == Micropost.user)
-    return list(Micropost.listing().where(Micropost.id.in_(post_ids),
-                                          (Micropost.user == user_id) | fn.EXISTS(followed)))
+    return Micropost.listing().where(Micropost.id.in_([Slot(f'id{n}') for n in range(count)]),
+                                     (Micropost.user == Slot('user')) | fn.EXISTS(followed))
+
+
+_SHOWN: dict[int, Statement] = {}  # by how many ids: a page asks for a few sizes only
 
 
 def newest_of(author_id: int, count: int) -> list[int]:
@@ -55,6 +67,17 @@ def post_author(post_id: int) -> int | None:
     """The author of a post still there, else None."""
     row = Micropost.select(Micropost.user).where(Micropost.id == post_id).tuples().first()
     return row and row[0]
+
+
+def username_of(user_id: int) -> str | None:
+    row = User.select(User.username).where(User.id == user_id).tuples().first()
+    return row and row[0]
+
+
+def followed_ids(user_id: int) -> set[int]:
+    """Ids of every user `user_id` follows: what a live timeline shows besides their own."""
+    return {row for row, in Follow.select(Follow.followed)
+            .where(Follow.follower == user_id).tuples()}
 
 
 def followers_after(author_id: int, after: int, count: int) -> list[tuple[int, int]]:
@@ -94,8 +117,10 @@ def follow_of(follow_id: int) -> tuple[int, int] | None:
             .tuples().first())
 
 
-def mark_fanned_out(post_id: int) -> None:
-    Micropost.update(fanned_out=True).where(Micropost.id == post_id).execute()
+def mark_fanned_out(post_id: int) -> bool:
+    """Mark the post fanned out; whether this call did (not an earlier run of the task)."""
+    return bool(Micropost.update(fanned_out=True)
+                .where(Micropost.id == post_id, ~Micropost.fanned_out).execute())
 
 
 def mark_fed(follow_id: int) -> None:

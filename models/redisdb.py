@@ -39,3 +39,13 @@ def get_redis(purpose: str = 'cache') -> redis.Redis:
 def ping(purpose: str) -> None:
     """Ask the Redis of `purpose` whether it answers; raises when it does not."""
     get_redis(purpose).ping()
+
+
+def blocking_client(purpose: str, block_seconds: float) -> redis.Redis:
+    """A client of its own for the Redis of `purpose`, whose reads may wait `block_seconds`
+    (a blocking XREAD) beyond the usual socket timeout; one connection at a time."""
+    if _settings is None:
+        raise RuntimeError('models.redisdb.configure() was not called')
+    return redis.Redis.from_url(
+        redis_url(_settings, purpose), socket_timeout=block_seconds + _settings.socket_timeout,
+        socket_connect_timeout=_settings.socket_timeout, max_connections=1)

@@ -31,7 +31,7 @@ SLOW_MODULES = frozenset({
     'test_browser_login_csrf', 'test_browser_microposts', 'test_browser_shell',
     'test_browser_stats', 'test_deploy', 'test_dev', 'test_dev_load', 'test_faults',
     'test_fuzz', 'test_gevent', 'test_mention_emails', 'test_nginx', 'test_provisioning',
-    'test_release', 'test_workers'})
+    'test_release', 'test_streams', 'test_workers'})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

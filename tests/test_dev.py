@@ -14,8 +14,10 @@ import pytest
 import redis
 import requests
 
+from devtools.devserver import THREADS
 from tests.harness.apiclient import PASSWORD
 from tests.harness.servers import ROOT, free_port, missing, wait_for
+from tests.harness.sse import EventStream
 
 READY = 'Warble is at'
 
@@ -99,7 +101,19 @@ def test_dev_runs_everything_and_stops_cleanly(tmp_path):
             'database': True, 'redis': True, 'celery': True, 'grpc': True}
         assert (tmp_path / 'var' / 'warble.db').exists()
         assert len(processes_mentioning(str(tmp_path))) >= 5  # redis, mail, worker, beat, web
+        streams = [EventStream(f'http://127.0.0.1:{port}/api/v1/microposts/stream')]
+        streams[0].first()
         mention_bob(f'http://127.0.0.1:{port}')
+        told = streams[0].next_event()  # through the threaded server, once fanned out
+        assert (told['event'], told['data']['username']) == ('post', 'alice')
+        # Each stream holds a thread there: they may take half, the others serve the rest.
+        while (opened := EventStream(f'http://127.0.0.1:{port}/api/v1/microposts/stream')) \
+                .status == 200:
+            streams.append(opened)
+        assert opened.status == 503 and len(streams) == THREADS // 2
+        assert requests.get(f'http://127.0.0.1:{port}/status', timeout=5).status_code == 200
+        for each in streams:
+            each.close()
         mail = tmp_path / 'var' / 'mail'
         wait_for(lambda: list(mail.glob('*.eml')), timeout=30, what='the e-mail in var/mail')
         stored = list(mail.glob('*.eml'))

@@ -128,7 +128,7 @@ def test_a_follow_back_fills_and_an_unfollow_takes_back(client, alice, bob_follo
 @pytest.fixture
 def environ(environ):
     """Two followers make an account large here."""
-    return {**environ, 'WARBLE_TIMELINES_LARGE_ACCOUNT': '2'}
+    return {**environ, 'WARBLE_TIMELINES_LARGE_ACCOUNT': '1'}
 
 
 def test_an_account_with_many_followers_is_merged_on_read_not_fanned_out(

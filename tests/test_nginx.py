@@ -1,15 +1,20 @@
 """The nginx site that Puppet writes, run for real in front of `web.py`: it denies /metrics,
-which Prometheus scrapes on gunicorn's loopback port instead, and passes everything else on."""
+which Prometheus scrapes on gunicorn's loopback port instead, passes live streams on as they
+come, and everything else as usual."""
 import os
+import re
 import shutil
 import subprocess
 
 import pytest
 import requests
 
+from tests.harness.apiclient import sign_up_over_http
 from tests.harness.servers import ROOT, free_port, missing, start_web, stop, wait_for
+from tests.harness.sse import EventStream
 
 TEMPLATE = ROOT / 'puppet/modules/warble/templates/nginx.conf.epp'
+STREAM_LOCATION = '^/api/v1/(microposts|users/[^/]+/timeline)/stream$'
 
 
 def site(upstream: int, listen: int, root: str) -> str:
@@ -32,7 +37,8 @@ def proxied(postgres_environ, tmp_path):
     if not os.path.exists(nginx):
         missing('nginx (Debian package nginx)')
     web, web_url = start_web(dict(postgres_environ, WARBLE_SERVER_PROXY_HOPS='1',
-                                  WARBLE_METRICS_PUBLIC='false'), tmp_path / 'web.log')
+                                  WARBLE_METRICS_PUBLIC='false',
+                                  WARBLE_STREAMS_HEARTBEAT_SECONDS='0.5'), tmp_path / 'web.log')
     prefix = tmp_path / 'nginx'
     prefix.mkdir(mode=0o777)
     os.chmod(prefix, 0o777)  # the workers run as nobody when nginx starts as root
@@ -65,3 +71,39 @@ def test_metrics_are_denied_through_nginx_and_served_on_the_gunicorn_port(proxie
     forwarded = requests.get(f'{loopback}/metrics', timeout=10,  # as if the rule were missing
                              headers={'X-Forwarded-For': '203.0.113.5'})
     assert forwarded.status_code == 404 and 'warble_' not in forwarded.text
+
+
+def test_the_stream_locations_pass_events_on_unbuffered_and_uncompressed():
+    rendered = site(8000, 8080, '/srv/warble')
+    location = rendered.split(f'location ~ "{STREAM_LOCATION}"')[1]
+    location = location.split('}')[0]
+    for directive in ('proxy_buffering off;', 'gzip off;', 'proxy_http_version 1.1;',
+                      'proxy_read_timeout 1h;'):
+        assert directive in location, directive
+
+
+def test_live_streams_pass_through_nginx_as_they_happen(proxied):
+    public, _ = proxied
+    token = sign_up_over_http(public, 'alice')
+    created = requests.post(f'{public}/api/v1/users/alice/collection', json={'text': 'hi'},
+                            headers=token, timeout=10).json()
+    with EventStream(f'{public}/api/v1/microposts/stream',
+                     {'Accept-Encoding': 'gzip'}) as stream:
+        assert stream.status == 200
+        assert 'Content-Encoding' not in stream.response.headers
+        assert stream.first()['id']  # the first frame, before any event: nothing held it back
+        edited = requests.patch(f'{public}/api/v1/users/alice/collection/{created["id"]}',
+                                json={'text': 'edited'}, headers=token, timeout=10)
+        assert edited.status_code == 200
+        event = stream.next_event()
+        assert (event['event'], event['data']['id']) == ('edit', created['id'])
+        assert next(frame for frame in stream.frames() if 'comment' in frame)
+
+
+def test_the_stream_location_takes_the_stream_paths_only():
+    pattern = re.compile(STREAM_LOCATION)
+    for path in ('/api/v1/microposts/stream', '/api/v1/users/bob/timeline/stream'):
+        assert pattern.match(path), path
+    for path in ('/api/v1/microposts', '/api/v1/users/bob/timeline',
+                 '/api/v1/users/bob/collection/stream', '/api/v1/users/a/b/timeline/stream'):
+        assert not pattern.match(path), path

@@ -30,6 +30,7 @@ ENDPOINTS = {
         {'200', '400', '401', '403', '404'},
     ('delete', '/api/v1/users/{username}/collection/{post_id}'): {'204', '401', '403', '404'},
     ('get', '/api/v1/users/{username}/timeline'): {'200', '400', '401', '403', '404'},
+    ('get', '/api/v1/users/{username}/timeline/stream'): {'200', '400', '401', '403', '404'},
     ('get', '/api/v1/users/{username}/following'): {'200', '400', '404'},
     ('post', '/api/v1/users/{username}/following'):
         {'200', '201', '400', '401', '403', '429'},
@@ -37,6 +38,7 @@ ENDPOINTS = {
     ('get', '/api/v1/users/{username}/followers'): {'200', '400', '404'},
     ('get', '/api/v1/search'): {'200', '400'},
     ('get', '/api/v1/microposts'): {'200', '400'},
+    ('get', '/api/v1/microposts/stream'): {'200', '400'},
     ('get', '/api/v1/stats/daily'): {'200', '400'},
 }
 

@@ -147,3 +147,20 @@ def test_the_id_shard_is_taken_from_a_fact_within_0_to_31(tmp_path):
     refused = noop_apply(tmp_path / 'too-big', dict(facts, FACTER_warble_id_shard='32'))
     assert refused.returncode != 0
     assert "parameter 'id_shard' expects" in refused.stdout + refused.stderr
+
+
+def test_the_web_unit_lets_a_worker_hold_its_connections_open(tmp_path):
+    """Live streams keep their connections: a gevent worker may hold 1000 (gunicorn's
+    worker_connections) and its database and Redis sockets, past systemd's default of 1024."""
+    units = {}
+    for name in ('web', 'worker'):
+        rendered = subprocess.run(
+            [puppet(), 'epp', 'render', str(PUPPET / 'modules/warble/templates/unit.service.epp'),
+             '--values', f"{{description => 'Warble {name}', root => '/srv/warble', "
+             f"user => 'warble', name => '{name}', command => 'tasks.py', role => 'worker'}}"],
+            capture_output=True, text=True, cwd=tmp_path)
+        assert rendered.returncode == 0, rendered.stderr
+        units[name] = dict(line.split('=', 1) for line in rendered.stdout.splitlines()
+                           if '=' in line and not line.startswith('#'))
+    assert int(units['web']['LimitNOFILE']) >= 4096
+    assert 'LimitNOFILE' not in units['worker']

@@ -2,21 +2,27 @@
 checking its input with the REST operation's schema and calling the same controller."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import grpc
 from google.protobuf.empty_pb2 import Empty
 from google.protobuf.message import Message
 
 from api.follows import FOLLOWING_QUERY, TIMELINE_QUERY
 from api.microposts import PAGE_QUERY
 from api.paging import paging
-from api.rpc.calls import Call, unary
+from api.rpc.calls import Call, abort, unary
 from api.rpc.convert import fields_of, masked
 from api.rpc.stubs import microposts_pb2 as pb
 from api.rpc.stubs import microposts_pb2_grpc
 from api.search import SEARCH_QUERY
+from controllers import errors, outages
+from controllers.boot import release_connection
 from controllers.follows import FollowController
 from controllers.micropost_rules import FOLLOW, LOG_IN, NEW_POST, NEW_USER, POST_CHANGES
 from controllers.microposts import MicropostController
 from controllers.search import SearchController
+from controllers.streams import StreamController
 from controllers.timeline import TimelineController
 from controllers.tokens import TokenController
 from controllers.users import UserController
@@ -147,6 +153,38 @@ class MicroPosts(microposts_pb2_grpc.MicroPostsServicer):
         query = posts_query(request, TIMELINE_QUERY)
         return page(TimelineController(self.links).read(caller, caller['username'], query),
                     query)
+
+    def StreamTimeline(self, request: pb.StreamRequest,
+                       context: grpc.ServicerContext) -> Iterator[pb.FeedEvent]:
+        """The caller's live timeline (see `controllers.streams`) until the client cancels or
+        the deadline passes: either closes the stream, which wakes its thread at once."""
+        try:
+            caller = Call(context).user()
+            stream = StreamController().timeline(
+                caller, caller['username'],
+                request.last_event_id if request.HasField('last_event_id') else None)
+        except errors.DomainError as exc:
+            abort(context, exc)
+        except Exception as exc:
+            failure = outages.unavailable(exc)  # the database down: UNAVAILABLE
+            if failure is None:
+                raise
+            abort(context, failure)
+        finally:
+            release_connection()
+        context.add_callback(stream.close)
+        try:
+            for item in stream:
+                if not context.is_active():
+                    return
+                if 'data' in item:
+                    data = item['data']
+                    yield pb.FeedEvent(event_id=item.get('id') or '', type=data['type'],
+                                       id=int(data.get('id', 0)),
+                                       username=data.get('username', ''),
+                                       followed=data.get('followed', ''))
+        finally:
+            stream.close()
 
     @unary(pb.MicropostPage)
     def Search(self, request: pb.SearchRequest, call: Call) -> dict:

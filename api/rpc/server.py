@@ -13,6 +13,7 @@ from grpc_reflection.v1alpha import reflection
 from api.rpc.analyzer import Analyzer
 from api.rpc.microposts import MicroPosts
 from api.rpc.stubs import analyzer_pb2, analyzer_pb2_grpc, microposts_pb2, microposts_pb2_grpc
+from api.streams import share_threads
 from api.web import base_url_of
 from controllers.boot import release_connection
 from controllers.status import StatusController
@@ -34,6 +35,7 @@ def build(settings: Section) -> tuple[grpc.Server, health.HealthServicer, int]:
     """A server bound to `grpc.host:grpc.port`, not yet started, with its health servicer and
     the port it got."""
     limit = settings.grpc.max_message_bytes
+    share_threads(settings.grpc.workers)  # a StreamTimeline call holds a thread while open
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc.workers,
                                    thread_name_prefix='warble-rpc'),
