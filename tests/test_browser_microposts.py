@@ -345,12 +345,14 @@ def test_a_new_post_edit_and_delete_reach_an_open_timeline_live(people):
     assert not bar.is_visible()
 
     writer.visit('/users/wren_w', 'user')
-    first = writer.page.locator('.posts .post', has_text='First, live')
+    first_id = writer.page.locator('.posts .post', has_text='First, live').get_attribute('id')
+    first = writer.page.locator(f'#{first_id}')  # its text turns into a field while edited
     first.get_by_role('button', name='Edit').click()
     first.get_by_label('Text').fill('First, edited')
     first.get_by_role('button', name='Save').click()
     reader.page.wait_for_selector('.posts .post-text:text("First, edited")')
-    second = writer.page.locator('.posts .post', has_text='Second, live')
+    second_id = writer.page.locator('.posts .post', has_text='Second, live').get_attribute('id')
+    second = writer.page.locator(f'#{second_id}')
     second.get_by_role('button', name='Delete').click()
     second.get_by_role('button', name='Delete').click()
     reader.page.wait_for_selector('.posts .post-text:text("Second, live")', state='detached')

@@ -26,6 +26,10 @@ from tests.harness.servers import (
 )
 
 CHROMIUM = '/usr/bin/chromium'
+# The app's screen is up and none of its API calls is under way (pages without the shell, such
+# as /docs, are settled once loaded).
+SETTLED = ('!window.Zepto || (document.querySelector("main[aria-busy=false]") !== null '
+           '&& window.Zepto.active === 0)')
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                  '--disable-background-networking', '--disable-component-update',
                  '--disable-sync']
@@ -156,8 +160,8 @@ class Screens:
     def settle(self) -> None:
         """Until the screen is up and no API call is under way (an open event stream, which
         never ends, is not waited for, as `networkidle` would)."""
-        self.page.wait_for_selector('main[aria-busy="false"]')
-        self.page.wait_for_function('window.Zepto.active === 0')
+        self.page.wait_for_load_state('load')
+        self.page.wait_for_function(SETTLED)
 
     def assert_clean(self) -> None:
         problems, self.problems = self.problems, []
