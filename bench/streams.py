@@ -28,6 +28,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -61,6 +62,7 @@ from tests.harness.stack import NO_LIMITS
 
 PASSWORD = 'stream-password'
 RSS_SECONDS = 5.0
+RETRIES = 30
 
 
 def seed(readers: int) -> dict:
@@ -91,17 +93,24 @@ class Streams:
         self.host, self.port = host, port
         self.received: dict[str, list[float]] = {}
         self.opened = self.refused = 0
-        self.ready = asyncio.Event()
+        self.statuses: Counter = Counter()  # of the answers that were not streams
 
     async def follow(self, reader: str, token: str) -> None:
-        reader_stream, writer = await asyncio.open_connection(self.host, self.port)
-        writer.write((f'GET /api/v1/users/{reader}/timeline/stream HTTP/1.1\r\n'
-                      f'Host: {self.host}\r\nAuthorization: Bearer {token}\r\n'
-                      'Accept: text/event-stream\r\n\r\n').encode())
-        status = await reader_stream.readline()
-        if b' 200 ' not in status:
-            self.refused += 1
+        """Open the reader's stream (again after a `503 busy`, as EventSource does), then
+        note when each post's event arrives."""
+        for _attempt in range(RETRIES):
+            reader_stream, writer = await asyncio.open_connection(self.host, self.port)
+            writer.write((f'GET /api/v1/users/{reader}/timeline/stream HTTP/1.1\r\n'
+                          f'Host: {self.host}\r\nAuthorization: Bearer {token}\r\n'
+                          'Accept: text/event-stream\r\n\r\n').encode())
+            status = await reader_stream.readline()
+            if b' 200 ' in status:
+                break
+            self.statuses[status.split(b' ')[1:2][0].decode() if status else 'none'] += 1
             writer.close()
+            await asyncio.sleep(1)
+        else:
+            self.refused += 1
             return
         self.opened += 1
         event = None
@@ -173,7 +182,8 @@ async def run(args: argparse.Namespace, base: str, master: int, data: dict) -> N
     deadline = time.monotonic() + 60
     while streams.opened + streams.refused < len(tasks) and time.monotonic() < deadline:
         await asyncio.sleep(0.2)
-    print(f'streams open: {streams.opened}, refused: {streams.refused}', flush=True)
+    print(f'streams open: {streams.opened}, refused for good: {streams.refused}; answers '
+          f'before a stream: {dict(streams.statuses)}', flush=True)
     rss, sent = [(0.0, worker_rss(master))], {}
     cpu, started = tree_cpu_seconds(master), time.monotonic()
     gap = args.seconds / args.posts

@@ -6,6 +6,7 @@ import { PostList } from './posts.js';
 
 const ko = window.ko;
 const NEWER_AT_ONCE = 100;  // the most a click on the bar shows; the rest wait for the next
+const REOPEN_MS = 5000;  // after the server refused the stream (503 busy), try again this late
 
 export class LiveFeed {
   /* `url`: the API list (paged by post id); `streamUrl`: its server-sent events, or null. */
@@ -23,13 +24,21 @@ export class LiveFeed {
     this.showOlder = () => this.older();
     this.showNewer = () => this.newer();
     this.stream = null;
+    this.lastEventId = null;
+    this.reopening = null;
   }
 
   async load() {
+    await this.refresh();
+    this.listen();
+  }
+
+  /* The newest page again (also when the server could not resume the events we missed). */
+  async refresh() {
     const answer = await api.get(api.withQuery(this.url, { order: 'newest' }));
     this.list.show(answer.result);
     this.olderLink(answer.next);
-    this.listen();
+    this.waiting([]);
   }
 
   /* A post just written here, shown first at once. */
@@ -67,11 +76,27 @@ export class LiveFeed {
     return this.list.posts().find((post) => post.id === id);
   }
 
-  /* Follow the server's events; EventSource sends the session cookie and reconnects by
-     itself, resuming after the last event it saw. */
+  /* Follow the server's events. EventSource sends the session cookie and, when a connection
+     drops, reconnects by itself, resuming after the last event it saw; an answer other than a
+     stream (503 when the server is busy) ends it for good, so it is opened again here, later,
+     from the last event seen. */
   listen() {
     if (!this.streamUrl || !window.EventSource) return;
-    this.stream = new window.EventSource(this.streamUrl);
+    const url = this.lastEventId
+      ? api.withQuery(this.streamUrl, { last_event_id: this.lastEventId }) : this.streamUrl;
+    this.stream = new window.EventSource(url);
+    this.stream.addEventListener('error', () => {
+      if (this.stream && this.stream.readyState === window.EventSource.CLOSED) {
+        this.stream = null;
+        this.reopening = window.setTimeout(() => this.listen(), REOPEN_MS);
+      }
+    });
+    this.stream.addEventListener('reset', () => this.refresh().catch(() => null));
+    for (const type of ['post', 'edit', 'delete']) {
+      this.stream.addEventListener(type, (event) => {
+        if (event.lastEventId) this.lastEventId = event.lastEventId;
+      });
+    }
     this.stream.addEventListener('post', (event) => {
       const { id } = JSON.parse(event.data);
       if (!this.find(id) && !this.waiting().includes(id)) this.waiting.push(id);
@@ -91,5 +116,7 @@ export class LiveFeed {
   close() {
     if (this.stream) this.stream.close();
     this.stream = null;
+    this.lastEventId = null;
+    this.reopening = null;
   }
 }
