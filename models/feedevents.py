@@ -10,14 +10,10 @@ told so (`kept_since`) and reloads.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import redis
-from redis.exceptions import RedisError
 
 from models.redisdb import blocking_client, get_redis
-from models.timelines import FeedsUnavailable
+from models.timelines import answering
 
 STREAM = 'feeds:events'
 START = '0-0'
@@ -41,12 +37,12 @@ class FeedEvents:
     def emit(self, event: dict[str, object]) -> str:
         """Append an event (its values as text); its entry id."""
         fields = {key: str(value) for key, value in event.items() if value is not None}
-        with _answering():
+        with answering():
             return _text(self.redis.xadd(STREAM, fields, maxlen=self.maxlen, approximate=True))
 
     def latest(self) -> str:
         """The id of the newest entry ever written ('0-0' for none): where a reader starts."""
-        with _answering():
+        with answering():
             try:
                 return _text(self.redis.xinfo_stream(STREAM)['last-generated-id'])
             except redis.ResponseError:  # no such key: nothing written yet
@@ -54,13 +50,13 @@ class FeedEvents:
 
     def after(self, entry_id: str, count: int) -> list[Entry]:
         """Up to `count` entries after `entry_id`, oldest first."""
-        with _answering():
+        with answering():
             return _entries(self.redis.xrange(STREAM, f'({entry_id}', '+', count=count))
 
     def kept_since(self, entry_id: str) -> bool:
         """Whether every entry written after `entry_id` is still kept: False when older ones
         were cut away past it, or when the stream is younger than the id (Redis lost it)."""
-        with _answering():
+        with answering():
             try:
                 info = self.redis.xinfo_stream(STREAM)
             except redis.ResponseError:
@@ -83,7 +79,7 @@ class EventReader:
 
     def wait(self, entry_id: str, count: int) -> list[Entry]:
         """Up to `count` entries after `entry_id`, waiting up to `block_seconds` for one."""
-        with _answering():
+        with answering():
             found = self.redis.xread({STREAM: entry_id}, count=count,
                                      block=int(self.block_seconds * 1000))
         return _entries(found[0][1]) if found else []
@@ -96,11 +92,3 @@ def _entries(rows: list) -> list[Entry]:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
-
-
-@contextmanager
-def _answering() -> Iterator[None]:
-    try:
-        yield
-    except RedisError as exc:
-        raise FeedsUnavailable(str(exc)) from exc

@@ -66,7 +66,7 @@ class Feeds:
     def view(self, user_id: int, cursor: int | None, newer: bool, count: int) -> FeedView | None:
         """Up to `count` ids past `cursor` (from the newest without one): newer ones oldest
         first, or older ones newest first; None when the feed is cold."""
-        with _answering():
+        with answering():
             found = self._page(keys=[feed_key(user_id), MERGED], args=[
                 'after' if newer else 'before', '' if cursor is None else member(cursor),
                 count, self.idle_seconds, self.length], client=self.redis)
@@ -77,7 +77,7 @@ class Feeds:
 
     def start_build(self, user_id: int) -> None:
         """Say a build of the feed began: from now on the fan-out adds to it."""
-        with _answering():
+        with answering():
             self.redis.set(f'{feed_key(user_id)}:building', 1, ex=BUILD_SECONDS)
 
     @contextmanager
@@ -85,18 +85,18 @@ class Feeds:
         """Changes gathered in the block, sent in one round trip when it ends."""
         changes = FeedChanges(self)
         yield changes
-        with _answering():
+        with answering():
             changes.pipeline.execute()
 
     def merged_accounts(self, author_id: int, merged: bool) -> None:
         """Whether the posts of `author_id` are merged on read rather than fanned out."""
-        with _answering():
+        with answering():
             (self.redis.sadd if merged else self.redis.srem)(MERGED, author_id)
 
     def forget_all(self) -> int:
         """Drop every feed (they are built again on read); how many."""
         dropped = 0
-        with _answering():
+        with answering():
             for key in self.redis.scan_iter('feed:{*}', count=1000):
                 dropped += self.redis.unlink(key)
         return dropped
@@ -130,7 +130,8 @@ class FeedChanges:
 
 
 @contextmanager
-def _answering() -> Iterator[None]:
+def answering() -> Iterator[None]:
+    """Redis's failures, as FeedsUnavailable (shared by the stores of the `timelines` Redis)."""
     try:
         yield
     except RedisError as exc:
