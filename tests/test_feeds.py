@@ -123,6 +123,11 @@ def test_a_follow_back_fills_and_an_unfollow_takes_back(client, alice, bob_follo
     FeedController().forget(User.get(User.username == 'bob').id,
                             User.get(User.username == 'carol').id)
     assert in_redis('bob') == []
+    sign_up(client, 'dave')  # who never wrote: nothing to take back, and no failure
+    follow(client, 'bob', bob, 'dave')
+    client.delete(f'{FOLLOWING.format("bob")}/dave', headers=bob, status=204)
+    FeedController().forget(User.get(User.username == 'bob').id,
+                            User.get(User.username == 'dave').id)
 
 
 @pytest.fixture

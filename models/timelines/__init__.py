@@ -121,12 +121,10 @@ class FeedChanges:
             *(member(each) for each in post_ids)], client=self.pipeline)
 
     def remove(self, user_ids: list[int], post_ids: list[int]) -> None:
+        if not post_ids:  # ZREM wants at least one member
+            return
         for user_id in user_ids:
             self.pipeline.zrem(feed_key(user_id), *(member(each) for each in post_ids))
-
-    def drop(self, user_id: int) -> None:
-        """Forget the feed: it is built again when next read."""
-        self.pipeline.unlink(feed_key(user_id))
 
 
 @contextmanager
