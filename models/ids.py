@@ -15,6 +15,10 @@ Every process that writes claims its own, whoever started it (a gunicorn worker,
 worker, `manage.py`), and the kernel frees it when the process ends. A child forked after its
 parent made ids claims a slot of its own on its first id: the parent's lock is not its own.
 
+A slot's next holder may start within the millisecond its last holder ended in, so it starts
+past the millisecond of its claim; and a holder whose ids run ahead of the clock (below) writes
+the furthest millisecond it used into the slot's file, where the next holder starts past it.
+
 When the clock steps back, ids are borrowed from the last millisecond used rather than waited
 for: the sequence goes on there, and past its 4,096 the millisecond moves one ahead, so the
 process never waits and never repeats an id; its ids run a little ahead of the clock until the
@@ -29,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import NamedTuple
 
 import peewee
 
@@ -67,15 +71,16 @@ class IdGenerator:
     lock is never held while waiting on anything)."""
 
     def __init__(self, shard: int, slot: int, clock: Callable[[], int] = wall_clock_ms,
-                 after_ms: int = -1):
-        """`after_ms`: a millisecond (since EPOCH) an earlier generator of this process used;
-        this one starts past it."""
+                 after_ms: int = -1, ahead: Callable[[int], None] | None = None):
+        """`after_ms`: a millisecond (since EPOCH) an earlier generator of this slot used; this
+        one starts past it. `ahead` is told each millisecond it uses ahead of the clock."""
         if not 0 <= shard < SHARDS or not 0 <= slot < SLOTS:
             raise ValueError(f'shard must be 0..{SHARDS - 1} and slot 0..{SLOTS - 1}')
         self.worker = (shard << SHARD_SHIFT) | (slot << SLOT_SHIFT)
         self.clock = clock
+        self.ahead = ahead
         self._lock = threading.Lock()
-        self._last_ms = after_ms
+        self._last_ms = self._told_ms = after_ms
         self._sequence = SEQUENCES - 1  # spent: the next id is past `after_ms`
 
     @property
@@ -91,6 +96,9 @@ class IdGenerator:
                 self._sequence += 1  # this millisecond again, or a clock that stepped back
             else:
                 self._last_ms, self._sequence = self._last_ms + 1, 0  # borrowed ahead
+            if now < self._last_ms and self._told_ms < self._last_ms and self.ahead:
+                self.ahead(self._last_ms)
+                self._told_ms = self._last_ms
             return (self._last_ms << TIME_SHIFT) | self.worker | self._sequence
 
 
@@ -101,19 +109,48 @@ def decode(id_: int) -> Layout:
                   id_ % SEQUENCES)
 
 
-def claim_slot(directory: Path) -> tuple[int, IO]:
-    """The first slot no running process of the host holds, and the open file whose lock holds
-    it for this process."""
+class Slot:
+    """One of the host's slots, held by this process as an exclusive `flock` on its file. The
+    file also keeps the furthest millisecond a holder used ahead of the clock."""
+
+    def __init__(self, number: int, fd: int):
+        self.number, self.fd = number, fd
+
+    def used_until(self) -> int:
+        """The furthest millisecond an earlier holder used ahead of the clock (-1: none)."""
+        kept = os.pread(self.fd, 32, 0).strip()
+        return int(kept) if kept else -1
+
+    def keep(self, ms: int) -> None:
+        """Let the next holder know that ids of `ms` were made (no fsync: the page cache
+        outlives the process, and a host that restarts has moved its clock past it)."""
+        os.pwrite(self.fd, b'%20d' % ms, 0)
+
+    def release(self) -> None:
+        os.close(self.fd)
+
+
+def claim_slot(directory: Path) -> Slot:
+    """The first slot no running process of the host holds, held for this process."""
     directory.mkdir(parents=True, exist_ok=True)
-    for slot in range(SLOTS):
-        held = open(directory / f'slot-{slot}.lock', 'a')  # noqa: SIM115 (kept open: the lock)
+    for number in range(SLOTS):
+        fd = os.open(directory / f'slot-{number}.lock', os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                     0o644)
         try:
-            fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            held.close()
+            os.close(fd)
             continue
-        return slot, held
+        return Slot(number, fd)
     raise NoFreeSlot(f'all {SLOTS} id slots in {directory} are held by running processes')
+
+
+def slot_generator(shard: int, slot: Slot, after_ms: int = -1,
+                   clock: Callable[[], int] = wall_clock_ms) -> IdGenerator:
+    """The generator of a newly claimed slot: past the millisecond of the claim, in which the
+    slot's last holder may have ended, and past whatever that holder used ahead of the clock."""
+    start = max(after_ms, slot.used_until(), clock() - EPOCH_MS)
+    return IdGenerator(shard, slot.number, clock, after_ms=start, ahead=slot.keep)
 
 
 class _Process:
@@ -123,7 +160,7 @@ class _Process:
         self.shard, self.directory, self.after_ms = shard, directory, after_ms
         self.pid: int | None = None
         self.generator: IdGenerator | None = None
-        self.held: IO | None = None
+        self.slot: Slot | None = None
         self.lock = threading.Lock()
 
     def generator_here(self) -> IdGenerator:
@@ -131,10 +168,10 @@ class _Process:
             return self.generator
         with self.lock:
             if self.pid != os.getpid():
-                if self.held is not None:
-                    self.held.close()  # a parent's: its lock stays with the parent
-                slot, self.held = claim_slot(self.directory)
-                self.generator = IdGenerator(self.shard, slot, after_ms=self.after_ms)
+                if self.slot is not None:
+                    self.slot.release()  # a parent's: its lock stays with the parent
+                self.slot = claim_slot(self.directory)
+                self.generator = slot_generator(self.shard, self.slot, self.after_ms)
                 self.pid = os.getpid()
         return self.generator
 
@@ -151,8 +188,8 @@ def configure(shard: int, directory: Path) -> None:
     if _process is not None:  # configured again: ids go on past the last ones
         after_ms = (_process.generator.last_ms if _process.pid == os.getpid()
                     else _process.after_ms)
-        if _process.held is not None:
-            _process.held.close()
+        if _process.slot is not None:
+            _process.slot.release()
     _process = _Process(shard, directory, after_ms)
 
 

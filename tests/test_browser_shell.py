@@ -59,7 +59,7 @@ def test_the_screens_run_with_eval_and_inline_scripts_refused(screens):
         script.textContent = 'window.injected = true';
         document.body.appendChild(script);
     })''')
-    page.wait_for_function('window.evaluated !== undefined')
+    page.wait_for_function('() => window.evaluated !== undefined')
     assert page.evaluate('[window.evaluated, window.injected]') == ['EvalError', None]
     refusals, screens.problems = screens.problems, []
     assert any('Content Security Policy' in problem for problem in refusals), refusals

@@ -20,7 +20,8 @@ from pathlib import Path
 from models import ids
 ids.configure(int(sys.argv[1]), Path(sys.argv[2]))
 made = [ids.next_id() for _ in range(20000)]
-print(json.dumps(made))
+print(json.dumps(made), flush=True)
+sys.stdin.read()  # the slot stays held until the test has heard from every process
 """
 
 
@@ -79,12 +80,16 @@ def test_a_clock_stepping_back_borrows_the_last_millisecond_and_the_next():
 
 
 def made_by_processes(shards: list[int], directory) -> list[list[int]]:
-    """The ids made at once by one process per shard, slots claimed in `directory`."""
+    """The ids made by one process per shard, slots claimed in `directory`, all of them running
+    (holding their slots) until each has made its ids."""
     processes = [subprocess.Popen([PYTHON, '-c', MAKE_IDS, str(shard), str(directory)],
-                                  stdout=subprocess.PIPE, cwd=config.ROOT,
-                                  env={'PYTHONPATH': 'lib:lib/vendor:.'})
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  cwd=config.ROOT, env={'PYTHONPATH': 'lib:lib/vendor:.'})
                  for shard in shards]
-    return [json.loads(process.communicate(timeout=60)[0]) for process in processes]
+    made = [json.loads(process.stdout.readline()) for process in processes]
+    for process in processes:
+        process.communicate(timeout=60)
+    return made
 
 
 def test_processes_of_two_shards_never_make_the_same_id(tmp_path):
@@ -119,11 +124,40 @@ def test_a_child_forked_after_its_parent_made_ids_claims_a_slot_of_its_own(tmp_p
 
 def test_a_host_with_every_slot_held_says_so(tmp_path):
     held = [ids.claim_slot(tmp_path) for _ in range(ids.SLOTS)]
-    assert [slot for slot, _ in held] == list(range(ids.SLOTS))
+    assert [slot.number for slot in held] == list(range(ids.SLOTS))
     with pytest.raises(ids.NoFreeSlot, match='all 32 id slots'):
         ids.claim_slot(tmp_path)
-    held.pop()[1].close()
-    assert ids.claim_slot(tmp_path)[0] == ids.SLOTS - 1
+    held.pop().release()
+    assert ids.claim_slot(tmp_path).number == ids.SLOTS - 1
+
+
+def made_in_a_slot(directory, clock: list[int], count: int) -> list[int]:
+    """`count` ids of a holder of the first free slot, its clock at `clock[0]`, the slot released
+    after them (as when the process ends)."""
+    slot = ids.claim_slot(directory)
+    generator = ids.slot_generator(4, slot, clock=lambda: ids.EPOCH_MS + clock[0])
+    made = [generator.next_id() for _ in range(count)]
+    slot.release()
+    assert {ids.decode(id_).slot for id_ in made} == {0}
+    return made
+
+
+def test_the_next_holder_of_a_slot_starts_past_the_millisecond_its_last_holder_ended_in(
+        tmp_path):
+    clock = [50_000]
+    first = made_in_a_slot(tmp_path, clock, 10)
+    second = made_in_a_slot(tmp_path, clock, 10)  # claimed within the same millisecond
+    assert first + second == sorted(set(first + second))
+
+
+def test_the_next_holder_of_a_slot_starts_past_what_its_last_holder_used_ahead_of_the_clock(
+        tmp_path):
+    clock = [50_000]
+    first = made_in_a_slot(tmp_path, clock, 3 * ids.SEQUENCES)  # runs 3 ms ahead
+    assert ids.decode(first[-1]).made == ids.EPOCH + dt.timedelta(milliseconds=50_003)
+    clock[0] = 49_000  # and then the clock steps back a second
+    second = made_in_a_slot(tmp_path, clock, 10)
+    assert first + second == sorted(set(first + second))
 
 
 @pytest.mark.parametrize('shard', [-1, ids.SHARDS])

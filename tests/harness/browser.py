@@ -28,7 +28,9 @@ from tests.harness.servers import (
 CHROMIUM = '/usr/bin/chromium'
 # The app's screen is up and none of its API calls is under way (pages without the shell, such
 # as /docs, are settled once loaded).
-SETTLED = ('!window.Zepto || (document.querySelector("main[aria-busy=false]") !== null '
+# A function rather than an expression: Playwright polls an expression with `eval`, which the
+# page's CSP refuses once the first check fails.
+SETTLED = ('() => !window.Zepto || (document.querySelector("main[aria-busy=false]") !== null '
            '&& window.Zepto.active === 0)')
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                  '--disable-background-networking', '--disable-component-update',
