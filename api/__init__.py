@@ -6,6 +6,7 @@ from collections.abc import Callable
 import bottle
 
 from api import (
+    account,
     assets,
     errors,
     follows,
@@ -31,8 +32,8 @@ from api.profiling import Profiling
 from controllers import boot
 from lib.config import ROOT, Section, resolve
 
-RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, microposts,
-             streams, follows, search, imports, stats, graphql)
+RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, account,
+             microposts, streams, follows, search, imports, stats, graphql)
 
 
 def create_app(settings: Section) -> bottle.Bottle:

@@ -16,6 +16,7 @@ app = bottle.Bottle()
 
 SCREENS = (
     '/', '/signup', '/login', '/timeline', '/search', '/stats',
+    '/settings', '/forgot-password', '/reset-password', '/confirm-email',
     '/users/<username>', '/users/<username>/<tab:re:followers|following>',
     '/users/<username>/posts/<post_id:int>',
     '/analyzer', '/analyzer/imports/<import_id:int>',

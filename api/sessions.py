@@ -49,7 +49,8 @@ def current_session() -> dict:
 @operation('Log in: a session in an HttpOnly, SameSite=Lax cookie for 24 hours', tags=TAGS,
            body=LOG_IN, responses={200: SESSION, 400: None, 429: None})
 def open_session(body: dict) -> dict:
-    opened = SessionController().open(body['username'], body['password'], client_address())
+    opened = SessionController().open(body['username'], body['password'], client_address(),
+                                      header('User-Agent') or None)
     bottle.response.set_cookie(SESSION_COOKIE, opened['token'], max_age=opened['expires_in'],
                                **cookie_options())
     bottle.response.set_header('Cache-Control', 'no-store')

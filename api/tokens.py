@@ -5,7 +5,7 @@ import bottle
 
 from api.decorators import auth
 from api.spec import operation
-from api.web import bearer_token, client_address
+from api.web import bearer_token, client_address, header
 from controllers.errors import Invalid
 from controllers.micropost_rules import TOKEN_REQUEST
 from controllers.tokens import TokenController
@@ -27,7 +27,8 @@ TOKEN = {
 def create_token(body: dict) -> dict:
     username = body.get('client_id', body.get('username'))
     password = body.get('client_secret', body.get('password'))
-    token = TokenController().issue(username, password, client_address())
+    token = TokenController().issue(username, password, client_address(),
+                                  header('User-Agent') or None)
     bottle.response.set_header('Cache-Control', 'no-store')
     return token
 

@@ -48,6 +48,11 @@ def feeds() -> Feeds:
     return _feeds
 
 
+def large_account() -> int:
+    """Followers past which an author's posts are merged on read, not fanned out."""
+    return _settings.large_account
+
+
 def offer(task: str, *args: object) -> None:
     """Hand work to Celery after a commit; what the broker cannot take, the sweep hands on."""
     if not jobs.offer(task, *args):
@@ -158,6 +163,17 @@ class FeedController:
         if not feedrows.follows(user_id, author_id):
             with self.store.transact() as changes:
                 changes.remove([user_id], feedrows.newest_of(author_id, self.store.length))
+
+    def drop_posts(self, user_ids: list[int], post_ids: list[int]) -> None:
+        """Take these posts out of these users' feeds (those of a deleted account)."""
+        for start in range(0, len(user_ids), _settings.batch):
+            with self.store.transact() as changes:
+                changes.remove(user_ids[start:start + _settings.batch], post_ids)
+
+    def forget_account(self, user_id: int) -> None:
+        """Drop everything the feeds keep of a deleted account: its own feed, and its place
+        among the accounts merged on read."""
+        self.store.forget_account(user_id)
 
     def sweep(self, now: Callable[[], dt.datetime] = utcnow) -> int:
         """Hand on posts and follows whose feed work was not done within the lease; how

@@ -1,4 +1,5 @@
-"""Rate limits: how often one may try to log in, sign up, post and follow (settings `limits`).
+"""Rate limits: how often one may try to log in, sign up, post, follow and ask for password
+reset e-mails (settings `limits`).
 
 Every limit is a budget taken before the work it guards, atomically across workers
 (`models.ratelimits`): N requests racing for the last unit get it at most once.
@@ -128,6 +129,17 @@ def take_follow(user_id: int) -> None:
     limits = settings()
     take('follows', Budget('follow', str(user_id), limits.follows_per_user,
                            limits.follows_seconds))
+
+
+def take_reset(client: str, email: str) -> None:
+    """One password reset e-mail asked for from `client` for `email`: bounded per address (so
+    one cannot mail many people) and per e-mail address (so nobody's inbox is flooded). The
+    budgets are taken whether or not an account has the address, which they do not reveal."""
+    limits = settings()
+    take('password reset requests', Budget('reset-from', network(client), limits.resets_per_address,
+                                           limits.resets_per_address_seconds),
+         Budget('reset-to', email.lower(), limits.resets_per_email,
+                limits.resets_per_email_seconds))
 
 
 def unavailable(exc: Exception) -> None:

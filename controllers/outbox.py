@@ -1,4 +1,5 @@
-"""Mention e-mails from the outbox: each delivered once, whichever process dies when.
+"""E-mails from the outbox (mentions, and the links of account tickets): each delivered once,
+whichever process dies when.
 
 Why exactly once. A worker first claims the row (a random token and a lease, committed), then
 speaks SMTP up to the "." that ends the DATA. Until the server reads that line it holds nothing:
@@ -22,6 +23,7 @@ import datetime as dt
 import logging
 import secrets
 
+from controllers.account_email import ticket_email
 from controllers.mention_email import mention_email
 from lib import jobs, mail
 from lib.config import Section
@@ -97,7 +99,15 @@ class OutboxController:
         row = self._claim(key, claim)
         if row is None:
             return 'skipped'
-        message = mention_email(self.settings, row)
+        if row['ticket_id'] is not None:
+            message = ticket_email(self.settings, row, claim)
+            if message is None:
+                with transaction():
+                    store.release(key, claim, True, 'its link expired before it was sent',
+                                  lease_end())
+                return 'expired'
+        else:
+            message = mention_email(self.settings, row)
         try:
             accepted = mail.send(self.settings.mail, message, lambda: self._mark_sent(key, claim))
         except mail.NotSent as exc:

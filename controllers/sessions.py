@@ -7,6 +7,7 @@ import hmac
 
 from controllers.errors import Forbidden
 from controllers.tokens import TokenController
+from models.tokens import SESSION
 
 CSRF_KEY = b'warble-csrf'
 
@@ -23,10 +24,11 @@ class SessionController:
     def __init__(self, tokens: TokenController | None = None):
         self.tokens = tokens or TokenController()
 
-    def open(self, username: str, password: str, client: str) -> dict:
+    def open(self, username: str, password: str, client: str,
+             user_agent: str | None = None) -> dict:
         """A new session: `{"token", "expires_in", "username", "csrf_token"}`. Invalid or
         TooManyRequests as for bearer tokens (the same failed-login limits apply)."""
-        issued = self.tokens.issue(username, password, client)
+        issued = self.tokens.issue(username, password, client, user_agent, SESSION)
         return {'token': issued['access_token'], 'expires_in': issued['expires_in'],
                 **self.describe(issued['access_token'])}
 

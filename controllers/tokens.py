@@ -26,13 +26,14 @@ from controllers.users import UserController
 from lib import metrics
 from lib.logs import Throttle
 from lib.utils.datekit import utcnow
-from models.db import transaction
-from models.revocations import RevocationsUnavailable, mark_revoked, state_of
-from models.tokens import delete_token, holder_of, store_token
+from models.db import DATABASE_DOWN, transaction
+from models.revocations import RevocationsUnavailable, mark_all_revoked, state_of
+from models.tokens import BEARER, delete_tokens, holder_of, mark_used, store_token
 
 LIFETIME = 86400
 TRUST_SECONDS = 60   # the longest a worker uses a resolved token without the database
 REMEMBERED = 10000   # tokens a worker remembers at most
+USED_SECONDS = 60    # last use is written at most this often per token (on a database read)
 log = logging.getLogger('warble.tokens')
 throttle = Throttle()
 
@@ -57,9 +58,11 @@ def digest(raw_token: str) -> str:
 class TokenController:
     """Issues, resolves and revokes bearer tokens."""
 
-    def issue(self, username: str, password: str, client: str) -> dict:
+    def issue(self, username: str, password: str, client: str, user_agent: str | None = None,
+              kind: str = BEARER) -> dict:
         """A new token for these credentials; Invalid when they are wrong, TooManyRequests
-        when the login budgets of this username (from this client address) are spent."""
+        when the login budgets of this username (from this client address) are spent. The
+        client's address and user agent are kept, for its owner's list of sessions."""
         attempt = limits.LoginAttempt(username, client)
         attempt.take()
         user = UserController().authenticate(username, password)
@@ -69,7 +72,8 @@ class TokenController:
         raw = secrets.token_urlsafe(32)
         now = utcnow()
         with transaction():
-            store_token(user['id'], digest(raw), now, now + dt.timedelta(seconds=LIFETIME))
+            store_token(user['id'], digest(raw), now, now + dt.timedelta(seconds=LIFETIME),
+                        kind, user_agent, client)
         return {'access_token': raw, 'token_type': 'bearer', 'expires_in': LIFETIME}
 
     def resolve(self, raw_token: str) -> dict | None:
@@ -89,6 +93,7 @@ class TokenController:
             found = holder_of(token)
             if found is None:
                 return None
+            _note_use(token, found['last_used'])
             known = Resolved(found['holder'], found['expires'],
                              time.monotonic() + TRUST_SECONDS, epoch)
         _remembered.pop(token, None)  # put back last, as the most recently used
@@ -101,14 +106,36 @@ class TokenController:
     def revoke(self, raw_token: str) -> None:
         """Refuse the token from now on, on every worker; Unavailable when Redis cannot
         record that (the token then stays valid)."""
-        token = digest(raw_token)
+        self.revoke_digests([digest(raw_token)])
+
+    def revoke_digests(self, digests: list[str]) -> None:
+        """Refuse the tokens with these digests from now on, on every worker: recorded in
+        Redis first, then deleted; Unavailable when Redis cannot record that (the tokens then
+        stay valid, and a transaction around this call is rolled back)."""
+        if not digests:
+            return
         try:
-            mark_revoked(token, LIFETIME)
+            mark_all_revoked(digests, LIFETIME)
         except RevocationsUnavailable as exc:
             _warn(exc)
-            raise Unavailable('Logging out is unavailable for a moment; try again.') from exc
-        _remembered.pop(token, None)
-        delete_token(token)
+            raise Unavailable('Ending sessions is unavailable for a moment; try again.') from exc
+        for token in digests:
+            _remembered.pop(token, None)
+        delete_tokens(digests)
+
+
+def _note_use(token: str, last_used: dt.datetime | None) -> None:
+    """Write when a token was used, at most every USED_SECONDS: only when a worker reads the
+    token from the database anyway (at most every TRUST_SECONDS), and only if nobody wrote it
+    meanwhile. Best effort: a busy database skips it."""
+    now = utcnow()
+    before = now - dt.timedelta(seconds=USED_SECONDS)
+    if last_used is not None and last_used >= before:
+        return
+    try:
+        mark_used(token, now, before)
+    except DATABASE_DOWN as exc:
+        log.info('last use of a token not written: %s', exc)
 
 
 def _warn(exc: RevocationsUnavailable) -> None:

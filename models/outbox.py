@@ -1,5 +1,6 @@
-"""The outbox: mention e-mails owed, each written in the transaction of the post that names its
-recipient, and the state of its delivery (see `controllers/outbox.py`)."""
+"""The outbox: e-mails owed, each written in the transaction that owes it, and the state of its
+delivery (see `controllers/outbox.py`). A mention e-mail names the post that names its
+recipient; an account e-mail (a password reset, an e-mail change) names its ticket."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +13,7 @@ from lib.utils.datekit import utcnow
 from models import ids
 from models.db import BaseModel
 from models.microposts import Micropost
+from models.tickets import AccountTicket
 from models.users import User
 
 PENDING = 'pending'      # owed; handed to Celery again by the sweep once `due`
@@ -24,7 +26,7 @@ FAILED = 'failed'        # refused for good, or out of attempts (`error` says wh
 class OutboxEmail(BaseModel):
     id = ids.primary_key()
     key = peewee.CharField(max_length=100, unique=True)  # the idempotency key
-    micropost = peewee.ForeignKeyField(Micropost, on_delete='CASCADE')
+    micropost = peewee.ForeignKeyField(Micropost, on_delete='CASCADE', null=True)
     recipient = peewee.ForeignKeyField(User, on_delete='CASCADE')
     state = peewee.CharField(max_length=10, default=PENDING)
     attempts = peewee.IntegerField(default=0)
@@ -35,6 +37,7 @@ class OutboxEmail(BaseModel):
     delivered = peewee.DateTimeField(null=True)
     error = peewee.CharField(max_length=500, null=True)
     request_id = peewee.CharField(max_length=128, null=True)  # of the request that owed it
+    ticket = peewee.ForeignKeyField(AccountTicket, on_delete='CASCADE', null=True)  # (0030)
 
     class Meta:
         indexes = ((('state', 'due'), False),       # the sweep: due rows by state
@@ -72,6 +75,13 @@ def owe(rows: list[dict]) -> None:
     OutboxEmail.insert_many(rows).on_conflict_ignore().execute()
 
 
+def owe_ticket(key: str, ticket_id: int, recipient_id: int, due: dt.datetime,
+               request_id: str | None) -> None:
+    """Write the e-mail of an account ticket, owed to its user."""
+    OutboxEmail.insert(key=key, ticket=ticket_id, recipient=recipient_id, due=due,
+                       request_id=request_id, id=ids.next_id()).execute()
+
+
 def due_now(keys: list[str], now: dt.datetime) -> None:
     """Make these e-mails, if still pending, the sweep's at once."""
     (OutboxEmail.update(due=now)
@@ -102,18 +112,32 @@ def claim(key: str, token: str, due: dt.datetime) -> bool:
 
 
 def email(key: str) -> dict | None:
-    """What the e-mail `key` says: key, attempts, post_id, text, author, recipient, email."""
+    """What the e-mail `key` says: key, attempts, recipient, email (the recipient's address);
+    for a mention, post_id, text and author; for an account e-mail, ticket_id, purpose and
+    new_email (the address an e-mail change goes to)."""
     author, recipient = User.alias('author'), User.alias('recipient')
     return (OutboxEmail.select(OutboxEmail.key, OutboxEmail.attempts,
                                Micropost.id.alias('post_id'), Micropost.text,
                                author.username.alias('author'),
-                               recipient.username.alias('recipient'), recipient.email)
-            .join(Micropost)
-            .join(author, on=(Micropost.user == author.id))
+                               recipient.username.alias('recipient'), recipient.email,
+                               AccountTicket.id.alias('ticket_id'), AccountTicket.purpose,
+                               AccountTicket.email.alias('new_email'))
+            .join(Micropost, peewee.JOIN.LEFT_OUTER)
+            .join(author, peewee.JOIN.LEFT_OUTER, on=(Micropost.user == author.id))
             .switch(OutboxEmail)
             .join(recipient, on=(OutboxEmail.recipient == recipient.id))
+            .switch(OutboxEmail)
+            .join(AccountTicket, peewee.JOIN.LEFT_OUTER)
             .where(OutboxEmail.key == key)
             .dicts().first())
+
+
+def still_claimed(key: str, token: str) -> bool:
+    """Whether the row is still claimed with `token`; in a transaction, it stays so until the
+    commit (the row is locked, or on SQLite the database)."""
+    return (OutboxEmail.update(claim=token)
+            .where(OutboxEmail.key == key, OutboxEmail.claim == token,
+                   OutboxEmail.state == SENDING).execute()) == 1
 
 
 def mark_sent(key: str, token: str, now: dt.datetime) -> bool:

@@ -51,5 +51,16 @@ def mark_revoked(digest: str, seconds: int) -> None:
         raise RevocationsUnavailable(str(exc)) from exc
 
 
+def mark_all_revoked(digests: list[str], seconds: int) -> None:
+    """`mark_revoked` for many tokens, in one round trip."""
+    try:
+        with get_redis('sessions').pipeline(transaction=False) as pipe:
+            for digest in digests:
+                pipe.set(_revoked(digest), 1, ex=seconds)
+            pipe.execute()
+    except RedisError as exc:
+        raise RevocationsUnavailable(str(exc)) from exc
+
+
 def _revoked(digest: str) -> str:
     return f'tokens:revoked:{digest}'

@@ -89,6 +89,32 @@ def create_user(username: str, key: str, email: str, password_hash: str) -> User
     return _record(user)
 
 
+def find_by_email(email: str) -> list[UserRecord]:
+    """The users with this e-mail address, compared case-insensitively (the lower() index)."""
+    return [_record(user) for user in
+            User.select().where(peewee.fn.LOWER(User.email) == email.lower()).order_by(User.id)]
+
+
+def email_taken(email: str, other_than: int) -> bool:
+    """Whether a user other than `other_than` has this e-mail address (any case)."""
+    return User.select().where(peewee.fn.LOWER(User.email) == email.lower(),
+                               User.id != other_than).exists()
+
+
+def set_email(user_id: int, email: str) -> None:
+    User.update(email=email).where(User.id == user_id).execute()
+
+
+def set_password_hash(user_id: int, password_hash: str) -> None:
+    User.update(password_hash=password_hash).where(User.id == user_id).execute()
+
+
+def delete_user(user_id: int) -> bool:
+    """Delete a user; every row that belongs to them goes by its ON DELETE CASCADE. Whether
+    there was one."""
+    return User.delete().where(User.id == user_id).execute() == 1
+
+
 def set_notify_mentions(user_id: int, notify: bool) -> None:
     User.update(notify_mentions=notify).where(User.id == user_id).execute()
 

@@ -93,6 +93,13 @@ class Feeds:
         with answering():
             (self.redis.sadd if merged else self.redis.srem)(MERGED, author_id)
 
+    def forget_account(self, user_id: int) -> None:
+        """Drop the feed of a deleted account and its place in `feeds:merged`."""
+        key = feed_key(user_id)
+        with answering():
+            with self.redis.pipeline(transaction=False) as pipe:
+                pipe.unlink(key, f'{key}:building').srem(MERGED, user_id).execute()
+
     def forget_all(self) -> int:
         """Drop every feed (they are built again on read); how many."""
         dropped = 0
