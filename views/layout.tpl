@@ -26,6 +26,7 @@
         </ul>
         <ul class="nav account" data-bind="visible: session.loggedIn">
           <li><a class="me" data-bind="attr: {href: myPage, 'aria-current': current().me}, text: session.username"></a></li>
+          <li><a href="/settings" data-bind="attr: {'aria-current': current().settings}">Settings</a></li>
           <li><button type="button" class="link" data-bind="click: logOut">Log out</button></li>
         </ul>
       </nav>
@@ -43,6 +44,7 @@
 
   <template id="screen-loading"><p class="loading" role="status">Loading…</p></template>
 % for partial in ('shared/posts', 'shared/live', 'shared/problems', 'feed/feed', 'account/login', 'account/signup',
+%                 'account/settings', 'account/recovery',
 %                 'user/user', 'user/post', 'timeline/timeline', 'search/search', 'stats/stats',
 %                 'analyzer/imports', 'analyzer/import', 'analyzer/citizen'):
   % include(partial)

@@ -7,6 +7,9 @@ import { ImportsScreen } from './screens/imports.js';
 import { PostScreen } from './screens/post.js';
 import { SearchScreen } from './screens/search.js';
 import { StatsScreen } from './screens/stats.js';
+import {
+  ConfirmEmailScreen, ForgotPasswordScreen, ResetPasswordScreen, SettingsScreen,
+} from './screens/settings.js';
 import { TimelineScreen } from './screens/timeline.js';
 import { UserScreen } from './screens/user.js';
 
@@ -17,6 +20,10 @@ export const ROUTES = [
   ['/timeline', TimelineScreen],
   ['/search', SearchScreen],
   ['/stats', StatsScreen],
+  ['/settings', SettingsScreen],
+  ['/forgot-password', ForgotPasswordScreen],
+  ['/reset-password', ResetPasswordScreen],
+  ['/confirm-email', ConfirmEmailScreen],
   ['/users/:username', UserScreen],
   ['/users/:username/:tab(followers|following)', UserScreen],
   ['/users/:username/posts/:postId(\\d+)', PostScreen],

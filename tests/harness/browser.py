@@ -24,6 +24,7 @@ from tests.harness.servers import (
     start_worker,
     stop,
 )
+from tests.harness.smtp import SmtpServer
 
 CHROMIUM = '/usr/bin/chromium'
 # The app's screen is up and none of its API calls is under way (pages without the shell, such
@@ -53,16 +54,18 @@ def launch(playwright):
 class WebServer:
     """gunicorn with gevent workers serving `app:application` on a fresh PostgreSQL database
     and a Redis server of its own, with a Celery worker of its own (posts reach the home feeds
-    and their event streams through it)."""
+    and their event streams through it, e-mails the SMTP server `smtp`)."""
 
     def __init__(self, postgres, directory: Path):
         self.directory = directory
         self.redis = RedisServer(directory)
+        self.smtp = SmtpServer().start()
         var = directory / 'var'
         var.mkdir(exist_ok=True)
         self.environ = {'WARBLE_ROLE': 'test',
                         'WARBLE_DATABASE_URL': postgres.create_database('warble_browser'),
-                        'WARBLE_REDIS_URL': self.redis.url, 'WARBLE_PATHS_VAR': str(var)}
+                        'WARBLE_REDIS_URL': self.redis.url, 'WARBLE_PATHS_VAR': str(var),
+                        **self.smtp.environ()}
         self.manage('migrate')
         self.process, self.url = start_gunicorn(self.environ, directory / 'gunicorn.log')
         self.worker = start_worker(self.environ, directory / 'worker.log')
@@ -103,6 +106,7 @@ class WebServer:
         stop(self.worker)
         stop(self.process)
         self.redis.stop()
+        self.smtp.stop()
 
 
 class Screens:

@@ -9,6 +9,7 @@
         <div class="field">
           <label for="login-password">Password</label>
           <input id="login-password" type="password" autocomplete="current-password" data-bind="textInput: password">
+          <p class="hint"><a href="/forgot-password">Forgot password?</a></p>
         </div>
         <p class="field-error" role="alert" data-bind="visible: error, text: error"></p>
         <div class="actions"><button type="submit" class="primary" data-bind="disable: busy">Log in</button></div>
