@@ -78,6 +78,7 @@ class AccountController:
                           code='unchanged')
         if email_taken(email, user.id):
             raise taken_address()
+        limits.take_link_email(self.client, email)
         with transaction():
             key = open_with_email(user.id, tickets.EMAIL, EMAIL_CHANGE_SECONDS, email)
         outbox.relay([key])

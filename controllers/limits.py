@@ -131,14 +131,15 @@ def take_follow(user_id: int) -> None:
                            limits.follows_seconds))
 
 
-def take_reset(client: str, email: str) -> None:
-    """One password reset e-mail asked for from `client` for `email`: bounded per address (so
-    one cannot mail many people) and per e-mail address (so nobody's inbox is flooded). The
-    budgets are taken whether or not an account has the address, which they do not reveal."""
+def take_link_email(client: str, email: str) -> None:
+    """One e-mail carrying an account link (a password reset, an e-mail change) asked for from
+    `client` to `email`: bounded per address (so one cannot mail many people) and per e-mail
+    address (so nobody's inbox is flooded). The budgets (`resets_*`) are taken whether or not an
+    account has the address, which they do not reveal."""
     limits = settings()
-    take('password reset requests', Budget('reset-from', network(client), limits.resets_per_address,
+    take('e-mails with links', Budget('link-from', network(client), limits.resets_per_address,
                                            limits.resets_per_address_seconds),
-         Budget('reset-to', email.lower(), limits.resets_per_email,
+         Budget('link-to', email.lower(), limits.resets_per_email,
                 limits.resets_per_email_seconds))
 
 

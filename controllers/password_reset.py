@@ -1,7 +1,7 @@
 """A forgotten password: a link mailed to the account's address, and a new password set with it.
 
 Asking answers the same whether or not an account has the address, within rate limits that do
-not depend on it either (`limits.take_reset`). Every account with the address gets its own link
+not depend on it either (`limits.take_link_email`). Every account with the address gets its own link
 (addresses shared from before `controllers/account.py`'s rule stay shared). A link works once,
 for `RESET_SECONDS`; a newer request replaces it. Setting the password ends every session and
 token of the account and every other link."""
@@ -27,7 +27,7 @@ class PasswordResetController:
 
     def request(self, email: str, client: str) -> dict:
         """Owe a reset e-mail to each account with this address; the same answer for none."""
-        limits.take_reset(client, email)
+        limits.take_link_email(client, email)
         keys = []
         for user in find_by_email(email):
             with transaction():

@@ -106,9 +106,9 @@ class TokenController:
     def revoke(self, raw_token: str) -> None:
         """Refuse the token from now on, on every worker; Unavailable when Redis cannot
         record that (the token then stays valid)."""
-        self.revoke_digests([digest(raw_token)])
+        self.revoke_digests([digest(raw_token)], 'Logging out')
 
-    def revoke_digests(self, digests: list[str]) -> None:
+    def revoke_digests(self, digests: list[str], what: str = 'Ending sessions') -> None:
         """Refuse the tokens with these digests from now on, on every worker: recorded in
         Redis first, then deleted; Unavailable when Redis cannot record that (the tokens then
         stay valid, and a transaction around this call is rolled back)."""
@@ -118,7 +118,7 @@ class TokenController:
             mark_all_revoked(digests, LIFETIME)
         except RevocationsUnavailable as exc:
             _warn(exc)
-            raise Unavailable('Ending sessions is unavailable for a moment; try again.') from exc
+            raise Unavailable(f'{what} is unavailable for a moment; try again.') from exc
         for token in digests:
             _remembered.pop(token, None)
         delete_tokens(digests)

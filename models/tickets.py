@@ -32,9 +32,11 @@ class AccountTicket(BaseModel):
 def open_ticket(user_id: int, purpose: str, expires: dt.datetime,
                 email: str | None = None) -> int:
     """A new ticket replacing the user's open ones of the same purpose (their links stop
-    working, their unsent e-mails go with them); its id."""
-    AccountTicket.delete().where(AccountTicket.user == user_id,
-                                 AccountTicket.purpose == purpose).execute()
+    working, their unsent e-mails go with them); its id. Tickets expired by now, anyone's, go
+    too (through the index on `expires`)."""
+    AccountTicket.delete().where((AccountTicket.user == user_id)
+                                 & (AccountTicket.purpose == purpose)
+                                 | (AccountTicket.expires <= utcnow())).execute()
     return AccountTicket.insert(user=user_id, purpose=purpose, email=email, created=utcnow(),
                                 expires=expires).execute()
 
@@ -57,11 +59,6 @@ def find(digest: str, purpose: str, now: dt.datetime) -> dict | None:
 def close_all(user_id: int) -> None:
     """Drop every ticket of the user: their links stop working."""
     AccountTicket.delete().where(AccountTicket.user == user_id).execute()
-
-
-def drop_expired(now: dt.datetime) -> int:
-    """Drop the tickets that expired by `now`; how many."""
-    return AccountTicket.delete().where(AccountTicket.expires <= now).execute()
 
 
 def pending_email(user_id: int, now: dt.datetime) -> str | None:

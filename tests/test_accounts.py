@@ -8,12 +8,15 @@ import re
 
 import pytest
 
+import api
+from controllers import boot
 from controllers.outbox import OutboxController
+from lib import config
 from models import db
 from models.outbox import OutboxEmail
 from models.tickets import AccountTicket
 from models.users import User
-from tests.harness.apiclient import PASSWORD, ask_token, log_in, sign_up
+from tests.harness.apiclient import PASSWORD, CheckedApp, ask_token, log_in, sign_up
 
 NEW_PASSWORD = 'violet lantern orbit'
 LINK = re.compile(r'https://warble\.example(/[a-z-]+)#token=([A-Za-z0-9_-]+)')
@@ -312,3 +315,23 @@ def test_the_raw_link_token_is_stored_nowhere(client, settings, smtp_server, ali
         for row in db.database.execute_sql(f'SELECT * FROM "{table}"').fetchall():
             assert not any(isinstance(value, str) and token in value for value in row), table
 
+
+
+def test_without_redis_a_password_change_is_503_and_changes_nothing(settings, environ, tmp_path):
+    down = config.load(dict(environ, WARBLE_REDIS_SESSIONS_URL=f'unix://{tmp_path}/none.sock'))
+    boot.configure(down)
+    try:
+        client = CheckedApp(api.create_wsgi(down))
+        alice = sign_up(client, 'alice')
+        other = log_in(client, 'alice')
+        answer = client.put_json('/api/v1/users/alice/password', {
+            'current_password': PASSWORD, 'new_password': NEW_PASSWORD}, headers=alice,
+            status=503)
+        assert error_of(answer)['code'] == 'unavailable'
+        client.get('/api/v1/users/alice/account', headers=other, status=200)
+        assert password_works(client, 'alice', PASSWORD)
+        client.delete_json('/api/v1/users/alice', {'password': PASSWORD}, headers=alice,
+                           status=503)
+        assert User.by_username('alice') is not None
+    finally:
+        boot.configure(settings)

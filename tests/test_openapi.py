@@ -40,6 +40,15 @@ ENDPOINTS = {
     ('get', '/api/v1/microposts'): {'200', '400'},
     ('get', '/api/v1/microposts/stream'): {'200', '400'},
     ('get', '/api/v1/stats/daily'): {'200', '400'},
+    ('get', '/api/v1/users/{username}/account'): {'200', '401', '403'},
+    ('put', '/api/v1/users/{username}/password'): {'200', '400', '401', '403', '429'},
+    ('post', '/api/v1/users/{username}/email'): {'202', '400', '401', '403', '409', '429'},
+    ('post', '/api/v1/email-confirmations'): {'200', '400', '409'},
+    ('post', '/api/v1/password-resets'): {'202', '400', '403', '429'},
+    ('post', '/api/v1/password-resets/completion'): {'200', '400', '403'},
+    ('get', '/api/v1/users/{username}/sessions'): {'200', '401', '403'},
+    ('delete', '/api/v1/users/{username}/sessions/{token_id}'): {'204', '401', '403', '404'},
+    ('delete', '/api/v1/users/{username}'): {'204', '400', '401', '403', '429'},
 }
 
 
