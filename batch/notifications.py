@@ -1,5 +1,5 @@
-"""Mention e-mails: deliver one from the outbox, and sweep up those left behind. Thin: how each
-is sent exactly once is `controllers/outbox.py`'s business."""
+"""E-mails of the outbox (mentions, account links): deliver one, and sweep up those left
+behind. Thin: how each is sent exactly once is `controllers/outbox.py`'s business."""
 from __future__ import annotations
 
 from celery import shared_task

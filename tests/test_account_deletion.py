@@ -82,6 +82,7 @@ def test_deleting_the_account_leaves_nothing_of_it_in_any_table(client, settings
     token_ids = {row[0] for row in db.database.execute_sql(
         f'SELECT id FROM token WHERE user_id = {user_id}').fetchall()}
     assert len(token_ids) == 3 and leftovers(user_id, post_ids, token_ids) != []
+    assert client.get(f'/api/v1/users/{NAME}').json['posts_count'] == 2  # now cached
 
     client.delete_json(f'/api/v1/users/{NAME}', {'password': PASSWORD}, headers=zelda,
                        status=204)

@@ -13,6 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 STORED = {  # (table, column): the rule of what is stored there
     ('users', 'username'): micropost_rules.USERNAME,
     ('users', 'email'): micropost_rules.EMAIL_ADDRESS,
+    ('account_ticket', 'email'): micropost_rules.EMAIL_ADDRESS,  # a new address, to confirm
     ('micropost', 'text'): micropost_rules.TEXT,
     **{('citizens', name): citizen_rules.FIELDS[name]
        for name in ('town', 'street', 'building', 'name', 'gender')},
