@@ -9,12 +9,13 @@ import re
 import pytest
 
 import api
-from controllers import boot
+from controllers import boot, tokens
 from controllers.outbox import OutboxController
 from lib import config
 from models import db
 from models.outbox import OutboxEmail
 from models.tickets import AccountTicket
+from models.tokens import Token
 from models.users import User
 from tests.harness.apiclient import PASSWORD, CheckedApp, ask_token, log_in, sign_up
 
@@ -335,3 +336,19 @@ def test_without_redis_a_password_change_is_503_and_changes_nothing(settings, en
         assert User.by_username('alice') is not None
     finally:
         boot.configure(settings)
+
+
+def test_the_last_use_of_a_token_is_written_at_most_once_a_minute(client, alice):
+    def last_used() -> dt.datetime:
+        return Token.select(Token.last_used).scalar()
+
+    client.get('/api/v1/users/alice/account', headers=alice)
+    first = last_used()
+    assert first is not None
+    tokens._remembered.clear()  # as another worker, which reads the token from the database
+    client.get('/api/v1/users/alice/account', headers=alice)
+    assert last_used() == first
+    Token.update(last_used=first - dt.timedelta(seconds=61)).execute()
+    tokens._remembered.clear()
+    client.get('/api/v1/users/alice/account', headers=alice)
+    assert last_used() > first - dt.timedelta(seconds=61)
