@@ -9,13 +9,13 @@ when it is changed; sign-up does not check it, and addresses shared from before 
 """
 from __future__ import annotations
 
-from controllers import limits, outbox
+from controllers import limits, outbox, users
 from controllers.account_rules import EMAIL_CHANGE_SECONDS
 from controllers.credentials import password_problem
 from controllers.errors import Conflict, Invalid, NotFound
 from controllers.tickets import open_with_email, redeem
 from controllers.tokens import TokenController, digest
-from controllers.users import UserController, hasher
+from controllers.users import UserController
 from lib.utils.datekit import isoformat, utcnow
 from models import tickets
 from models.db import transaction
@@ -62,7 +62,7 @@ class AccountController:
         problem = password_problem(new, user.username, user.email)
         if problem:
             raise Invalid('The new password cannot be used.', {'new_password': problem})
-        password_hash = hasher.hash(new)
+        password_hash = users.hasher.hash(new)  # at the configured cost, read at call time
         with transaction():
             set_password_hash(user.id, password_hash)
             tickets.close_all(user.id)

@@ -7,13 +7,12 @@ for `RESET_SECONDS`; a newer request replaces it. Setting the password ends ever
 token of the account and every other link."""
 from __future__ import annotations
 
-from controllers import limits, outbox
+from controllers import limits, outbox, users
 from controllers.account import revoke_all
 from controllers.account_rules import RESET_SECONDS
 from controllers.credentials import password_problem
 from controllers.errors import Invalid
 from controllers.tickets import open_with_email, redeem
-from controllers.users import hasher
 from models import tickets
 from models.db import transaction
 from models.users import find_by_email, find_by_id, set_password_hash
@@ -43,7 +42,7 @@ class PasswordResetController:
         problem = password_problem(password, user.username, user.email)
         if problem:
             raise Invalid('This password cannot be used.', {'password': problem})
-        password_hash = hasher.hash(password)
+        password_hash = users.hasher.hash(password)  # at the configured cost, read at call time
         with transaction():
             set_password_hash(user.id, password_hash)
             tickets.close_all(user.id)

@@ -7,6 +7,7 @@ import hashlib
 import re
 
 import pytest
+from argon2 import extract_parameters
 
 import api
 from controllers import boot, tokens
@@ -352,3 +353,11 @@ def test_the_last_use_of_a_token_is_written_at_most_once_a_minute(client, alice)
     tokens._remembered.clear()
     client.get('/api/v1/users/alice/account', headers=alice)
     assert last_used() > first - dt.timedelta(seconds=61)
+
+
+def test_a_changed_password_is_hashed_at_the_configured_cost(client, settings, alice):
+    client.put_json('/api/v1/users/alice/password', {
+        'current_password': PASSWORD, 'new_password': NEW_PASSWORD}, headers=alice)
+    cost = extract_parameters(User.by_username('alice').password_hash)
+    assert (cost.time_cost, cost.memory_cost) == (settings.passwords.time_cost,
+                                                  settings.passwords.memory_kib)
