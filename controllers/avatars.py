@@ -14,7 +14,7 @@ import io
 import logging
 import warnings
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
 from controllers.cache import FEED_SCOPE, PEOPLE_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
@@ -36,6 +36,11 @@ from models.profiles import swap_avatar
 log = logging.getLogger('warble.avatars')
 QUALITY = 85  # WebP: no visible loss at these sizes, 5-15 KB for 256 px
 SRGB = ImageCms.createProfile('sRGB')
+RESIZABLE = ('RGB', 'RGBA', 'L', 'LA')  # modes resized as they are, with LANCZOS
+TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+         4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+         6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+         8: Image.Transpose.ROTATE_90}  # EXIF orientation: how to turn the picture upright
 DEFAULT_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
                'viewBox="0 0 64 64"><rect width="64" height="64" fill="hsl({hue}, 45%, 40%)"/>'
                '<text x="32" y="32" dy="0.35em" text-anchor="middle" fill="#fff" '
@@ -133,7 +138,7 @@ def pictures_of(data: bytes) -> dict[int, bytes]:
         image.draft('RGB', (AVATAR_SIZES[0] * 2, AVATAR_SIZES[0] * 2))
     try:
         image.load()
-        square = squared(upright(image), AVATAR_SIZES[0])
+        square = upright(image, squared(image, AVATAR_SIZES[0]))
     except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
         raise not_a_picture() from None
     pictures = {}
@@ -146,30 +151,38 @@ def pictures_of(data: bytes) -> dict[int, bytes]:
     return pictures
 
 
-def upright(image: Image.Image) -> Image.Image:
-    """The image turned as its EXIF orientation says (a phone photo held upright), in sRGB
-    colours, RGB or RGBA: what remains once its metadata is gone."""
-    icc = image.info.get('icc_profile')
-    alpha = image.mode in ('RGBA', 'LA', 'PA') or 'transparency' in image.info
-    turned = ImageOps.exif_transpose(image) or image
-    plain = turned.convert('RGBA' if alpha else 'RGB')
+def squared(image: Image.Image, size: int) -> Image.Image:
+    """The centre square of `image` at `size` × `size` (smaller pictures are enlarged), made
+    before anything else so that only the small square is copied and converted: the centre
+    square is the same however the picture is turned."""
+    if image.mode not in RESIZABLE:  # palettes (GIF), CMYK, 16-bit: converted whole first
+        image = image.convert('RGBA' if has_alpha(image) else 'RGB')
+    side = min(image.width, image.height)
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    return image.resize((size, size), Image.Resampling.LANCZOS,
+                        box=(left, top, left + side, top + side), reducing_gap=3.0)
+
+
+def upright(original: Image.Image, square: Image.Image) -> Image.Image:
+    """`square` turned as the EXIF orientation of `original` says (a phone photo held
+    upright), in sRGB colours, RGB or RGBA, without any of the original's metadata."""
+    turn = TURNS.get(original.getexif().get(ExifTags.Base.Orientation, 1))
+    if turn is not None:
+        square = square.transpose(turn)
+    plain = square.convert('RGBA' if has_alpha(original) else 'RGB')
+    icc = original.info.get('icc_profile')
     if icc:
         try:
             plain = ImageCms.profileToProfile(plain, ImageCms.ImageCmsProfile(io.BytesIO(icc)),
                                               SRGB, outputMode=plain.mode)
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             log.info('colour profile ignored (unreadable or of another mode)')
+    plain.info = {}
     return plain
 
 
-def squared(image: Image.Image, size: int) -> Image.Image:
-    """The centre square of `image` at `size` × `size` (smaller pictures are enlarged)."""
-    side = min(image.width, image.height)
-    left, top = (image.width - side) // 2, (image.height - side) // 2
-    square = image.resize((size, size), Image.Resampling.LANCZOS,
-                          box=(left, top, left + side, top + side), reducing_gap=3.0)
-    square.info = {}
-    return square
+def has_alpha(image: Image.Image) -> bool:
+    return image.mode in ('RGBA', 'LA', 'PA') or 'transparency' in image.info
 
 
 def not_a_picture() -> Invalid:
