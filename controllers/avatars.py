@@ -32,6 +32,7 @@ from lib.utils.urlkit import Links
 from models import avatars as files
 from models.db import transaction
 from models.profiles import swap_avatar
+from models.users import find_by_id
 
 log = logging.getLogger('warble.avatars')
 QUALITY = 85  # WebP: no visible loss at these sizes, 5-15 KB for 256 px
@@ -68,6 +69,8 @@ class AvatarController:
         of the new ones behind."""
         pictures = pictures_of(data)
         version = hashlib.sha256(b''.join(pictures.values())).hexdigest()[:16]
+        if find_by_id(caller['id']).avatar == version:  # the same picture again: all there
+            return self._profile(caller)
         files.write(caller['id'], version, pictures)
         try:
             with transaction():

@@ -5,7 +5,7 @@ import struct
 import zlib
 
 import pytest
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageCms
 
 from controllers import avatars
 from controllers.profile_rules import AVATAR_MAX_BYTES
@@ -17,8 +17,9 @@ UPLOAD = '/api/v1/users/alice/avatar'
 
 def picture(kind='JPEG', size=(60, 30), mode='RGB', **save) -> bytes:
     """A picture: its left half red, its right half blue."""
-    image = Image.new(mode, size, 'red')
+    image = Image.new('RGB', size, 'red')
     image.paste('blue', (size[0] // 2, 0, size[0], size[1]))
+    image = image.convert(mode)
     out = io.BytesIO()
     image.save(out, kind, **save)
     return out.getvalue()
@@ -93,6 +94,8 @@ def test_an_uploaded_photo_is_stored_square_upright_and_without_its_metadata(cli
     ('GIF', 'image/gif', {'size': (40, 40), 'save_all': True,
                           'append_images': [Image.new('RGB', (40, 40), 'green')]}),
     ('PNG', 'image/jpeg', {}),  # the media type a browser guessed from a file's name
+    ('JPEG', 'image/jpeg', {'mode': 'CMYK', 'size': (50, 80)}),  # as printers' tools write
+    ('PNG', 'image/png', {'mode': 'P', 'size': (64, 64), 'transparency': 0}),
 ])
 def test_png_webp_and_gif_are_taken(client, alice, kind, content_type, extra):
     shape = {name: extra.pop(name) for name in ('mode', 'size') if name in extra}
@@ -101,6 +104,14 @@ def test_png_webp_and_gif_are_taken(client, alice, kind, content_type, extra):
     assert image.size == (256, 256)
     if kind == 'GIF':  # the first frame: red and blue, not the green second one
         assert image.convert('RGB').getpixel((20, 128))[0] > 200
+
+
+def test_a_colour_profile_is_applied_and_not_kept(client, alice):
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile('sRGB')).tobytes()
+    user = upload(client, alice, picture('JPEG', icc_profile=srgb)).json
+    image = Image.open(io.BytesIO(fetch(client, user['avatar']).body))
+    assert 'icc_profile' not in image.info
+    assert image.convert('RGB').getpixel((20, 128))[0] > 200  # still red on the left
 
 
 def test_the_etag_answers_304(client, alice):
