@@ -31,7 +31,7 @@ DEFAULT_SECONDS = 86400  # the drawn default may be drawn differently by a later
            f'{AVATAR_MAX_BYTES // 2**20} MiB, sent as the body with its media type; it is '
            'cropped to a square, resized and stored without its metadata (EXIF, GPS)',
            tags=('users',), upload=UPLOAD, security=True,
-           responses={200: USER, 400: None, 401: None, 403: None})
+           responses={200: USER, 400: None, 401: None, 403: None, 429: None})
 def upload_avatar(username: str, caller: dict) -> dict:
     media_type = header('Content-Type').split(';')[0].strip().lower()
     if media_type not in AVATAR_TYPES:

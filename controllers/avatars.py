@@ -16,6 +16,7 @@ import warnings
 
 from PIL import ExifTags, Image, ImageCms, UnidentifiedImageError
 
+from controllers import limits
 from controllers.cache import FEED_SCOPE, PEOPLE_SCOPE, CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.profile_rules import (
@@ -63,10 +64,12 @@ class AvatarController:
         self.links = links
 
     def upload(self, caller: dict, data: bytes) -> dict:
-        """Make the picture `data` the avatar of `caller`; their profile as they see it. The
+        """Make the picture `data` the avatar of `caller` (within their budget of uploads);
+        their profile as they see it. The
         new files are written before the row names them and the old ones deleted after the
         commit, so a reader never meets a version without its files; a failure leaves none
         of the new ones behind."""
+        limits.take_avatar(caller['id'])
         pictures = pictures_of(data)
         version = hashlib.sha256(b''.join(pictures.values())).hexdigest()[:16]
         if find_by_id(caller['id']).avatar == version:  # the same picture again: all there
