@@ -160,3 +160,14 @@ def test_a_new_user_is_found_at_once_though_the_search_was_cached(client, alice)
 def test_a_bad_people_search_is_400(client, query):
     answer = people(client, status=400, **query)
     assert answer['error']['code'] == 'invalid' and answer['error']['fields']
+
+
+def test_graphql_shows_the_profile_as_rest_does(client, alice):
+    client.patch_json(ALICE, {'display_name': 'Alice L.', 'bio': 'Down the rabbit hole'},
+                      headers=alice)
+    query = '{ user(username: "alice") { displayName bio avatar avatarSmall } }'
+    shown = client.post_json('/graphql', {'query': query}).json['data']['user']
+    rest = profile_of(client)
+    assert shown == {'displayName': rest['display_name'], 'bio': rest['bio'],
+                     'avatar': rest['avatar'], 'avatarSmall': rest['avatar_small']}
+    assert shown['displayName'] == 'Alice L.'
