@@ -8,6 +8,7 @@ import bottle
 from api import (
     account,
     assets,
+    avatars,
     errors,
     follows,
     imports,
@@ -16,6 +17,7 @@ from api import (
     microposts,
     openapi,
     pages,
+    people,
     search,
     sessions,
     stats,
@@ -30,10 +32,11 @@ from api.pagehits import PageHits
 from api.pressure import InFlightLimit
 from api.profiling import Profiling
 from controllers import boot
+from controllers.profile_rules import AVATAR_MAX_BYTES
 from lib.config import ROOT, Section, resolve
 
-RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, account,
-             microposts, streams, follows, search, imports, stats, graphql)
+RESOURCES = (status, metrics, pages, assets, openapi, users, people, avatars, tokens, sessions,
+             account, microposts, streams, follows, search, imports, stats, graphql)
 
 
 def create_app(settings: Section) -> bottle.Bottle:
@@ -65,7 +68,8 @@ def create_wsgi(settings: Section) -> Callable:
                         resolve(settings.paths.var) / 'profiles')
     app = InFlightLimit(app, settings.server.max_in_flight)
     return RequestContext(app, settings.server.max_body_bytes, boot.release_connection,
-                          {'/imports': settings.server.max_import_bytes})
+                          {'/imports': settings.server.max_import_bytes,
+                           avatars.UPLOAD_PATH: AVATAR_MAX_BYTES})
 
 
 def load_wsgi(exit_code: int = 1) -> Callable:

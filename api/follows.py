@@ -14,7 +14,7 @@ from api.paging import (
 from api.schemas import MICROPOST, USER
 from api.spec import operation
 from api.web import links
-from controllers.cache import USER_SCOPE
+from controllers.cache import PEOPLE_SCOPE, USER_SCOPE
 from controllers.follows import FollowController
 from controllers.micropost_rules import CURSOR_PARAMETERS, FOLLOW, USERNAME
 from controllers.timeline import TimelineController
@@ -29,7 +29,7 @@ FOLLOWING_QUERY = page_query(**CALLBACK_PARAMETER, username={
 
 @app.get('/api/v1/users/<username>/following')
 @jsonp
-@cache(USER_SCOPE)
+@cache(USER_SCOPE, PEOPLE_SCOPE)
 @operation('The users a user follows', tags=('follows',), query=FOLLOWING_QUERY,
            responses={200: page_of(USER), 400: None, 404: None})
 def list_following(username: str, query: dict) -> dict:
@@ -59,7 +59,7 @@ def unfollow(username: str, other: str, caller: dict) -> None:
 
 @app.get('/api/v1/users/<username>/followers')
 @jsonp
-@cache(USER_SCOPE)
+@cache(USER_SCOPE, PEOPLE_SCOPE)
 @operation('The users who follow a user', tags=('follows',), query=PAGE_QUERY,
            responses={200: page_of(USER), 400: None, 404: None})
 def list_followers(username: str, query: dict) -> dict:

@@ -37,14 +37,18 @@ SECURITY_HEADER_NAMES = [(name.lower(), (name, value)) for name, value in SECURI
 class RequestContext:
     """Give each request an id (the client's `X-Request-ID` when sane), refuse oversized bodies
     (sent whole or in chunks), count and log the answer, and run `on_finish` (database
-    connection release). `path_limits` raises the body limit for paths that take bulk uploads."""
+    connection release). `path_limits` sets the body limit of paths that take uploads: by
+    path, or by a pattern the whole path matches."""
 
     def __init__(self, app: Callable, max_body_bytes: int, on_finish: Callable[[], None],
-                 path_limits: dict[str, int] | None = None):
+                 path_limits: dict[str | re.Pattern, int] | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.on_finish = on_finish
-        self.path_limits = path_limits or {}
+        self.path_limits = {path: limit for path, limit in (path_limits or {}).items()
+                            if isinstance(path, str)}
+        self.pattern_limits = [(pattern, limit) for pattern, limit in
+                               (path_limits or {}).items() if not isinstance(pattern, str)]
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         given = environ.get('HTTP_X_REQUEST_ID')
@@ -86,7 +90,11 @@ class RequestContext:
         return Finished([body], environ)
 
     def _limit(self, environ: dict) -> int:
-        return self.path_limits.get(environ.get('PATH_INFO', ''), self.max_body_bytes)
+        path = environ.get('PATH_INFO', '')
+        if path in self.path_limits:
+            return self.path_limits[path]
+        return next((limit for pattern, limit in self.pattern_limits if pattern.fullmatch(path)),
+                    self.max_body_bytes)
 
     def _too_large(self, environ: dict) -> bool:
         length = environ.get('CONTENT_LENGTH') or '0'

@@ -81,6 +81,8 @@ def describe(route: bottle.Route, declared: dict) -> dict:
     if declared['body'] is not None:
         operation['requestBody'] = {'required': True, 'content': {
             'application/json': {'schema': declared['body']}}}
+    if declared.get('upload'):
+        operation['requestBody'] = {'required': True, 'content': declared['upload']}
     schemes = declared['security']
     schemes = schemes() if callable(schemes) else schemes  # as the settings have it now
     if schemes:
@@ -96,7 +98,8 @@ def describe(route: bottle.Route, declared: dict) -> dict:
 def always(declared: dict) -> dict:
     """Answers any operation may give: 503 while the database is unreachable, and 413 for a
     body over the limit or 415 for one that does not say it is JSON."""
-    return {503: None, **({413: None, 415: None} if declared['body'] is not None else {})}
+    takes_body = declared['body'] is not None or declared.get('upload')
+    return {503: None, **({413: None, 415: None} if takes_body else {})}
 
 
 def path_parameters(rule: str) -> list[dict]:
@@ -119,13 +122,16 @@ def query_parameters(schema: dict | None) -> list[dict]:
 
 
 def responses(declared: dict) -> dict:
-    """Declared answers: a schema, or None (an error body for 4xx/5xx, no body otherwise)."""
+    """Declared answers: a schema, or None (an error body for 4xx/5xx, no body otherwise), or
+    `{"content": {media type: ...}}` for an answer that is not JSON (a picture)."""
     answers = {}
     for status, schema in declared.items():
         if schema is None and status >= 400:
             schema = {'$ref': '#/components/schemas/Error'}
         answer = {'description': bottle.HTTP_CODES.get(status, str(status))}
-        if schema is not None:
+        if schema is not None and set(schema) == {'content'}:
+            answer['content'] = schema['content']
+        elif schema is not None:
             answer['content'] = {'application/json': {'schema': schema}}
         answers[str(status)] = answer
     return answers

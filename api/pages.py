@@ -11,6 +11,7 @@ import bottle
 
 from api.assets import static_prefix
 from controllers import micropost_rules as rules
+from controllers import profile_rules
 
 app = bottle.Bottle()
 
@@ -26,7 +27,12 @@ SCREENS = (
 # (escaped by the template), which the security policy allows where it forbids inline scripts.
 LIMITS = {'text_max': rules.TEXT_MAX, 'search_min': rules.SEARCH_MIN,
           'username_min': rules.USERNAME_MIN, 'username_max': rules.USERNAME_MAX,
-          'username_characters': rules.USERNAME_CHARACTERS}
+          'username_characters': rules.USERNAME_CHARACTERS,
+          'display_name_max': profile_rules.DISPLAY_NAME_MAX, 'bio_max': profile_rules.BIO_MAX,
+          'bio_lines_max': profile_rules.BIO_LINES_MAX,
+          'people_search_max': profile_rules.PEOPLE_SEARCH_MAX,
+          'avatar_max_bytes': profile_rules.AVATAR_MAX_BYTES,
+          'avatar_types': list(profile_rules.AVATAR_TYPES)}
 LIMITS_JSON = json.dumps(LIMITS)
 
 

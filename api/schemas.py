@@ -3,8 +3,13 @@ input fields are the rule book's."""
 from __future__ import annotations
 
 from controllers.micropost_rules import TEXT_MAX, USERNAME
+from controllers.profile_rules import BIO_MAX, DISPLAY_NAME_MAX
 
 URL = {'type': 'string', 'format': 'uri'}
+AVATAR = {**URL, 'description': "the user's picture, 256 px square (WebP), or the drawn default "
+                                '(SVG): a URL that never shows anything else, cached for good'}
+DISPLAY_NAME = {'type': ['string', 'null'], 'maxLength': DISPLAY_NAME_MAX,
+                'description': 'the name the user shows beside their username, or null'}
 TIMESTAMP = {'type': 'string', 'format': 'date-time'}
 ID = {'type': 'string', 'pattern': '^[1-9][0-9]{0,18}$',
       'description': 'a 64-bit time-ordered id in decimal: a string, as JavaScript numbers are '
@@ -13,10 +18,14 @@ ID = {'type': 'string', 'pattern': '^[1-9][0-9]{0,18}$',
 USER = {
     'type': 'object',
     'required': ['username', 'href', 'collection', 'following', 'followers', 'timeline',
-                 'created'],
+                 'created', 'display_name', 'bio', 'avatar', 'avatar_small'],
     'additionalProperties': False,
     'properties': {'username': USERNAME, 'href': URL, 'collection': URL, 'following': URL,
                    'followers': URL, 'timeline': URL, 'created': TIMESTAMP,
+                   'display_name': DISPLAY_NAME,
+                   'bio': {'type': ['string', 'null'], 'maxLength': BIO_MAX,
+                           'description': 'what the user says about themself, or null'},
+                   'avatar': AVATAR, 'avatar_small': {**AVATAR, 'description': 'the same, 64 px'},
                    'notify_mentions': {'type': 'boolean', 'description':
                                        'whether posts naming the user e-mail them; shown to '
                                        'that user only'},
@@ -36,12 +45,15 @@ PROFILE = {
 }
 MICROPOST = {
     'type': 'object',
-    'required': ['id', 'href', 'user', 'username', 'text', 'timestamp', 'edited', 'referenced'],
+    'required': ['id', 'href', 'user', 'username', 'text', 'timestamp', 'edited', 'referenced',
+                 'display_name', 'avatar'],
     'additionalProperties': False,
     'properties': {'id': ID, 'href': URL, 'user': URL, 'username': USERNAME,
                    'text': {'type': 'string', 'maxLength': TEXT_MAX}, 'timestamp': TIMESTAMP,
                    'edited': {'type': ['string', 'null'], 'format': 'date-time',
                               'description': 'when the text or addressee was last changed; '
                                              'null if never'},
-                   'referenced': {'type': ['string', 'null']}},
+                   'referenced': {'type': ['string', 'null']},
+                   'display_name': {**DISPLAY_NAME, 'description': "the author's display name"},
+                   'avatar': {**AVATAR, 'description': "the author's picture, 64 px"}},
 }

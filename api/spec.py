@@ -98,11 +98,12 @@ def coerce_value(kind: str | None, text: str) -> Any:
 
 def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = None,
               body: dict | None = None, responses: dict[int, Any] | None = None,
-              security: bool | tuple[str, ...] | Callable[[], tuple[str, ...]] = False
-              ) -> Callable:
+              security: bool | tuple[str, ...] | Callable[[], tuple[str, ...]] = False,
+              upload: dict[str, dict] | None = None) -> Callable:
     """Declare an operation; validated `query` and `body` are passed to the route as keywords.
     `security`: True for a bearer token or session, or the names of the accepted schemes (or
-    a function giving them, when the settings decide)."""
+    a function giving them, when the settings decide). `upload`: the media types of a body
+    that is not JSON (a picture), for the document; the route reads it."""
     for schema in (query, body):  # a schema the checks do not understand fails here, at import
         if schema is not None:
             compiled(schema)
@@ -116,6 +117,7 @@ def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = 
                 kwargs['body'] = check(body, read_json_body(body))
             return callback(*args, **kwargs)
         wrapper.operation = {'summary': summary, 'tags': list(tags), 'query': query,
-                             'body': body, 'responses': responses or {}, 'security': security}
+                             'body': body, 'responses': responses or {}, 'security': security,
+                             'upload': upload}
         return wrapper
     return decorate

@@ -10,7 +10,8 @@ from api.schemas import PROFILE, USER
 from api.spec import operation
 from api.web import client_address, links, same_site
 from controllers.cache import USER_SCOPE
-from controllers.micropost_rules import NEW_USER, USER_CHANGES
+from controllers.micropost_rules import NEW_USER
+from controllers.profile_rules import USER_CHANGES
 from controllers.users import UserController
 
 app = bottle.Bottle()
@@ -43,7 +44,8 @@ def get_user(username: str, query: dict) -> dict:
 
 @app.route('/api/v1/users/<username>', method='PATCH')
 @auth('owner')
-@operation('Change your own settings', tags=('users',), body=USER_CHANGES,
+@operation('Change your own settings and profile (display name, bio)', tags=('users',),
+           body=USER_CHANGES,
            responses={200: USER, 400: None, 401: None, 403: None}, security=True)
 def update_user(username: str, caller: dict, body: dict) -> dict:
     return UserController(links()).change(caller, body)

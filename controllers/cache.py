@@ -1,7 +1,8 @@
 """The shared page cache as the application uses it: a help when Redis answers, never a failure.
 
-Pages are grouped in scopes: `user:<name>` (a user's profile, posts, following and followers) and
-`feed` (pages across users: the public feed and search). A write renews the scopes it changes
+Pages are grouped in scopes: `user:<name>` (a user's profile, posts, following and followers),
+`feed` (pages across users: the public feed and search) and `people` (pages showing other users'
+display names and avatars: people search, follow lists). A write renews the scopes it changes
 before its answer is sent, so nobody reads a stale page after it, on any worker.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ from models.pagecache import CacheUnavailable, PageStore
 
 USER_SCOPE = 'user:{username}'
 FEED_SCOPE = 'feed'
+PEOPLE_SCOPE = 'people'
 
 log = logging.getLogger('warble.cache')
 throttle = Throttle()

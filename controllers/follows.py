@@ -42,7 +42,8 @@ class FollowController:
             feeds.offer(feeds.FEED_FOLLOW_TASK, follow_id)
             events.emit(events.FOLLOW, follower, followed=followed.id,
                         followed_username=followed.username)
-        return (represent.user(self.links, followed.username, followed.created),
+        return (represent.user(self.links, followed.username, followed.created,
+                               followed.profile),
                 follow_id is not None)
 
     def unfollow(self, follower: dict, username: str) -> None:
@@ -62,6 +63,6 @@ class FollowController:
         CacheController().invalidate(*(user_scope(name) for name in usernames))
 
     def _represent(self, row: dict) -> dict:
-        return represent.user(self.links, row['username'], row['created'])
+        return represent.user(self.links, row['username'], row['created'], row)
 
 

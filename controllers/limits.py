@@ -143,6 +143,13 @@ def take_link_email(client: str, email: str) -> None:
                 limits.resets_per_email_seconds))
 
 
+def take_avatar(user_id: int) -> None:
+    """One avatar upload of `user_id`: each costs up to a fifth of a second of a worker's CPU."""
+    limits = settings()
+    take('avatar uploads', Budget('avatar', str(user_id), limits.avatars_per_user,
+                                  limits.avatars_seconds))
+
+
 def unavailable(exc: Exception) -> None:
     metrics.redis_error('ratelimit')
     if throttle.ready():

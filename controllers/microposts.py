@@ -20,6 +20,7 @@ from controllers.users import find_user, user_named
 from lib.utils.urlkit import Links
 from models import microposts as store
 from models.db import transaction
+from models.profiles import look_of
 from models.users import usernames_of
 
 ID_MAX = 2 ** 63 - 1
@@ -84,7 +85,7 @@ class MicropostController:
         self._changed(author)
         outbox.relay(owed)
         feeds.offer(feeds.FAN_OUT_TASK, post['id'])
-        return self._represent({**post, 'username': author['username'],
+        return self._represent({**post, **look_of(author['id']), 'username': author['username'],
                                 'referenced_username': mentioned and mentioned['username']})
 
     def create_many(self, posts: Iterable[dict]) -> int:

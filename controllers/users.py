@@ -8,14 +8,16 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from controllers import limits, represent
+from controllers.cache import FEED_SCOPE, PEOPLE_SCOPE, CacheController, user_scope
 from controllers.credentials import password_problem, username_key
 from controllers.errors import Conflict, Invalid, NotFound
 from controllers.micropost_rules import EMAIL, EMAIL_MAX, USERNAME, is_username
+from controllers.profiles import profile_changes
 from lib.config import Section
 from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
 from models.db import Duplicate, transaction
-from models.profiles import counts_of
+from models.profiles import counts_of, set_profile
 from models.users import (
     UserRecord,
     create_user,
@@ -61,20 +63,30 @@ class UserController:
         counts = counts_of(user.id)
         if viewer is not None and viewer['id'] == user.id:
             return {**own_profile(self.links, user), **counts}
-        return represent.user(self.links, user.username, user.created, **counts)
+        return represent.user(self.links, user.username, user.created, user.profile, **counts)
 
     def profiles(self, usernames: list[str]) -> dict[str, dict]:
         """The public profiles of these users in one query, keyed by lower-cased username;
         what cannot be a username, or names nobody, is left out."""
         named = [username for username in usernames if is_username(username)]
         found = find_by_usernames(named) if named else []
-        return {user.username.lower(): represent.user(self.links, user.username, user.created)
+        return {user.username.lower(): represent.user(self.links, user.username, user.created,
+                                                      user.profile)
                 for user in found}
 
     def change(self, caller: dict, changes: dict) -> dict:
-        """Change `caller`'s own settings (`notify_mentions`); their profile as they see it."""
+        """Change `caller`'s own settings (`notify_mentions`) and what they show of themself
+        (`display_name`, `bio`: see `controllers.profiles`), all or nothing; their profile as
+        they see it."""
+        profile = profile_changes(changes)
         with transaction():
-            set_notify_mentions(caller['id'], changes['notify_mentions'])
+            if 'notify_mentions' in changes:
+                set_notify_mentions(caller['id'], changes['notify_mentions'])
+            if profile:
+                set_profile(caller['id'], profile)
+        if profile:  # shown on their pages, beside their posts, in lists of people
+            CacheController().invalidate(user_scope(caller['username']), FEED_SCOPE,
+                                         PEOPLE_SCOPE)
         return own_profile(self.links, find_by_id(caller['id']))
 
     def _create(self, username: str, email: str, password: str) -> UserRecord:
@@ -94,9 +106,11 @@ class UserController:
         password_hash = hasher.hash(password)
         try:
             with transaction():
-                return create_user(username, key, email, password_hash)
+                user = create_user(username, key, email, password_hash)
         except Duplicate:  # taken in the meantime
             raise taken(username) from None
+        CacheController().invalidate(PEOPLE_SCOPE)  # found by people search from now on
+        return user
 
     def authenticate(self, username: str, password: str) -> dict | None:
         """The user when the password matches, else None."""
@@ -131,7 +145,7 @@ def taken(username: str) -> Conflict:
 
 
 def own_profile(links: Links, user: UserRecord) -> dict:
-    return represent.user(links, user.username, user.created,
+    return represent.user(links, user.username, user.created, user.profile,
                           notify_mentions=user.notify_mentions, roles=roles_of(user.id))
 
 

@@ -49,8 +49,9 @@ def create_many(follows: list[dict]) -> None:
 
 
 def followed_by(user_id: int, page: int, size: int, named: str | None = None) -> list[dict]:
-    """`{"username", "created"}` of the users `user_id` follows, a page and one more row (see
-    `window`), in the order followed; with `named`, only that user (any case)."""
+    """`{"username", "created", "display_name", "bio", "avatar"}` of the users `user_id`
+    follows, a page and one more row (see `window`), in the order followed; with `named`, only
+    that user (any case)."""
     condition = Follow.follower == user_id
     if named is not None:
         condition &= peewee.fn.LOWER(User.username) == named.lower()
@@ -58,14 +59,14 @@ def followed_by(user_id: int, page: int, size: int, named: str | None = None) ->
 
 
 def followers_of(user_id: int, page: int, size: int) -> list[dict]:
-    """`{"username", "created"}` of the users following `user_id`, as `followed_by`."""
+    """The users following `user_id`, as `followed_by`."""
     return _page(Follow.follower, Follow.followed == user_id, page, size)
 
 
 def _page(listed: peewee.Field, condition: peewee.Expression, page: int,
           size: int) -> list[dict]:
     """A page of the `listed` side of the follows matching `condition`."""
-    query = (User.select(User.username, User.created)
+    query = (User.select(User.username, User.created, User.display_name, User.bio, User.avatar)
              .join(Follow, on=(listed == User.id))
              .where(condition)
              .order_by(Follow.id))

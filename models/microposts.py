@@ -34,9 +34,12 @@ class Micropost(BaseModel):
 
     @classmethod
     def listing(cls) -> peewee.ModelSelect:
-        """Posts as dicts with their author's and referenced user's usernames, in one query."""
+        """Posts as dicts with their author's username, display name and avatar version and
+        the referenced user's username, in one query."""
         return (cls.select(cls.id, cls.text, cls.created, cls.edited,
                            Author.username.alias('username'),
+                           Author.display_name.alias('display_name'),
+                           Author.avatar.alias('avatar'),
                            Referenced.username.alias('referenced_username'))
                 .join(Author, on=(cls.user == Author.id))
                 .switch(cls)

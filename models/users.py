@@ -18,6 +18,9 @@ class User(BaseModel):
     password_hash = peewee.TextField()
     created = peewee.DateTimeField(default=utcnow, index=True)
     notify_mentions = peewee.BooleanField(default=True)  # e-mail them when a post names them
+    display_name = peewee.TextField(null=True)  # profile (0031): written by the user
+    bio = peewee.TextField(null=True)
+    avatar = peewee.CharField(max_length=16, null=True)  # version of their pictures (0031)
 
     class Meta:
         table_name = 'users'
@@ -49,11 +52,20 @@ class UserRecord:
     created: dt.datetime
     notify_mentions: bool
     password_hash: str = field(repr=False)
+    display_name: str | None = None
+    bio: str | None = None
+    avatar: str | None = None
+
+    @property
+    def profile(self) -> dict:
+        """`{"display_name", "bio", "avatar"}`: what the user wrote about themself."""
+        return {'display_name': self.display_name, 'bio': self.bio, 'avatar': self.avatar}
 
 
 def _record(user: User) -> UserRecord:
     return UserRecord(id=user.id, username=user.username, email=user.email, created=user.created,
-                      notify_mentions=user.notify_mentions, password_hash=user.password_hash)
+                      notify_mentions=user.notify_mentions, password_hash=user.password_hash,
+                      display_name=user.display_name, bio=user.bio, avatar=user.avatar)
 
 
 def find_by_username(username: str) -> UserRecord | None:

@@ -28,7 +28,8 @@ CACHE_MAXMEMORY = '16mb'
 # them out while working; `make test` and CI run them.
 SLOW_MODULES = frozenset({
     'test_analyzer_concurrency', 'test_bootstrap', 'test_browser_accounts', 'test_browser_analyzer',
-    'test_browser_login_csrf', 'test_browser_microposts', 'test_browser_shell',
+    'test_browser_login_csrf', 'test_browser_microposts', 'test_browser_profiles',
+    'test_browser_shell',
     'test_browser_stats', 'test_deploy', 'test_dev', 'test_dev_load', 'test_faults',
     'test_fuzz', 'test_gevent', 'test_mention_emails', 'test_nginx', 'test_provisioning',
     'test_release', 'test_streams', 'test_workers'})

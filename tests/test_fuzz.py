@@ -87,12 +87,12 @@ def body_fits_document(case) -> bool:
 
 
 def test_anonymous_requests_get_documented_answers(schema):
-    assert fuzz(schema, r'^/api/v1/') == 31
+    assert fuzz(schema, r'^/api/v1/') == 35
 
 
 def test_a_users_own_requests_get_documented_answers(settings, schema):
     headers = sign_up(CheckedApp(api.create_wsgi(settings)), 'fuzzer')
-    assert fuzz(schema, r'^/api/v1/users/\{username\}', headers, 'fuzzer') == 19
+    assert fuzz(schema, r'^/api/v1/users/\{username\}', headers, 'fuzzer') == 22
 
 
 def test_analyzer_requests_get_documented_answers(schema):

@@ -5,7 +5,8 @@ from api.gql import schema
 from tests.harness.analyzer import sample
 from tests.harness.apiclient import PASSWORD, log_in, post, sign_up
 
-POST_FIELDS = 'id href username text timestamp edited referencedUsername'
+POST_FIELDS = ('id href username text timestamp edited referencedUsername '
+               'author { displayName avatarSmall }')
 
 
 def gql(client, query: str, variables: dict | None = None, headers: dict | None = None,
@@ -32,7 +33,8 @@ def as_rest(post_: dict) -> dict:
     return {'id': post_['id'], 'href': post_['href'], 'user': post_['href'].rsplit(
         '/collection/', 1)[0], 'username': post_['username'], 'text': post_['text'],
         'timestamp': post_['timestamp'], 'edited': post_['edited'],
-        'referenced': post_['referencedUsername']}
+        'referenced': post_['referencedUsername'],
+        'display_name': post_['author']['displayName'], 'avatar': post_['author']['avatarSmall']}
 
 
 def test_sign_up_post_follow_timeline_search_edit_delete_as_rest_gives(client):
@@ -52,9 +54,8 @@ def test_sign_up_post_follow_timeline_search_edit_delete_as_rest_gives(client):
     timeline = data(client, f'{{ timeline(username: "alice") {{ more result {{ {POST_FIELDS} '
                     'author { username } } } }', headers=alice)['timeline']
     rest = client.get('/api/v1/users/alice/timeline', headers=alice).json['result']
-    assert [as_rest({k: v for k, v in each.items() if k != 'author'})
-            for each in timeline['result']] == rest
-    assert timeline['result'][0]['author'] == {'username': 'bob'}
+    assert [as_rest(each) for each in timeline['result']] == rest
+    assert timeline['result'][0]['author']['username'] == 'bob'
     found = data(client, f'{{ search(text: "hello") {{ result {{ {POST_FIELDS} '
                  'referenced { username } } } }')['search']['result']
     assert [as_rest({k: v for k, v in each.items() if k != 'referenced'}) for each in found] \

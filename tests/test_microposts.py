@@ -15,7 +15,9 @@ def test_create_is_201_with_the_micropost_and_its_location(client, alice, bob):
     href = f'http://localhost{COLLECTION}/{created["id"]}'
     assert created == {'id': created['id'], 'href': href, 'text': 'Hello @Bob',
                        'user': 'http://localhost/api/v1/users/alice', 'username': 'alice',
-                       'timestamp': created['timestamp'], 'edited': None, 'referenced': 'bob'}
+                       'timestamp': created['timestamp'], 'edited': None, 'referenced': 'bob',
+                       'display_name': None,
+                       'avatar': 'http://localhost/api/v1/users/alice/avatar/default.svg'}
     assert answer.headers['Location'] == href
     assert created['timestamp'].endswith('Z')
     assert isinstance(created['id'], str) and int(created['id']) > 2**53

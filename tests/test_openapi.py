@@ -14,6 +14,10 @@ from tests.harness.apiclient import CheckedApp
 
 ENDPOINTS = {
     ('post', '/api/v1/users'): {'201', '400', '403', '409', '429'},
+    ('get', '/api/v1/users'): {'200', '400'},
+    ('put', '/api/v1/users/{username}/avatar'): {'200', '400', '401', '403', '429'},
+    ('delete', '/api/v1/users/{username}/avatar'): {'204', '401', '403'},
+    ('get', '/api/v1/users/{username}/avatar/{file}'): {'200', '304', '404'},
     ('post', '/api/v1/token'): {'200', '400', '429'},
     ('delete', '/api/v1/token'): {'204', '400', '401', '403'},
     ('get', '/api/v1/session'): {'200'},

@@ -9,7 +9,7 @@ from models.users import User
 from tests.harness.apiclient import PASSWORD, post, sign_up
 
 SMALL = {'WARBLE_LIMITS_SIGNUPS_PER_ADDRESS': '3', 'WARBLE_LIMITS_POSTS_PER_USER': '3',
-         'WARBLE_LIMITS_FOLLOWS_PER_USER': '2'}
+         'WARBLE_LIMITS_FOLLOWS_PER_USER': '2', 'WARBLE_LIMITS_AVATARS_PER_USER': '2'}
 
 
 @pytest.fixture
@@ -54,6 +54,17 @@ def test_posts_beyond_the_limit_of_a_user_are_429_and_not_written(client, alice,
     listed = client.get('/api/v1/users/alice/collection').json['result']
     assert [item['text'] for item in listed] == ['post 2', 'post 1', 'post 0']
     post(client, 'bob', bob, 'bob has his own budget')
+
+
+def test_avatar_uploads_beyond_the_limit_of_a_user_are_429_before_decoding(client, alice,
+                                                                           small_limits):
+    for _ in range(2):
+        client.put('/api/v1/users/alice/avatar', b'not even a picture', headers=alice,
+                   content_type='image/png', status=400)  # refused ones count too
+    answer = client.put('/api/v1/users/alice/avatar', b'not even a picture', headers=alice,
+                        content_type='image/png', status=429)
+    assert answer.json['error']['code'] == 'too_many_requests'
+    assert 3590 <= int(answer.headers['Retry-After']) <= 3600
 
 
 def test_follows_beyond_the_limit_of_a_user_are_429(client, alice, small_limits):

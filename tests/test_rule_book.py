@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from controllers import citizen_rules, micropost_rules
+from controllers import citizen_rules, micropost_rules, profile_rules
 from models import db
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -15,6 +15,8 @@ STORED = {  # (table, column): the rule of what is stored there
     ('users', 'email'): micropost_rules.EMAIL_ADDRESS,
     ('account_ticket', 'email'): micropost_rules.EMAIL_ADDRESS,  # a new address, to confirm
     ('micropost', 'text'): micropost_rules.TEXT,
+    ('users', 'display_name'): profile_rules.DISPLAY_NAME,
+    ('users', 'bio'): profile_rules.BIO,
     **{('citizens', name): citizen_rules.FIELDS[name]
        for name in ('town', 'street', 'building', 'name', 'gender')},
 }

@@ -15,7 +15,10 @@ def test_sign_up_is_201_with_the_user_and_its_location(client):
     base = 'http://localhost/api/v1/users/alice'
     assert answer.json == {'username': 'alice', 'href': base, 'collection': f'{base}/collection',
                            'following': f'{base}/following', 'followers': f'{base}/followers',
-                           'timeline': f'{base}/timeline', 'created': answer.json['created']}
+                           'timeline': f'{base}/timeline', 'created': answer.json['created'],
+                           'display_name': None, 'bio': None,
+                           'avatar': f'{base}/avatar/default.svg',
+                           'avatar_small': f'{base}/avatar/default.svg'}
     assert answer.headers['Location'] == base
     assert answer.json['created'].endswith('Z')
 

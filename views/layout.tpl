@@ -43,7 +43,7 @@
   </footer>
 
   <template id="screen-loading"><p class="loading" role="status">Loading…</p></template>
-% for partial in ('shared/posts', 'shared/live', 'shared/problems', 'feed/feed', 'account/login', 'account/signup',
+% for partial in ('shared/posts', 'shared/people', 'shared/live', 'shared/problems', 'feed/feed', 'account/login', 'account/signup',
 %                 'account/settings', 'account/recovery',
 %                 'user/user', 'user/post', 'timeline/timeline', 'search/search', 'stats/stats',
 %                 'analyzer/imports', 'analyzer/import', 'analyzer/citizen'):

@@ -31,6 +31,12 @@ class User:
     username: str
     href: str
     created: str
+    display_name: str | None = strawberry.field(
+        description='The name the user shows beside their username; null if none.')
+    bio: str | None = strawberry.field(description='What the user says about themself.')
+    avatar: str = strawberry.field(
+        description="URL of the user's picture, 256 px square, or of the drawn default.")
+    avatar_small: str = strawberry.field(description='The same, 64 px.')
 
     @strawberry.field(description="The user's posts, newest first.")
     def posts(self, info: Info[Context, Any], page: int = 1, size: int | None = None
@@ -157,12 +163,17 @@ class TownAges:
 
 
 def user_of(found: dict) -> User:
-    return User(username=found['username'], href=found['href'], created=found['created'])
+    return User(**shown(found))
+
+
+def shown(found: dict) -> dict:
+    """The fields of a user dict that every `User` has."""
+    return {name: found[name] for name in ('username', 'href', 'created', 'display_name', 'bio',
+                                           'avatar', 'avatar_small')}
 
 
 def profile_of(found: dict) -> Profile:
-    return Profile(username=found['username'], href=found['href'], created=found['created'],
-                   followers_count=found['followers_count'],
+    return Profile(**shown(found), followers_count=found['followers_count'],
                    following_count=found['following_count'], posts_count=found['posts_count'])
 
 

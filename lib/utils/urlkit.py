@@ -55,6 +55,9 @@ class Links:
     def timeline(self, username: str) -> str:
         return f'{self.api}/users/{username}/timeline'
 
+    def avatar(self, username: str, file: str) -> str:
+        return f'{self.api}/users/{username}/avatar/{file}'
+
 
 class Pages:
     """Absolute URLs of the front end's screens (`static/js/routes.js`): where people go."""

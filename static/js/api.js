@@ -40,8 +40,9 @@ export function setCsrfToken(token) {
   csrfToken = token;
 }
 
-/* Call the API: `body` is sent as JSON (or as is when it is a File); resolves to the parsed
-   answer (null for 204), rejects with an ApiError. `onProgress(fraction)` follows an upload. */
+/* Call the API: `body` is sent as JSON (or as is when it is a File: a picture with its own
+   media type); resolves to the parsed answer (null for 204), rejects with an ApiError.
+   `onProgress(fraction)` follows an upload. */
 export function request(method, url, body, onProgress) {
   const headers = { Accept: 'application/json' };
   if (!SAFE_METHODS.includes(method) && csrfToken) {
@@ -55,7 +56,7 @@ export function request(method, url, body, onProgress) {
       headers,
       data: body === undefined ? undefined : (raw ? body : JSON.stringify(body)),
       processData: false,
-      contentType: body === undefined ? false : 'application/json',
+      contentType: body === undefined ? false : contentTypeOf(body, raw),
       dataType: 'json',
       xhr() {
         const xhr = new XMLHttpRequest();
@@ -72,7 +73,12 @@ export function request(method, url, body, onProgress) {
   });
 }
 
+function contentTypeOf(body, raw) {
+  return raw && body.type.startsWith('image/') ? body.type : 'application/json';
+}
+
 export const get = (url) => request('GET', url);
+export const put = (url, body, onProgress) => request('PUT', url, body, onProgress);
 export const post = (url, body, onProgress) => request('POST', url, body, onProgress);
 export const patch = (url, body) => request('PATCH', url, body);
 export const remove = (url) => request('DELETE', url);

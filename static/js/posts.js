@@ -44,6 +44,10 @@ export class Post {
   constructor(json, session, list) {
     this.id = json.id; // a decimal string, kept so: a Number rounds ids above 2^53
     this.username = json.username;
+    this.displayName = ko.observable(json.display_name || '');
+    this.author = ko.pureComputed(() => this.displayName() || this.username);
+    this.handle = ko.pureComputed(() => (this.displayName() ? `@${this.username}` : ''));
+    this.avatar = ko.observable(json.avatar);
     this.userLink = `/users/${encodeURIComponent(json.username)}`;
     this.link = `${this.userLink}/posts/${json.id}`;
     this.timestamp = json.timestamp;
@@ -152,6 +156,16 @@ export class PostList {
   /* A post just written, shown first without a reload. */
   prepend(json) {
     this.posts.unshift(new Post(json, this.session, this));
+  }
+
+  /* The posts of `user` shown with the display name and picture they have now. */
+  restyle(user) {
+    for (const shown of this.posts()) {
+      if (shown.username.toLowerCase() === user.username.toLowerCase()) {
+        shown.displayName(user.display_name || '');
+        shown.avatar(user.avatar_small);
+      }
+    }
   }
 
   /* An older post, shown last. */

@@ -3,7 +3,7 @@
     <ol class="posts" data-bind="foreach: posts">
       <li class="post card" data-bind="attr: {id: fieldId}">
         <div class="post-head">
-          <a class="author" data-bind="attr: {href: userLink}, text: username"></a>
+          <a class="byline" data-bind="attr: {href: userLink}"><img class="avatar-img small" alt="" width="36" height="36" loading="lazy" data-bind="attr: {src: avatar}"><span class="author" data-bind="text: author"></span><span class="handle" data-bind="visible: handle, text: handle"></span></a>
           <span class="to" data-bind="visible: referenced">to <a data-bind="attr: {href: referencedLink}, text: '@' + referenced"></a></span>
           <!-- ko if: edited --><time class="edited" data-bind="attr: {datetime: edited, title: editedTitle}">edited</time><!-- /ko -->
           <a class="when" data-bind="attr: {href: link}"><time data-bind="attr: {datetime: timestamp, title: fullTime}, text: when"></time></a>

@@ -1,10 +1,12 @@
-/* A user's page: profile, their posts (paged), who they follow and who follows them, and the
-   follow button for a logged-in visitor. Their own page has the compose box and their setting
-   for mention e-mails. */
+/* A user's page: profile (avatar, display name, bio, counts), their posts (paged), who they
+   follow and who follows them, and the follow button for a logged-in visitor. Their own page
+   has the compose box, their setting for mention e-mails and the editing of their profile. */
 import * as api from '../api.js';
 import { Compose } from '../compose.js';
-import { pageOf, pagerFor } from '../paging.js';
+import { pageOf } from '../paging.js';
+import { PeopleList } from '../people.js';
 import { PostList } from '../posts.js';
+import { ProfileEditor } from '../profile.js';
 import { count, formatTime } from '../text.js';
 
 const ko = window.ko;
@@ -21,6 +23,11 @@ export class UserScreen {
     this.mine = app.session.is(params.username);
     this.section = this.mine ? 'me' : '';
     this.title = this.username;
+    this.displayName = ko.observable('');
+    this.heading = ko.pureComputed(() => this.displayName() || this.username);
+    this.handle = ko.observable('');
+    this.bio = ko.observable('');
+    this.avatar = ko.observable(api.apiPath('users', params.username, 'avatar', 'default.svg'));
     const home = `/users/${encodeURIComponent(params.username)}`;
     this.tabs = TABS.map(([name, label, path]) => ({
       label, link: home + path, current: name === this.tab ? 'page' : null,
@@ -36,12 +43,8 @@ export class UserScreen {
     this.posts = new PostList(app.session, this.mine
       ? 'You have not posted yet.' : `${params.username} has not posted yet.`,
     () => this.loadCounts());
-    this.initial = this.username.slice(0, 1).toUpperCase();
-    this.people = ko.observableArray([]);
-    this.noPeople = ko.pureComputed(() => this.people().length === 0);
-    this.noPeopleText = this.tab === 'followers'
-      ? `Nobody follows ${params.username} yet.` : `${params.username} follows nobody yet.`;
-    this.peoplePager = ko.observable(pagerFor({}, query));
+    this.people = new PeopleList(this.tab === 'followers'
+      ? `Nobody follows ${params.username} yet.` : `${params.username} follows nobody yet.`);
     this.compose = new Compose(app.session, (post) => {
       this.posts.prepend(post);
       this.loadCounts();
@@ -55,6 +58,10 @@ export class UserScreen {
     this.notifyMentions = ko.observable(false);
     this.settingBusy = ko.observable(false);
     this.settingError = ko.observable('');
+    this.editing = ko.observable(false);
+    this.toggleEditing = () => this.editing(!this.editing());
+    this.profile = this.mine ? new ProfileEditor(this.path, (user) => this.showProfile(user))
+      : null;
   }
 
   get path() {
@@ -65,8 +72,10 @@ export class UserScreen {
     const user = await api.get(this.path);
     this.username = user.username;
     this.joined(`Joined ${formatTime(user.created)}`);
+    this.showProfile(user);
     this.showCounts(user);
     if (this.mine) {
+      this.profile.fill(user);
       this.notifyMentions(user.notify_mentions);
       this.notifyMentions.subscribe((on) => this.changeSetting({ notify_mentions: on }));
     }
@@ -76,6 +85,15 @@ export class UserScreen {
       : this.loadPeople()];
     if (this.canFollow) loads.push(this.loadFollowing());
     await Promise.all(loads);
+  }
+
+  /* Who the user says they are; the posts shown take the new name and picture too. */
+  showProfile(user) {
+    this.displayName(user.display_name || '');
+    this.handle(user.display_name ? `@${user.username}` : '');
+    this.bio(user.bio || '');
+    this.avatar(user.avatar);
+    this.posts.restyle(user);
   }
 
   showCounts(user) {
@@ -89,12 +107,8 @@ export class UserScreen {
   }
 
   async loadPeople() {
-    const answer = await api.get(api.withQuery(`${this.path}/${this.tab}`,
-      { page: pageOf(this.query) }));
-    this.people(answer.result.map((user) => ({
-      username: user.username, link: `/users/${encodeURIComponent(user.username)}`,
-    })));
-    this.peoplePager(pagerFor(answer, this.query));
+    await this.people.load(api.withQuery(`${this.path}/${this.tab}`,
+      { page: pageOf(this.query) }), this.query);
   }
 
   /* Whether the logged-in user follows this one: their following list, filtered to this name. */

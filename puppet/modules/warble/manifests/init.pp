@@ -30,6 +30,8 @@ class warble (
     'WARBLE_IDS_SHARD'       => $id_shard,
     'WARBLE_REDIS_URL'       => $redis_url,
     'WARBLE_REDIS_CACHE_URL' => $redis_cache_url,
+  } + {  # avatar pictures: kept across releases, beside the data
+    'WARBLE_AVATARS_DIRECTORY' => "${root}/shared/avatars",
   } + $settings
   $environment.each |$name, $value| {
     if "${value}" =~ /['\n]/ { fail("warble: ${name} must not hold a quote or a newline") }
@@ -59,7 +61,8 @@ class warble (
     mode    => '0755',
     require => User[$user],
   }
-  file { ["${root}/shared", "${root}/shared/var", "${root}/shared/log", "${root}/.ssh"]:
+  file { ["${root}/shared", "${root}/shared/var", "${root}/shared/log", "${root}/shared/avatars",
+          "${root}/.ssh"]:
     ensure  => directory,
     owner   => $user,
     group   => $user,
