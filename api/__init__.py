@@ -8,11 +8,13 @@ import bottle
 from api import (
     assets,
     errors,
+    exports,
     follows,
     imports,
     jsonout,
     metrics,
     microposts,
+    notifications,
     openapi,
     pages,
     search,
@@ -32,7 +34,7 @@ from controllers import boot
 from lib.config import ROOT, Section, resolve
 
 RESOURCES = (status, metrics, pages, assets, openapi, users, tokens, sessions, microposts,
-             streams, follows, search, imports, stats, graphql)
+             streams, follows, notifications, exports, search, imports, stats, graphql)
 
 
 def create_app(settings: Section) -> bottle.Bottle:

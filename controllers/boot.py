@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from controllers import events, feeds, limits, outbox, users
+from controllers import events, exports, feeds, limits, outbox, users
 from controllers.errors import DomainError
 from lib import jobs, logs, metrics
 from lib.config import ConfigError, Section, get_settings, resolve
@@ -38,6 +38,7 @@ def configure(settings: Section, check_database: bool = True) -> None:
     outbox.configure(settings.mail)
     feeds.configure(settings.timelines)
     events.configure(settings.streams)
+    exports.configure(settings.exports, resolve(settings.paths.var))
     jobs.configure(settings)
     if check_database:
         try:
