@@ -15,7 +15,7 @@ from controllers import micropost_rules as rules
 app = bottle.Bottle()
 
 SCREENS = (
-    '/', '/signup', '/login', '/timeline', '/search', '/stats',
+    '/', '/signup', '/login', '/timeline', '/search', '/stats', '/notifications', '/export',
     '/users/<username>', '/users/<username>/<tab:re:followers|following>',
     '/users/<username>/posts/<post_id:int>',
     '/analyzer', '/analyzer/imports/<import_id:int>',

@@ -15,6 +15,7 @@
       <!-- ko if: mine -->
       <div class="follow">
         <label class="check"><input type="checkbox" data-bind="checked: notifyMentions, disable: settingBusy"> E-mail me when a post names me</label>
+        <p class="hint"><a href="/export">Export my posts</a></p>
         <p class="field-error" role="alert" data-bind="visible: settingError, text: settingError"></p>
       </div>
       <!-- /ko -->
