@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from controllers.errors import Conflict, Gone, NotFound
-from controllers.notice_rules import EXPORT_ATTEMPTS
+from controllers.notice_rules import EXPORT_ATTEMPTS, ID_MAX
 from lib import jobs
 from lib.config import Section
 from lib.utils.datekit import isoformat, utcnow
@@ -187,7 +187,7 @@ class ExportController:
         return {'expired': expired, 'handed_on': len(lapsed)}
 
     def _own(self, caller: dict, export_id: int) -> dict:
-        row = store.one(export_id) if 0 < export_id < 2 ** 63 else None
+        row = store.one(export_id) if 0 < export_id <= ID_MAX else None
         if row is None or row['user'] != caller['id']:
             raise NotFound(f'{caller["username"]} has no export {export_id}.')
         return row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from controllers.micropost_rules import PAGE_PARAMETERS, SIZE_MAX
 
+ID_MAX = 2 ** 63 - 1  # the largest id a database integer holds
 NOTIFICATION_ID = {'type': 'string', 'pattern': r'^[0-9]{1,19}$',
                    'description': 'a notification id'}
 NOTIFICATIONS_QUERY = {

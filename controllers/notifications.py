@@ -10,6 +10,7 @@ from __future__ import annotations
 from controllers.cursors import cursor_page
 from controllers.errors import Invalid
 from controllers.micropost_rules import SIZE_DEFAULT
+from controllers.notice_rules import ID_MAX
 from lib.utils.datekit import isoformat
 from lib.utils.urlkit import Links
 from models import notifications as store
@@ -32,6 +33,12 @@ def on_follow(follow_id: int, follower_id: int, followed_id: int) -> None:
     store.add_follow(follow_id, follower_id, followed_id)
 
 
+def clamped(notification_id: int) -> int:
+    """An id from a request within the database's integers: past the largest, the same as
+    the largest (no notification has an id beyond it)."""
+    return min(notification_id, ID_MAX)
+
+
 class NotificationController:
     """One's notifications, newest first and paged by id; the unread count; marking read."""
 
@@ -46,7 +53,7 @@ class NotificationController:
         order, size = query.get('order', 'newest'), query.get('size', SIZE_DEFAULT)
         cursor = after if after is not None else before
         newer = after is not None or (before is None and order == 'oldest')
-        cursor = int(cursor) if cursor is not None else None
+        cursor = clamped(int(cursor)) if cursor is not None else None
         rows = store.past(caller['id'], cursor, newer, size + 1)
         return cursor_page(rows, size, cursor, newer, order, self._represent)
 
@@ -57,8 +64,8 @@ class NotificationController:
         """Mark read those up to `up_to` and those in `ids`; the unread count after."""
         up_to = body.get('up_to')
         with transaction():
-            store.mark_read(caller['id'], int(up_to) if up_to is not None else None,
-                            [int(each) for each in body.get('ids', [])])
+            store.mark_read(caller['id'], clamped(int(up_to)) if up_to is not None else None,
+                            [int(each) for each in body.get('ids', []) if int(each) <= ID_MAX])
         return self.unread(caller)
 
     def _represent(self, row: dict) -> dict:

@@ -143,3 +143,14 @@ def test_bad_queries_and_bodies_are_400_naming_the_field(client, alice):
                                   status=400).json
         assert list(answer['error']['fields']) == [field]
     client.post_json(LIST.format('alice') + '/read', {}, headers=alice, status=400)
+
+
+def test_ids_past_the_largest_integer_name_no_notification_but_page_and_mark(client, alice, bob):
+    post(client, 'bob', bob, 'hi @alice')
+    beyond = '9999999999999999999'
+    assert len(notices(client, 'alice', alice, before=beyond)) == 1
+    assert notices(client, 'alice', alice, after=beyond) == []
+    answer = client.post_json(LIST.format('alice') + '/read', {'ids': [beyond]}, headers=alice)
+    assert answer.json == {'unread': 1}
+    answer = client.post_json(LIST.format('alice') + '/read', {'up_to': beyond}, headers=alice)
+    assert answer.json == {'unread': 0}
