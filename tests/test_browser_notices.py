@@ -5,12 +5,13 @@ import csv
 import io
 import json
 
-from tests.harness.browser import PHONE, Screens, texts
+from tests.harness.browser import DESKTOP, PHONE, Screens, texts
 from tests.test_browser_microposts import log_in
 
 
 def badge(screens: Screens) -> str:
-    """The badge's text, or '' while it is hidden."""
+    """The badge's text once no API call is under way, or '' while it is hidden."""
+    screens.settle()
     found = screens.page.locator('.notices-link .badge')
     return found.inner_text().strip() if found.is_visible() else ''
 
@@ -35,6 +36,10 @@ def test_notifications_come_with_a_badge_and_are_marked_read_when_seen(people, w
     assert badge(reader) == '2'
     assert reader.page.get_by_role('link', name='Notifications, 2 unread').is_visible()
     reader.shot('badge')
+    reader.page.set_viewport_size(PHONE)
+    assert badge(reader) == '2'
+    reader.shot('badge-phone', full_page=False)
+    reader.page.set_viewport_size(DESKTOP)
 
     reader.page.get_by_role('link', name='Notifications, 2 unread').click()
     reader.wait_for('notifications')
