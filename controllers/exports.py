@@ -109,6 +109,8 @@ class ExportController:
         if row['state'] == store.EXPIRED or row['expires'] <= utcnow():
             raise Gone(f'Export {export_id} expired on {isoformat(row["expires"])}: '
                        'ask for a new one.')
+        if row['state'] == store.FAILED:
+            raise Conflict(f'Export {export_id} failed: ask for a new one.', code='failed')
         if row['state'] != store.DONE:
             raise Conflict(f'Export {export_id} is not ready: it is {row["state"]}.',
                            code='not_ready')

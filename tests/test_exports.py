@@ -10,6 +10,7 @@ import pytest
 
 from controllers import exports
 from controllers.exports import ExportController
+from controllers.notice_rules import EXPORT_ATTEMPTS
 from lib.utils.datekit import utcnow
 from models import exportfiles
 from models.exports import Export
@@ -170,3 +171,14 @@ def test_forget_deletes_a_users_export_files(client, alice):
     exports.forget(user)
     assert not (exportfiles.directory() / str(user)).exists()
     client.get(export['href'] + '/download', headers=alice, status=410)
+
+
+def test_an_export_lost_too_often_fails_and_another_may_be_asked_for(client, alice):
+    export = ask(client, 'alice', alice, 'json')
+    Export.update(attempts=EXPORT_ATTEMPTS).execute()
+    assert ExportController().make(int(export['id'])) == 'failed'
+    shown = client.get(export['href'], headers=alice).json
+    assert (shown['state'], shown['download']) == ('failed', None)
+    answer = client.get(export['href'] + '/download', headers=alice, status=409).json
+    assert answer['error']['code'] == 'failed'
+    assert ask(client, 'alice', alice, 'json')['id'] != export['id']
