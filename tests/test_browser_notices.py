@@ -123,6 +123,8 @@ def test_an_export_under_way_shows_its_progress_and_allows_no_second(people, web
     bar = owner.page.get_by_label('2 of 5 posts')
     assert (bar.get_attribute('value'), bar.get_attribute('max')) == ('2', '5')
     assert owner.page.get_by_role('button', name='Export my posts').is_disabled()
+    chosen = owner.page.get_by_label('CSV')
+    assert chosen.is_checked() and chosen.is_disabled(), 'the form shows the one under way'
     owner.shot('running')
     owner.page.set_viewport_size(PHONE)
     owner.shot('running-phone')

@@ -60,6 +60,7 @@ export class ExportScreen {
     this.current(exported);
     window.clearTimeout(this.timer);
     if (exported && UNDER_WAY.includes(exported.state) && !this.closed) {
+      this.format(exported.format);  // the form, disabled meanwhile, shows the one under way
       this.timer = window.setTimeout(() => this.poll(), POLL_MS);
     }
   }
