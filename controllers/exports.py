@@ -60,7 +60,8 @@ def keep_until() -> dt.datetime:
 def forget(user_id: int) -> None:
     """Delete what a user's exports keep outside the database (their files); their rows and
     notifications go with the account (ON DELETE CASCADE), and notifications keep nothing
-    outside the database. An export still running finds its row gone and drops its file."""
+    outside the database. Call it after the commit that deleted the account: an export still
+    running then finds its row gone and drops its file."""
     exportfiles.forget(user_id)
 
 
@@ -162,7 +163,11 @@ class ExportController:
         except BaseException:
             exportfiles.drop_part(user, export_id, fmt, claim)
             raise
-        exportfiles.publish(user, export_id, fmt, claim)
+        try:
+            exportfiles.publish(user, export_id, fmt, claim)
+        except FileNotFoundError:  # its user's files were forgotten meanwhile
+            yield 'lost'
+            return
         with transaction():
             finished = store.finish(export_id, claim, done, keep_until())
         if not finished and store.one(export_id) is None:  # the account went meanwhile

@@ -182,3 +182,17 @@ def test_an_export_lost_too_often_fails_and_another_may_be_asked_for(client, ali
     answer = client.get(export['href'] + '/download', headers=alice, status=409).json
     assert answer['error']['code'] == 'failed'
     assert ask(client, 'alice', alice, 'json')['id'] != export['id']
+
+
+def test_an_account_deleted_mid_export_leaves_no_file_behind(client, alice, bob):
+    for number in range(5):
+        post(client, 'alice', alice, f'post {number}')
+    export = ask(client, 'alice', alice, 'csv')
+    user = User.get(User.username == 'alice').id
+    steps = ExportController().steps(int(export['id']))
+    assert next(steps) == 'batch'
+    exports.forget(user)
+    User.delete().where(User.id == user).execute()  # the rows go with the account
+    assert list(steps) == ['lost']
+    assert not (exportfiles.directory() / str(user)).exists()
+    assert Export.select().count() == 0

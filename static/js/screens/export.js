@@ -10,7 +10,7 @@ const UNDER_WAY = ['pending', 'running'];
 export class ExportScreen {
   constructor(app) {
     this.template = 'screen-export';
-    this.section = 'export';
+    this.section = 'me';  // reached from one's own page
     this.title = 'Export your posts';
     if (!app.session.loggedIn()) {
       this.redirect = '/login?next=%2Fexport';
