@@ -21,11 +21,14 @@ from lib.config import Section, resolve
 def beat_schedule(settings: Section) -> dict:
     """Periodic tasks, timed from the settings (UTC)."""
     sweep, feeds = settings.mail.sweep_seconds, settings.timelines.sweep_seconds
+    exports = settings.exports.sweep_seconds
     return {
         'sweep the outbox': {'task': 'notifications.sweep', 'schedule': sweep,
                              'options': {'expires': sweep}},  # a late sweep is outrun by the next
         'sweep the feed work': {'task': 'timelines.sweep', 'schedule': feeds,
                                 'options': {'expires': feeds}},
+        'sweep the exports': {'task': 'exports.sweep', 'schedule': exports,
+                              'options': {'expires': exports}},
         'daily statistics': {'task': 'stats.daily',
                              'schedule': crontab(hour=settings.stats.hour,
                                                  minute=settings.stats.minute)},

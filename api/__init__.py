@@ -10,11 +10,13 @@ from api import (
     assets,
     avatars,
     errors,
+    exports,
     follows,
     imports,
     jsonout,
     metrics,
     microposts,
+    notifications,
     openapi,
     pages,
     people,
@@ -36,7 +38,8 @@ from controllers.profile_rules import AVATAR_MAX_BYTES
 from lib.config import ROOT, Section, resolve
 
 RESOURCES = (status, metrics, pages, assets, openapi, users, people, avatars, tokens, sessions,
-             account, microposts, streams, follows, search, imports, stats, graphql)
+             account, microposts, streams, follows, notifications, exports, search, imports,
+             stats, graphql)
 
 
 def create_app(settings: Section) -> bottle.Bottle:

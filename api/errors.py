@@ -22,6 +22,7 @@ STATUS_OF = {
     errors.Invalid: 400,
     errors.Unauthorized: 401,
     errors.Forbidden: 403,
+    errors.Gone: 410,
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.TooManyRequests: 429,
@@ -29,7 +30,8 @@ STATUS_OF = {
 }
 
 CODE_OF_STATUS = {400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found',
-                  405: 'method_not_allowed', 409: 'conflict', 413: 'payload_too_large',
+                  405: 'method_not_allowed', 409: 'conflict', 410: 'gone',
+                  413: 'payload_too_large',
                   415: 'unsupported_media_type', 429: 'too_many_requests',
                   500: 'internal_error', 503: 'unavailable'}
 

@@ -27,7 +27,7 @@ ERROR = {
 }
 PARAMETER = re.compile(r'<([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?>')
 # Path parameters that name a row by its 64-bit id: strings, as in JSON.
-TIME_ORDERED = {'post_id', 'token_id'}
+TIME_ORDERED = {'post_id', 'token_id', 'export_id'}
 # Classes that ECMA-262, the regular expressions of JSON Schema, reads as ASCII only, while
 # Python's `re`, which checks the patterns here, reads them over all of Unicode.
 UNICODE_IN_PYTHON_ONLY = re.compile(r'(?<!\\)\\[wWdDbB]')

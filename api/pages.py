@@ -16,7 +16,7 @@ from controllers import profile_rules
 app = bottle.Bottle()
 
 SCREENS = (
-    '/', '/signup', '/login', '/timeline', '/search', '/stats',
+    '/', '/signup', '/login', '/timeline', '/search', '/stats', '/notifications', '/export',
     '/settings', '/forgot-password', '/reset-password', '/confirm-email',
     '/users/<username>', '/users/<username>/<tab:re:followers|following>',
     '/users/<username>/posts/<post_id:int>',

@@ -5,7 +5,8 @@ from batch import monitoring
 from controllers.boot import close_connections, release_connection, start
 
 # Modules whose tasks the worker registers.
-MODULES: list[str] = ['batch.notifications', 'batch.stats', 'batch.timelines']
+MODULES: list[str] = ['batch.exports', 'batch.notifications', 'batch.stats',
+                      'batch.timelines']
 
 
 @worker_init.connect

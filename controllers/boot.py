@@ -5,7 +5,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from controllers import avatars, events, feeds, limits, outbox, users
+from controllers import avatars, events, exports, feeds, limits, outbox, users
 from controllers.errors import DomainError
 from lib import jobs, logs, metrics
 from lib.config import ConfigError, Section, get_settings, resolve
@@ -39,6 +39,7 @@ def configure(settings: Section, check_database: bool = True) -> None:
     feeds.configure(settings.timelines)
     events.configure(settings.streams)
     avatars.configure(settings)
+    exports.configure(settings.exports, resolve(settings.paths.var))
     jobs.configure(settings)
     if check_database:
         try:

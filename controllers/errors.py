@@ -38,6 +38,12 @@ class NotFound(DomainError):
     code = 'not_found'
 
 
+class Gone(NotFound):
+    """What was there is no more, for good (an export past its day)."""
+
+    code = 'gone'
+
+
 class Conflict(DomainError):
     code = 'conflict'
 

@@ -1,7 +1,7 @@
 """Follows: who a user follows and who follows them; following and unfollowing."""
 from __future__ import annotations
 
-from controllers import events, feeds, limits, represent
+from controllers import events, feeds, limits, notifications, represent
 from controllers.cache import CacheController, user_scope
 from controllers.errors import Invalid, NotFound
 from controllers.paging import page_of
@@ -37,6 +37,8 @@ class FollowController:
         limits.take_follow(follower['id'])
         with transaction():
             follow_id = add_follow(follower['id'], followed.id)
+            if follow_id is not None:
+                notifications.on_follow(follow_id, follower['id'], followed.id)
         if follow_id is not None:
             self._changed(follower['username'], followed.username)
             feeds.offer(feeds.FEED_FOLLOW_TASK, follow_id)

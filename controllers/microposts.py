@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import nullcontext
 
-from controllers import events, feeds, limits, outbox, represent
+from controllers import events, feeds, limits, notifications, outbox, represent
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from controllers.cursors import cursor_of, cursor_page
 from controllers.errors import Invalid, NotFound
-from controllers.mentions import Version, names_anyone, owe
+from controllers.mentions import Version, mentioned_names, names_anyone, owe
 from controllers.micropost_rules import SIZE_DEFAULT, TEXT_MAX, is_username
 from controllers.paging import page_of
 from controllers.users import find_user, user_named
@@ -77,11 +77,14 @@ class MicropostController:
         text = checked_text(text)
         limits.take_post(author['id'])
         # A post that names nobody is its INSERT alone, atomic by itself: no BEGIN and COMMIT
-        # around it. One that names someone is written with the e-mails it owes, together.
+        # around it. One that names someone is written with the e-mails and notifications it
+        # owes, together.
         with transaction() if names_anyone(text, referenced) else nullcontext():
             mentioned = referenced_user(referenced)
             post = store.create_post(author['id'], text, mentioned and mentioned['id'])
             owed = owe(post['id'], author['id'], Version(text, mentioned and mentioned['id']))
+            notifications.on_mention(post['id'], author['id'], list(mentioned_names(text)),
+                                     mentioned and mentioned['id'])
         self._changed(author)
         outbox.relay(owed)
         feeds.offer(feeds.FAN_OUT_TASK, post['id'])
@@ -121,6 +124,8 @@ class MicropostController:
             after = Version(text, referenced)
             if after != before:  # the same text and addressee again leave the post unedited
                 store.save_post(post_id, text, referenced)
+                notifications.on_mention(post_id, author['id'], list(mentioned_names(text)),
+                                         referenced, edited=True)
             owed = owe(post_id, author['id'], after, before)
         self._changed(author)
         outbox.relay(owed)

@@ -87,12 +87,12 @@ def body_fits_document(case) -> bool:
 
 
 def test_anonymous_requests_get_documented_answers(schema):
-    assert fuzz(schema, r'^/api/v1/') == 35
+    assert fuzz(schema, r'^/api/v1/') == 42
 
 
 def test_a_users_own_requests_get_documented_answers(settings, schema):
     headers = sign_up(CheckedApp(api.create_wsgi(settings)), 'fuzzer')
-    assert fuzz(schema, r'^/api/v1/users/\{username\}', headers, 'fuzzer') == 22
+    assert fuzz(schema, r'^/api/v1/users/\{username\}', headers, 'fuzzer') == 29
 
 
 def test_analyzer_requests_get_documented_answers(schema):
@@ -106,7 +106,7 @@ def test_the_live_server_gives_documented_answers_to_every_operation(postgres_en
     try:
         live = schemathesis.openapi.from_url(f'{url}/openapi.json')
         headers = sign_up_over_http(url, 'fuzzer')
-        assert fuzz(live, r'^/(api|imports)', headers, 'fuzzer', examples=10) == 28
+        assert fuzz(live, r'^/(api|imports)', headers, 'fuzzer', examples=10) == 35
     finally:
         stop(process)
 

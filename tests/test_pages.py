@@ -10,7 +10,7 @@ from lib import config
 
 SCREEN_PATHS = ('/', '/signup', '/login', '/timeline', '/search?text=abc', '/stats',
                 '/users/alice', '/users/alice/followers', '/users/alice/following',
-                '/users/alice/posts/12', '/analyzer',
+                '/users/alice/posts/12', '/notifications', '/export', '/analyzer',
                 '/analyzer/imports/3', '/analyzer/imports/3/citizens/7')
 VERSIONED = re.compile(r'^/static/[0-9a-f]{12}/')
 

@@ -179,6 +179,7 @@ def test_the_beat_schedule_comes_from_the_settings(environ):
     assert json.loads(done.stdout) == {
         'sweep the outbox': ['notifications.sweep', '15.0'],
         'sweep the feed work': ['timelines.sweep', '30.0'],
+        'sweep the exports': ['exports.sweep', '60.0'],
         'daily statistics': ['stats.daily', '<crontab: 30 1 * * * (m/h/dM/MY/d)>']}
 
 

@@ -6,6 +6,7 @@
   <title>{{title}}</title>
   <link rel="icon" href="{{static}}/img/warble.svg" type="image/svg+xml">
   <link rel="stylesheet" href="{{static}}/css/app.css">
+  <link rel="stylesheet" href="{{static}}/css/notices.css">
 </head>
 <body data-limits="{{limits_json}}">
   <a class="skip" href="#main">Skip to content</a>
@@ -25,6 +26,7 @@
           <li><a class="button" href="/signup" data-bind="attr: {'aria-current': current().signup}">Sign up</a></li>
         </ul>
         <ul class="nav account" data-bind="visible: session.loggedIn">
+          <li><a class="notices-link" href="/notifications" data-bind="attr: {'aria-current': current().notifications, 'aria-label': unread.label, title: unread.label}"><svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1l-2-2z"/></svg><span class="badge" data-bind="visible: unread.count, text: unread.shown"></span></a></li>
           <li><a class="me" data-bind="attr: {href: myPage, 'aria-current': current().me}, text: session.username"></a></li>
           <li><a href="/settings" data-bind="attr: {'aria-current': current().settings}">Settings</a></li>
           <li><button type="button" class="link" data-bind="click: logOut">Log out</button></li>
@@ -49,6 +51,8 @@
 %                 'analyzer/imports', 'analyzer/import', 'analyzer/citizen'):
   % include(partial)
 % end
+% include('notices/notifications')
+% include('notices/export')
 
   <script src="{{static}}/vendor/zepto/zepto.min.js"></script>
   <script src="{{static}}/vendor/knockout/knockout-latest.js"></script>

@@ -4,12 +4,14 @@ import { Router } from './router.js';
 import { ROUTES } from './routes.js';
 import { AnalyzerClosedScreen, MissingScreen, ProblemScreen } from './screens/problems.js';
 import { Session } from './session.js';
+import { Unread } from './unread.js';
 
 const ko = window.ko;
 
 class Shell {
   constructor(session) {
     this.session = session;
+    this.unread = new Unread(session);
     this.screen = ko.observable({ template: 'screen-loading', section: '' });
     this.loading = ko.observable(true);
     this.busy = ko.pureComputed(() => String(this.loading()));
@@ -26,6 +28,7 @@ class Shell {
   async show(Screen, params, query) {
     const turn = ++this.shown;
     const first = turn === 1;
+    this.unread.refresh();
     this.loading(true);
     let screen = Screen ? new Screen(this, params, query) : new MissingScreen();
     try {

@@ -18,6 +18,7 @@
       <div class="follow">
         <button type="button" class="edit-profile" aria-controls="profile-edit" data-bind="click: toggleEditing, attr: {'aria-expanded': editing}">Edit profile</button>
         <label class="check"><input type="checkbox" data-bind="checked: notifyMentions, disable: settingBusy"> E-mail me when a post names me</label>
+        <p class="hint"><a href="/export">Export my posts</a></p>
         <p class="field-error" role="alert" data-bind="visible: settingError, text: settingError"></p>
       </div>
       <!-- /ko -->
