@@ -3,6 +3,7 @@
 import * as api from './api.js';
 import { now } from './clock.js';
 import { LIMITS } from './limits.js';
+import { clearFieldOn } from './messages.js';
 import { pagerFor } from './paging.js';
 import { relativeTime, utcTime } from './text.js';
 
@@ -71,7 +72,12 @@ export class Post {
       this.errors({});
       this.editing(true);
     };
-    this.cancel = () => this.editing(false);
+    this.cancel = () => {
+      this.errors({});
+      this.editing(false);
+    };
+    clearFieldOn(this.errors, 'text', this.draft);
+    clearFieldOn(this.errors, 'referenced', this.draftReferenced, 'text');
     this.save = () => this.saveDraft();
     this.askDelete = () => this.confirming(true);
     this.keep = () => this.confirming(false);
@@ -103,6 +109,7 @@ export class Post {
       this.text(saved.text);
       this.referenced(saved.referenced);
       this.edited(saved.edited);
+      this.errors({});
       this.editing(false);
     } catch (error) {
       this.errors(error.byField('text'));
@@ -114,6 +121,7 @@ export class Post {
   async deleteIt(list) {
     this.busy(true);
     try {
+      this.errors({});
       await api.remove(this.url);
       list.posts.remove(this);
       list.removed();

@@ -1,6 +1,7 @@
 /* Search posts by text, and optionally by author; the query lives in the URL. */
 import { apiPath, withQuery } from '../api.js';
 import { LIMITS } from '../limits.js';
+import { clearOn } from '../messages.js';
 import { pageOf } from '../paging.js';
 import { PostList } from '../posts.js';
 
@@ -19,6 +20,7 @@ export class SearchScreen {
     this.error = ko.observable('');
     this.posts = new PostList(app.session, 'No post matches.');
     this.submit = () => this.search();
+    clearOn(this.error, this.text);
   }
 
   async load() {
