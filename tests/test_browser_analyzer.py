@@ -109,6 +109,7 @@ def test_a_file_that_is_not_json_is_refused_in_plain_words(screens, tmp_path):
     upload(screens, path)
     shown = screens.page.locator('.refusal').inner_text()
     assert 'The file is not valid JSON (near line 2, column 20)' in shown
+    assert shown.strip().endswith('Nothing was stored.')
     assert 'Expecting' not in shown and 'char' not in shown
     screens.shot('not-json')
 

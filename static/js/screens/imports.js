@@ -100,7 +100,7 @@ export class ImportsScreen {
       return;
     }
     if (error.problems.every((problem) => problem.position === null)) {  // the file as a whole
-      this.refusal(['The file was not stored.', ...error.problems.map((problem) => problem.message)]
+      this.refusal([...error.problems.map((problem) => problem.message), 'Nothing was stored.']
         .join(' '));
       return;
     }
