@@ -113,3 +113,13 @@ def test_a_valid_import_is_stored_as_before(app):
     answer = app.post_json('/imports', {'citizens': sample()}, status=201)
     assert answer.json['data']['import_id'] >= 1
     assert stored_rows() == (1, 3, 2)
+
+
+def test_citizens_missing_every_field_stay_within_the_bound(app):
+    error = refusal(app, {'citizens': [{}] * 150})
+    assert len(error['fields']) == 100 and error['more'] == 50
+    assert len(error['problems']) == 100  # nine missing fields a citizen: cut at the bound
+    assert error['problems'][:9] == [
+        {'citizen_id': None, 'position': 0, 'field': field, 'message': 'is missing'}
+        for field in ('citizen_id', 'town', 'street', 'building', 'apartment', 'name',
+                      'birth_date', 'gender', 'relatives')]
