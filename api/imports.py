@@ -58,7 +58,7 @@ CREATED = {'type': 'object', 'required': ['import_id'],
            security=security)
 def create_import(body: dict, caller: dict | None) -> dict:
     bottle.response.status = 201
-    return {'data': ImportController().create(body['citizens'])}
+    return {'data': ImportController().create(body['citizens'], judged=True)}  # check_import
 
 
 @app.get('/imports')
