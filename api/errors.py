@@ -38,12 +38,15 @@ CODE_OF_STATUS = {400: 'invalid', 401: 'unauthorized', 403: 'forbidden', 404: 'n
 
 def error_response(status: int, message: str, code: str | None = None,
                    fields: dict | None = None, headers: dict | None = None,
-                   more: int = 0) -> bottle.HTTPResponse:
-    """A JSON error answer; `more` counts the problems left out of `fields`."""
+                   more: int = 0, problems: list[dict] | None = None) -> bottle.HTTPResponse:
+    """A JSON error answer; `more` counts the problems left out of `fields`; `problems` lists
+    them by citizen and field where a check says so (an Analyzer import)."""
     body = {'error': {'code': code or CODE_OF_STATUS.get(status, 'error'), 'message': message,
                       'fields': fields or {}}}
     if more:
         body['error']['more'] = more
+    if problems is not None:
+        body['error']['problems'] = problems
     response = bottle.HTTPResponse(jsonout.dumps(body), status=status, headers=headers)
     response.content_type = 'application/json'
     return response
@@ -57,7 +60,7 @@ def from_domain(exc: errors.DomainError) -> bottle.HTTPResponse:
     if isinstance(exc, (errors.TooManyRequests, errors.Busy)):
         headers['Retry-After'] = str(exc.retry_after)
     return error_response(status, exc.message, exc.code, exc.fields, headers,
-                          getattr(exc, 'more', 0))
+                          getattr(exc, 'more', 0), getattr(exc, 'problems', None))
 
 
 class ErrorPlugin:
@@ -89,6 +92,16 @@ def wants_json(path: str) -> bool:
     return path.startswith(JSON_PREFIXES)
 
 
+def accepts(request: bottle.BaseRequest, media_type: str) -> bool:
+    """Whether the request's Accept header names `media_type` (browsers name text/html for
+    pages; JSON clients application/json). A missing header names nothing."""
+    try:
+        accept = request.get_header('Accept', '')
+    except UnicodeError:
+        return False
+    return any(part.split(';')[0].strip().lower() == media_type for part in accept.split(','))
+
+
 def handle_http_error(error: bottle.HTTPError) -> str:
     """Bottle's own errors (404, 405, 413, 500) in the JSON shape under the JSON paths."""
     if error.status_code >= 500 and error.exception is not None:
@@ -100,9 +113,12 @@ def handle_http_error(error: bottle.HTTPError) -> str:
         message = f'Method {bottle.request.method} is not allowed here.'
     if error.status_code == 404 and error.exception is None:
         message = f'Nothing at {bottle.request.path}.'
-    if wants_json(bottle.request.path):
+    if wants_json(bottle.request.path) or accepts(bottle.request, 'application/json'):
         answer = error_response(error.status_code, message)
         bottle.response.content_type = answer.content_type
         return answer.body
+    if error.status_code == 404 and accepts(bottle.request, 'text/html'):
+        from api.pages import missing_page  # the page shell: its screen says what is missing
+        return missing_page()
     bottle.response.content_type = 'text/plain; charset=utf-8'
     return f'{error.status_line}\n{message}\n'

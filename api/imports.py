@@ -11,6 +11,7 @@ from api.decorators import auth
 from api.spec import operation
 from api.web import analyzer_protected
 from controllers.citizen_rules import CHANGES, CITIZEN, FIELDS, IMPORT
+from controllers.import_check import check_import
 from controllers.imports import ImportController
 from controllers.reports import ReportController
 
@@ -52,11 +53,12 @@ CREATED = {'type': 'object', 'required': ['import_id'],
 
 @app.post('/imports')
 @ANALYSTS
-@operation('Store an import of citizens', tags=TAGS, body=IMPORT,
-           responses={201: data(CREATED), 400: None, 413: None, **DENIED}, security=security)
+@operation('Store an import of citizens', tags=TAGS, body=IMPORT, body_check=check_import,
+           responses={201: data(CREATED), 400: None, 413: None, **DENIED},
+           security=security)
 def create_import(body: dict, caller: dict | None) -> dict:
     bottle.response.status = 201
-    return {'data': ImportController().create(body['citizens'])}
+    return {'data': ImportController().create(body['citizens'], judged=True)}  # check_import
 
 
 @app.get('/imports')

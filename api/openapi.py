@@ -12,6 +12,19 @@ from lib.version import version
 
 app = bottle.Bottle()
 
+PROBLEM = {
+    'type': 'object',
+    'required': ['citizen_id', 'position', 'field', 'message'],
+    'properties': {
+        'citizen_id': {'type': ['integer', 'null'],
+                       'description': 'the citizen, when it has a valid citizen_id'},
+        'position': {'type': ['integer', 'null'], 'minimum': 0,
+                     'description': "the citizen's place in the list, from 0; null for the "
+                                    'file as a whole'},
+        'field': {'type': ['string', 'null'],
+                  'description': 'the field; null for the citizen or the file as a whole'},
+        'message': {'type': 'string', 'description': 'what is wrong, in plain words'}},
+}
 ERROR = {
     'type': 'object',
     'required': ['error'],
@@ -22,7 +35,11 @@ ERROR = {
                        'fields': {'type': 'object', 'additionalProperties': {'type': 'string'},
                                   'description': f'the first {LIMIT} problems, by field'},
                        'more': {'type': 'integer', 'minimum': 1,
-                                'description': 'problems found but not listed in fields'}},
+                                'description': 'problems found but not listed in fields'},
+                       'problems': {
+                           'type': 'array', 'maxItems': LIMIT, 'items': PROBLEM,
+                           'description': 'POST /imports: the problems of `fields` by citizen '
+                                          'and field, in plain words, ordered as in the file'}},
     }},
 }
 PARAMETER = re.compile(r'<([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?>')

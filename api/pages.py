@@ -43,5 +43,12 @@ def shell(**_path_values) -> str:
                            limits=LIMITS, limits_json=LIMITS_JSON)
 
 
+def missing_page() -> str:
+    """The page shell answering an unknown URL (the 404 stays): its router finds no screen
+    there and shows the styled "Not found" screen with a way back."""
+    bottle.response.content_type = 'text/html; charset=UTF-8'
+    return shell()
+
+
 for rule in SCREENS:
     app.get(rule, callback=shell)

@@ -25,17 +25,18 @@ WALK_BYTES = 256 * 1024  # a larger body is walked against its schema's shape be
 INTEGER = re.compile(r'-?[0-9]{1,18}')  # ASCII digits: `isdigit` takes "³", which int() refuses
 
 
-def read_json_body(schema: dict) -> Any:
+def read_json_body(schema: dict, label: str = '') -> Any:
     """The request body parsed as JSON, or Invalid with a reason; 415 unless it says it is
     JSON, so that no HTML form (which cannot send that type across sites) passes for one. A
     large body is parsed only once a walk over it found it of the schema's shape, so no part
-    of it is built that the schema does not allow."""
+    of it is built that the schema does not allow; a refusal of that walk names its objects by
+    their integer field `label`."""
     if not is_json(bottle.request.environ.get('CONTENT_TYPE', '')):
         raise error_response(415, 'The request body must be JSON, sent as '
                                   '"Content-Type: application/json".',
                              fields={'Content-Type': 'must be application/json'})
     if bottle.request.content_length > WALK_BYTES:
-        refuse_misshapen(bottle.request.body, schema)
+        refuse_misshapen(bottle.request.body, schema, label)
     raw = bottle.request.body.read()
     if not raw:
         raise Invalid('The request body is empty; JSON was expected.')
@@ -96,14 +97,24 @@ def coerce_value(kind: str | None, text: str) -> Any:
     return text
 
 
+def checked_body(schema: dict, read: Callable[[dict], Any]) -> Any:
+    """The body `read(schema)` gives, checked against `schema`: how operations check bodies
+    unless they name a check of their own."""
+    return check(schema, read(schema))
+
+
 def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = None,
               body: dict | None = None, responses: dict[int, Any] | None = None,
               security: bool | tuple[str, ...] | Callable[[], tuple[str, ...]] = False,
-              upload: dict[str, dict] | None = None) -> Callable:
+              upload: dict[str, dict] | None = None,
+              body_check: Callable[[dict, Callable[..., Any]], Any] = checked_body
+              ) -> Callable:
     """Declare an operation; validated `query` and `body` are passed to the route as keywords.
     `security`: True for a bearer token or session, or the names of the accepted schemes (or
     a function giving them, when the settings decide). `upload`: the media types of a body
-    that is not JSON (a picture), for the document; the route reads it."""
+    that is not JSON (a picture), for the document; the route reads it. `body_check(schema,
+    read)` reads the body with `read(schema)` (`label=`: the field that names the objects of a
+    refusal) and checks it (a service's rule book may check more at once)."""
     for schema in (query, body):  # a schema the checks do not understand fails here, at import
         if schema is not None:
             compiled(schema)
@@ -114,7 +125,7 @@ def operation(summary: str, *, tags: tuple[str, ...] = (), query: dict | None = 
             if query is not None:
                 kwargs['query'] = validated_query(query)
             if body is not None:
-                kwargs['body'] = check(body, read_json_body(body))
+                kwargs['body'] = body_check(body, read_json_body)
             return callback(*args, **kwargs)
         wrapper.operation = {'summary': summary, 'tags': list(tags), 'query': query,
                              'body': body, 'responses': responses or {}, 'security': security,

@@ -3,7 +3,10 @@ the checks a schema cannot express: real dates in the past and two-way relatives
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
+from controllers.validation import compiled
 from lib.utils.problems import Problems
 
 INT32_MAX = 2**31 - 1  # ids and apartments are stored as 32-bit integers
@@ -55,33 +58,59 @@ def birth_date_problem(text: str, now: dt.date) -> str | None:
     return None if born < now else f'{text} is not before today'
 
 
-def import_problems(citizens: list[dict]) -> Problems:
-    """What breaks the rules in citizens that fit CITIZEN: repeated ids, dates, relatives."""
-    problems = Problems()
+def import_problems(citizens: list, problems: Problems | None = None) -> Problems:
+    """What breaks the rules in citizens: repeated ids, dates, relatives. Only fields that fit
+    their schema are judged (a field that does not is the schema's problem), so that one pass
+    over a broken file finds these problems beside the schema's."""
+    problems = Problems() if problems is None else problems
     now = today()
     position_of = {}
+    judged = []  # (position, citizen_id, relatives) of citizens whose id and relatives fit
     for position, citizen in enumerate(citizens):
-        citizen_id = citizen['citizen_id']
-        if citizen_id in position_of:
-            problems.add(f'citizens.{position}.citizen_id',
-                         f'citizen_id {citizen_id} repeats citizens.{position_of[citizen_id]}')
-        position_of.setdefault(citizen_id, position)
-        problem = birth_date_problem(citizen['birth_date'], now)
-        if problem:
-            problems.add(f'citizens.{position}.birth_date', problem)
-    pairs = {(citizen['citizen_id'], relative)
-             for citizen in citizens for relative in citizen['relatives']}
-    for position, citizen in enumerate(citizens):
-        citizen_id = citizen['citizen_id']
-        for relative in citizen['relatives']:
+        if not isinstance(citizen, dict):
+            continue
+        citizen_id = citizen.get('citizen_id')
+        if FITS['citizen_id'](citizen_id):
+            if citizen_id in position_of:
+                problems.add(f'citizens.{position}.citizen_id',
+                             f'citizen_id {citizen_id} repeats citizens.{position_of[citizen_id]}')
+            position_of.setdefault(citizen_id, position)
+            if FITS['relatives'](citizen.get('relatives')):
+                judged.append((position, citizen_id, citizen['relatives']))
+        if FITS['birth_date'](citizen.get('birth_date')):
+            problem = birth_date_problem(citizen['birth_date'], now)
+            if problem:
+                problems.add(f'citizens.{position}.birth_date', problem)
+    pairs = {(citizen_id, relative) for _, citizen_id, relatives in judged
+             for relative in relatives}
+    listing = {citizen_id for _, citizen_id, _ in judged}  # whose relatives can be read
+    for position, citizen_id, relatives in judged:
+        for relative in relatives:
             problem = relative_problem(citizen_id, relative, position_of)
-            if problem is None and (relative, citizen_id) not in pairs:
+            if problem is None and relative in listing and (relative, citizen_id) not in pairs:
                 problem = (f'{relative} is a relative of {citizen_id} but {citizen_id} '
                            f'is not among the relatives of {relative}')
             if problem:
                 problems.add(f'citizens.{position}.relatives', problem)
                 break
     return problems
+
+
+def fits(schema: dict) -> Callable[[Any], bool]:
+    """Whether a value fits `schema`: the quick check, else the explainer finds nothing (the
+    quick check may refuse what the schema allows, such as 2.0 for an integer)."""
+    quick, explain = compiled(schema)
+
+    def check(value: Any) -> bool:
+        if quick(value):
+            return True
+        found = Problems(limit=0)  # counts only
+        explain(value, found)
+        return not found
+    return check
+
+
+FITS = {name: fits(rule) for name, rule in FIELDS.items()}
 
 
 def changes_problems(citizen_id: int, changes: dict, known: set[int]) -> dict[str, str]:

@@ -16,14 +16,17 @@ class DomainError(Exception):
 
 
 class Invalid(DomainError):
-    """Bad input: `fields` names the first problems (a bounded list), `more` counts the rest."""
+    """Bad input: `fields` names the first problems (a bounded list), `more` counts the rest;
+    `problems`, when a check lists them for a screen, the same as rows (`import_check`)."""
 
     code = 'invalid'
 
     def __init__(self, message: str, fields: dict[str, str] | None = None,
-                 code: str | None = None, more: int = 0):
+                 code: str | None = None, more: int = 0, problems: list[dict] | None = None):
         super().__init__(message, fields, code)
         self.more = more
+        self.problems = problems
+        self.labels: dict[str, int] = {}  # what names the objects of `fields` (`citizen_id`)
 
 
 class Unauthorized(DomainError):

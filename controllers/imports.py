@@ -18,10 +18,12 @@ FIELDS = ('citizen_id', 'town', 'street', 'building', 'apartment', 'name', 'birt
 class ImportController:
     """Stores imports of citizens (validated by `citizen_rules`) and edits single citizens."""
 
-    def create(self, citizens: list[dict], progress: Callable[[int], None] | None = None) -> dict:
+    def create(self, citizens: list[dict], progress: Callable[[int], None] | None = None,
+               judged: bool = False) -> dict:
         """Store citizens that fit `citizen_rules.CITIZEN` as a new import, all or nothing;
-        `progress(n)` hears of every `n` citizens written."""
-        problems = rules.import_problems(citizens)
+        `progress(n)` hears of every `n` citizens written. `judged`: the rules were already
+        applied to them (`import_check.check_import`), which a second pass would only repeat."""
+        problems = None if judged else rules.import_problems(citizens)
         if problems:
             raise Invalid(summary('The import is not valid.', problems.more), problems.fields,
                           more=problems.more)

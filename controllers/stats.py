@@ -49,7 +49,8 @@ class StatsController:
         """The stored days from `first` to `last` (YYYY-MM-DD, at most MAX_DAYS), in order."""
         start, end = parse_day(first, 'from'), parse_day(last, 'to')
         if end < start:
-            raise Invalid('The range ends before it starts.', {'to': 'must not be before from'})
+            raise Invalid('The range ends before it starts.',
+                          {'to': 'must not be before the start day (from)'})
         refuse_future(start, 'from')
         refuse_future(end, 'to')
         if (end - start).days >= MAX_DAYS:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from controllers.errors import Invalid
-from lib.utils.jsonshape import JSONError, Shape, TooDeep, shape_of, shape_problems
+from lib.utils.jsonshape import JSONError, Shape, TooDeep, shape_of, shape_walk
 from lib.utils.problems import LIMIT, Problems, summary
 from lib.utils.schemaexplain import compile_explainer
 from lib.utils.schemakit import Check, Unsupported, compile_check
@@ -107,17 +107,20 @@ def shape(schema: dict) -> Shape:
     return _shapes[key]
 
 
-def refuse_misshapen(body: BinaryIO, schema: dict) -> None:
+def refuse_misshapen(body: BinaryIO, schema: dict, label: str = '') -> None:
     """Invalid, naming the first LIMIT places, when the body departs from the schema's shape
-    (the walk stops there); else the body is left to be read again from its start."""
+    (the walk stops there); else the body is left to be read again from its start. The
+    Invalid's `labels` hold, by the path of each object, its integer field named `label`."""
     try:
-        problems = shape_problems(body, shape(schema), LIMIT, MAX_DEPTH)
+        walk = shape_walk(body, shape(schema), LIMIT, MAX_DEPTH, label)
     except TooDeep:
         raise too_deep('body') from None
     except JSONError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else 'malformed'
         raise Invalid(f'The request body is not valid JSON ({reason}).') from None
-    if problems:
-        unread = ' The rest of it was not checked.' if len(problems) >= LIMIT else ''
-        raise Invalid(f'The request body is not valid.{unread}', problems)
+    if walk.problems:
+        unread = ' The rest of it was not checked.' if len(walk.problems) >= LIMIT else ''
+        refusal = Invalid(f'The request body is not valid.{unread}', walk.problems)
+        refusal.labels = walk.labels
+        raise refusal
     body.seek(0)

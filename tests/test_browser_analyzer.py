@@ -62,10 +62,16 @@ def test_upload_shows_progress_then_the_import_with_its_charts(screens, web_serv
     screens.shot('import')
 
 
-def test_refused_upload_lists_what_to_fix(screens, tmp_path):
+@pytest.mark.parametrize('size', ['desktop', 'phone'])
+def test_refused_upload_lists_every_problem_at_once_by_citizen_and_field(screens, tmp_path,
+                                                                          size):
+    if size == 'phone':
+        screens.page.set_viewport_size(PHONE)
     citizens = make_import(citizens=5, relations=0, seed=1)['citizens']
+    citizens[0]['gender'] = 'other'
     citizens[1]['birth_date'] = '01.01.2999'
     citizens[3]['relatives'] = [1]
+    citizens[4]['citizen_id'] = 'five'
     path = tmp_path / 'broken.json'
     path.write_text(json.dumps({'citizens': citizens}))
     screens.visit('/analyzer', 'imports')
@@ -73,12 +79,39 @@ def test_refused_upload_lists_what_to_fix(screens, tmp_path):
 
     upload(screens, path)
     page = screens.page
-    assert page.locator('.refusal .field-error').inner_text() == 'The import is not valid.'
+    assert page.locator('.refusal .field-error').inner_text() == (
+        'The file was not stored. Fix these 4 problems and upload it again:')
     rows = [texts(row.locator('th, td')) for row in page.locator('.problems tbody tr').all()]
-    assert [where for where, _ in rows] == ['citizens[1] birth_date', 'citizens[3] relatives']
-    assert rows[0][1] == '01.01.2999 is not before today'
-    assert rows[1][1] == '1 is a relative of 4 but 4 is not among the relatives of 1'
+    if size == 'phone':  # cards: each value after its label
+        rows = [[row[0], *(cell.split('\n', 1)[-1].strip() for cell in row[1:])]
+                for row in rows]
+    assert rows == [
+        ['Citizen 1', 'gender', 'Must be "male" or "female", not \'other\''],
+        ['Citizen 2', 'birth_date', '01.01.2999 is not in the past'],
+        ['Citizen 4', 'relatives', '1 is a relative of 4 but 4 is not among the relatives of 1'],
+        ['The 5th citizen in the list', 'citizen_id',
+         "Must be a whole number from 0 to 2147483647, not 'five'"]]
+    width = page.evaluate('document.documentElement.scrollWidth')
+    assert width <= page.viewport_size['width']
     screens.shot('refused')
+
+    fixed = tmp_path / 'fixed.json'
+    fixed.write_text(json.dumps(make_import(citizens=5, relations=0, seed=1)))
+    page.set_input_files('#upload-file', str(fixed))  # another file: the old answer goes
+    assert not page.locator('.refusal').is_visible()
+
+
+def test_a_file_that_is_not_json_is_refused_in_plain_words(screens, tmp_path):
+    path = tmp_path / 'broken.json'
+    path.write_text('{"citizens": [\n  {"citizen_id": 1,}\n]}')
+    screens.visit('/analyzer', 'imports')
+    screens.expect_refusal(400, r'/imports$')
+    upload(screens, path)
+    shown = screens.page.locator('.refusal').inner_text()
+    assert 'The file is not valid JSON (near line 2, column 20)' in shown
+    assert shown.strip().endswith('Nothing was stored.')
+    assert 'Expecting' not in shown and 'char' not in shown
+    screens.shot('not-json')
 
 
 def store_import(web_server, tmp_path, citizens: list[dict]) -> str:
@@ -135,6 +168,15 @@ def test_import_screen_survives_a_reload_and_fits_a_phone(screens, web_server, t
     assert screens.page.locator('h1').inner_text() == f'Import {import_id}'
     width = screens.page.evaluate('document.documentElement.scrollWidth')
     assert width <= PHONE['width']
+    first = screens.page.locator('#citizens-table tbody tr').first
+    box = first.bounding_box()
+    assert box['width'] <= PHONE['width'] - 32, 'each citizen is a card within the page'
+    assert texts(first.locator('td[data-label]')) and first.locator(
+        'th').bounding_box()['y'] <= first.locator('td').first.bounding_box()['y'], \
+        'the name heads its card'
+    table = screens.page.locator('#ages-table').locator('xpath=..')
+    assert table.evaluate('wrap => wrap.scrollWidth <= wrap.clientWidth + 1'), \
+        'the ages fit the phone'
     screens.shot('phone')
 
 

@@ -62,11 +62,14 @@ def shape_of(schema: dict) -> Shape:
 
 
 class ShapeWalk:
-    """One walk of a text; `problems` by JSON path."""
+    """One walk of a text; `problems` by JSON path, and `labels`: by the path of each object,
+    the integer of its field named `label` (an import's `citizen_id`), to name its problems."""
 
-    def __init__(self, stream: BinaryIO, limit: int, max_depth: int):
+    def __init__(self, stream: BinaryIO, limit: int, max_depth: int, label: str = ''):
         self.limit, self.max_depth = limit, max_depth
         self.problems: dict[str, str] = {}
+        self.label = label
+        self.labels: dict[str, int] = {}
         self._events = ijson.basic_parse(stream, use_float=True, buf_size=READ_BYTES)
         self._skipped = 0
 
@@ -99,7 +102,9 @@ class ShapeWalk:
                     self._problem(path, f'missing field(s): {", ".join(sorted(missing))}')
                 return
             seen.add(key)
-            event, _ = next(self._events)
+            event, value = next(self._events)
+            if key == self.label and event == 'number' and isinstance(value, int):
+                self.labels['.'.join(map(str, path))] = value
             inner = shape.properties.get(key, shape.extra)
             if inner is not None:
                 self._value(event, inner, (*path, key))
@@ -155,3 +160,11 @@ def shape_problems(stream: BinaryIO, shape: Shape, limit: int, max_depth: int) -
     JSON path, with arrays and objects nested at most `max_depth` deep (else TooDeep). Raises
     `JSONError` when the text is not JSON."""
     return ShapeWalk(stream, limit, max_depth).run(shape)
+
+
+def shape_walk(stream: BinaryIO, shape: Shape, limit: int, max_depth: int,
+               label: str) -> ShapeWalk:
+    """`shape_problems`, keeping the walk: its `problems`, and the `labels` of the objects."""
+    walk = ShapeWalk(stream, limit, max_depth, label)
+    walk.run(shape)
+    return walk

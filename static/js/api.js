@@ -10,6 +10,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = error.code;
     this.fields = error.fields || {};
+    this.more = error.more || 0;
+    this.problems = error.problems || null;  // by citizen and field (an Analyzer import)
   }
 
   /* Messages per field, each starting with a capital; what names no field goes under

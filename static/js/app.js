@@ -2,7 +2,9 @@
 import { configureBindings } from './bindings.js';
 import { Router } from './router.js';
 import { ROUTES } from './routes.js';
-import { AnalyzerClosedScreen, MissingScreen, ProblemScreen } from './screens/problems.js';
+import {
+  AnalyzerClosedScreen, MissingScreen, ProblemScreen, sectionOf,
+} from './screens/problems.js';
 import { Session } from './session.js';
 import { Unread } from './unread.js';
 
@@ -22,6 +24,16 @@ class Shell {
     this.router = new Router(ROUTES, (Screen, params, query) => this.show(Screen, params, query));
     this.shown = 0;
     this.logOut = () => this.leave();
+    /* The phone menu: the nav folds under a button on narrow screens (CSS decides when). */
+    this.menuOpen = ko.observable(false);
+    this.menuExpanded = ko.pureComputed(() => String(this.menuOpen()));
+    this.toggleMenu = () => this.menuOpen(!this.menuOpen());
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.menuOpen()) {
+        this.menuOpen(false);
+        document.querySelector('.menu-button').focus();
+      }
+    });
   }
 
   /* Build the screen for a URL, load its data, then put it up (unless another came first). */
@@ -30,7 +42,10 @@ class Shell {
     const first = turn === 1;
     this.unread.refresh();
     this.loading(true);
-    let screen = Screen ? new Screen(this, params, query) : new MissingScreen();
+    this.menuOpen(false);
+    let screen = Screen ? new Screen(this, params, query)
+      : new MissingScreen(`There is no page at ${window.location.pathname}.`,
+        sectionOf(window.location.pathname));
     try {
       if (screen.redirect) {
         this.router.navigate(screen.redirect, { replace: true });
@@ -57,11 +72,11 @@ class Shell {
 
   /* The screen that says why `screen` could not be loaded. */
   refusal(screen, error) {
-    if (error.status === 404) return new MissingScreen(error.message);
+    if (error.status === 404) return new MissingScreen(error.message, screen.section);
     if ((error.status === 401 || error.status === 403) && screen.section === 'analyzer') {
       return new AnalyzerClosedScreen(error.status, this.session.username());
     }
-    return new ProblemScreen(error);
+    return new ProblemScreen(error, screen.section);
   }
 
   async leave() {

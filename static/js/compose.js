@@ -1,6 +1,7 @@
 /* The compose box: text with a live character count, an optional addressee, errors next to
    the field they concern. A post that is accepted is handed to `onPosted` at once. */
 import * as api from './api.js';
+import { clearFieldOn, clearOn } from './messages.js';
 import { counter, textProblem } from './posts.js';
 
 const ko = window.ko;
@@ -15,6 +16,9 @@ export class Compose {
     this.busy = ko.observable(false);
     this.status = ko.observable('');
     this.submit = () => this.send(onPosted);
+    clearOn(this.status, this.text, this.referenced);
+    clearFieldOn(this.errors, 'text', this.text);
+    clearFieldOn(this.errors, 'referenced', this.referenced);
   }
 
   async send(onPosted) {
@@ -34,7 +38,7 @@ export class Compose {
       this.errors({});
       this.text('');
       this.referenced('');
-      this.status('Posted.');
+      this.status('Posted.');  // after the fields are emptied, which clears it
       onPosted(posted);
     } catch (error) {
       this.errors(error.byField('text'));

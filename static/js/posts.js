@@ -3,6 +3,7 @@
 import * as api from './api.js';
 import { now } from './clock.js';
 import { LIMITS } from './limits.js';
+import { clearFieldOn } from './messages.js';
 import { pagerFor } from './paging.js';
 import { relativeTime, utcTime } from './text.js';
 
@@ -75,7 +76,12 @@ export class Post {
       this.errors({});
       this.editing(true);
     };
-    this.cancel = () => this.editing(false);
+    this.cancel = () => {
+      this.errors({});
+      this.editing(false);
+    };
+    clearFieldOn(this.errors, 'text', this.draft);
+    clearFieldOn(this.errors, 'referenced', this.draftReferenced, 'text');
     this.save = () => this.saveDraft();
     this.askDelete = () => this.confirming(true);
     this.keep = () => this.confirming(false);
@@ -107,6 +113,7 @@ export class Post {
       this.text(saved.text);
       this.referenced(saved.referenced);
       this.edited(saved.edited);
+      this.errors({});
       this.editing(false);
     } catch (error) {
       this.errors(error.byField('text'));
@@ -118,6 +125,7 @@ export class Post {
   async deleteIt(list) {
     this.busy(true);
     try {
+      this.errors({});
       await api.remove(this.url);
       list.posts.remove(this);
       list.removed();

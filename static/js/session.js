@@ -9,11 +9,23 @@ export class Session {
   constructor() {
     this.username = ko.observable(null);
     this.loggedIn = ko.pureComputed(() => this.username() !== null);
+    /* Until the server has answered, the page shows neither signed-in nor signed-out
+       controls: "loading", then "in" or "out" (the header's `data-session`). */
+    this.known = ko.observable(false);
+    this.state = ko.pureComputed(() => {
+      if (!this.known()) return 'loading';
+      return this.loggedIn() ? 'in' : 'out';
+    });
   }
 
-  /* Learn from the server whether this browser has a session. */
+  /* Learn from the server whether this browser has a session (if it cannot say, the page
+     goes on as logged out). */
   async load() {
-    this.use(await api.get(SESSION));
+    try {
+      this.use(await api.get(SESSION));
+    } finally {
+      this.known(true);
+    }
   }
 
   async logIn(username, password) {

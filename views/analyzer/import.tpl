@@ -39,10 +39,10 @@
         <input id="citizens-filter" type="search" data-bind="textInput: filter">
       </div>
       <div class="table-wrap">
-        <table id="citizens-table">
+        <table id="citizens-table" class="cards">
           <thead><tr><th scope="col" class="number">Id</th><th scope="col">Name</th><th scope="col">Town</th><th scope="col">Born</th><th scope="col">Relatives</th><th scope="col"><span class="visually-hidden">Edit</span></th></tr></thead>
           <tbody data-bind="foreach: shown">
-            <tr><td class="number" data-bind="text: id"></td><th scope="row" data-bind="text: name"></th><td data-bind="text: town"></td><td data-bind="text: born"></td><td data-bind="text: relatives"></td><td><a data-bind="attr: {href: link, 'aria-label': label}">Edit</a></td></tr>
+            <tr><td class="number" data-label="Id" data-bind="text: id"></td><th scope="row" data-bind="text: name"></th><td data-label="Town" data-bind="text: town"></td><td data-label="Born" data-bind="text: born"></td><td data-label="Relatives" data-bind="text: relatives"></td><td class="edit-cell"><a data-bind="attr: {href: link, 'aria-label': label}">Edit</a></td></tr>
           </tbody>
         </table>
       </div>

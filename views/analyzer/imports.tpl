@@ -22,11 +22,11 @@
       <div class="refusal" role="alert" data-bind="visible: refusal">
         <p class="field-error" data-bind="text: refusal"></p>
         <div class="table-wrap" data-bind="visible: hasProblems">
-          <table class="problems">
+          <table class="problems cards">
             <caption>What to fix in the file</caption>
-            <thead><tr><th scope="col">Where</th><th scope="col">Problem</th></tr></thead>
+            <thead><tr><th scope="col">Citizen</th><th scope="col">Field</th><th scope="col">Problem</th></tr></thead>
             <tbody data-bind="foreach: problems">
-              <tr><th scope="row"><code data-bind="text: where"></code></th><td data-bind="text: message"></td></tr>
+              <tr><th scope="row" data-bind="text: citizen"></th><td data-label="Field"><code data-bind="text: field"></code></td><td data-label="Problem" data-bind="text: message"></td></tr>
             </tbody>
           </table>
         </div>

@@ -1,13 +1,13 @@
   <template id="screen-missing">
     <h1>Not found</h1>
     <p class="card notice" data-bind="text: message"></p>
-    <p><a href="/">Back to the latest posts</a></p>
+    <p><a class="back" data-bind="attr: {href: back.link}, text: back.text"></a></p>
   </template>
 
   <template id="screen-problem">
     <h1>Something went wrong</h1>
     <p class="card notice error" role="alert" data-bind="text: message"></p>
-    <p>Try again in a moment, or go <a href="/">back to the latest posts</a>.</p>
+    <p>Try again in a moment. <a class="back" data-bind="attr: {href: back.link}, text: back.text"></a></p>
   </template>
 
   <template id="screen-analyzer-closed">

@@ -5,19 +5,23 @@
     </div>
     <form class="card range" novalidate data-bind="submit: submit">
       <div class="field">
-        <label for="stats-from">From</label>
-        <input id="stats-from" type="date" data-bind="value: from, attr: {'aria-invalid': !!errors().from}">
+        <label for="stats-from">From <span class="hint">(YYYY-MM-DD)</span></label>
+        <input id="stats-from" type="text" autocomplete="off" spellcheck="false" placeholder="YYYY-MM-DD" data-bind="textInput: from, attr: {'aria-invalid': !!errors().from}">
         <p class="field-error" data-bind="visible: errors().from, text: errors().from"></p>
       </div>
       <div class="field">
-        <label for="stats-to">To</label>
-        <input id="stats-to" type="date" data-bind="value: to, attr: {'aria-invalid': !!errors().to}">
+        <label for="stats-to">To <span class="hint">(YYYY-MM-DD)</span></label>
+        <input id="stats-to" type="text" autocomplete="off" spellcheck="false" placeholder="YYYY-MM-DD" data-bind="textInput: to, attr: {'aria-invalid': !!errors().to}">
         <p class="field-error" data-bind="visible: errors().to, text: errors().to"></p>
       </div>
       <div class="actions"><button type="submit" class="primary">Show</button></div>
       <p class="field-error" role="alert" data-bind="visible: errors().range, text: errors().range"></p>
     </form>
-    <div data-bind="visible: counted">
+    <div class="card empty-state" role="status" data-bind="visible: nothingCounted">
+      <h2>Nothing counted from <span class="day" data-bind="text: first"></span> to <span class="day" data-bind="text: last"></span></h2>
+      <p>Each day is counted shortly after it ends (UTC), so today's figures appear tomorrow. Choose an earlier range, or come back later.</p>
+    </div>
+    <div data-bind="visible: someCounted">
       <section class="card" aria-labelledby="stats-chart-title">
         <h2 id="stats-chart-title">Posts, new users and active authors per day</h2>
         <div class="chart tall"><canvas id="stats-chart" role="img" aria-label="Line chart of posts, new users and active authors per day; the same figures are in the table below." data-bind="chart: chart"></canvas></div>
@@ -32,8 +36,8 @@
         </section>
         <section class="card" aria-labelledby="stats-days-title">
           <h2 id="stats-days-title">Day by day</h2>
-          <p class="empty" data-bind="visible: noDays">No day of this range has been counted yet.</p>
-          <div class="table-wrap" data-bind="visible: !noDays">
+          <p class="hint"><span class="day" data-bind="text: first"></span> to <span class="day" data-bind="text: last"></span></p>
+          <div class="table-wrap">
             <table>
               <thead><tr><th scope="col">Day</th><th scope="col" class="number">Posts</th><th scope="col" class="number">New users</th><th scope="col" class="number">Active authors</th><th scope="col" class="number">New follows</th></tr></thead>
               <tbody data-bind="foreach: days">

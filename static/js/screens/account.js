@@ -1,5 +1,6 @@
 /* Sign up and log in. Both end with a session cookie set by the server. */
 import * as api from '../api.js';
+import { clearFieldOn, clearOn } from '../messages.js';
 
 const ko = window.ko;
 
@@ -23,6 +24,7 @@ export class LogInScreen {
     this.error = ko.observable('');
     this.busy = ko.observable(false);
     this.submit = () => this.logIn(query);
+    clearOn(this.error, this.username, this.password);
   }
 
   async logIn(query) {
@@ -56,10 +58,14 @@ export class SignUpScreen {
     this.errors = ko.observable({});
     this.busy = ko.observable(false);
     this.submit = () => this.signUp(query);
+    clearFieldOn(this.errors, 'username', this.username);
+    clearFieldOn(this.errors, 'email', this.email);
+    clearFieldOn(this.errors, 'password', this.password);
   }
 
   async signUp(query) {
     const username = this.username().trim();
+    this.errors({});
     this.busy(true);
     try {
       await api.post(api.apiPath('users'), {

@@ -1,6 +1,7 @@
 /* Edit one citizen of an import; only the fields that changed are sent, and the server's
    objections are shown next to their fields. */
 import { citizensOf, notFound, patchCitizen } from '../analyzer.js';
+import { clearFieldOn, clearOn } from '../messages.js';
 
 const ko = window.ko;
 const TEXT_FIELDS = ['name', 'birth_date', 'gender', 'town', 'street', 'building'];
@@ -30,6 +31,10 @@ export class CitizenScreen {
     this.status = ko.observable('');
     this.busy = ko.observable(false);
     this.save = () => this.send();
+    for (const [name, field] of Object.entries(this.fields)) {
+      clearOn(this.status, field);
+      clearFieldOn(this.errors, name, field);
+    }
   }
 
   async load() {
@@ -75,7 +80,8 @@ export class CitizenScreen {
     this.busy(true);
     try {
       this.show(await patchCitizen(this.importId, this.citizenId, changes));
-      this.status('Saved.');
+      this.errors({});
+      this.status('Saved.');  // after `show`, whose changes of the fields clear it
     } catch (error) {
       this.errors(error.byField('form'));
     } finally {

@@ -1,17 +1,25 @@
 /* The Analyzer's first screen: upload a citizens file (with progress, and the reasons when it is
    refused) and the list of imports. */
 import * as api from '../api.js';
+import { clearOn } from '../messages.js';
 import { count, formatTime } from '../text.js';
 
 const ko = window.ko;
-const ERRORS_SHOWN = 100;
 
-/* `citizens.12.birth_date` → citizen 12 and the field, for sorting and reading. */
-function problemRow([field, message]) {
-  const [, position, name] = /^citizens\.(\d+)\.?(.*)$/.exec(field) || [];
-  return position === undefined
-    ? { position: -1, where: field, message }
-    : { position: Number(position), where: `citizens[${position}]${name ? ` ${name}` : ''}`, message };
+/* "1st", "2nd", "3rd", "11th": a place in the file. */
+function ordinal(number) {
+  const tens = number % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : { 1: 'st', 2: 'nd', 3: 'rd' }[number % 10] || 'th';
+  return `${number}${suffix}`;
+}
+
+/* A problem of the API's `problems` list as a row: which citizen, which field, what is wrong. */
+function problemRow(problem) {
+  let citizen = 'The file';
+  if (problem.citizen_id !== null) citizen = `Citizen ${problem.citizen_id}`;
+  else if (problem.position !== null) citizen = `The ${ordinal(problem.position + 1)} citizen in the list`;
+  const message = problem.message.charAt(0).toUpperCase() + problem.message.slice(1);
+  return { citizen, field: problem.field || '—', message };
 }
 
 export class ImportsScreen {
@@ -35,6 +43,12 @@ export class ImportsScreen {
     this.moreProblems = ko.observable('');
     this.created = ko.observable(null);
     this.upload = () => this.send();
+    clearOn(this.refusal, this.file);  // a new file: the last one's answer is no longer it
+    this.file.subscribe(() => {
+      this.problems([]);
+      this.moreProblems('');
+      if (this.file()) this.created(null);
+    });
   }
 
   async load() {
@@ -67,8 +81,8 @@ export class ImportsScreen {
       });
       this.progress(100);
       const id = answer.data.import_id;
-      this.created({ text: `Import ${id}`, link: `/analyzer/imports/${id}` });
       this.file(null);
+      this.created({ text: `Import ${id}`, link: `/analyzer/imports/${id}` });
       await this.load();
     } catch (error) {
       this.refused(error);
@@ -78,13 +92,26 @@ export class ImportsScreen {
     }
   }
 
+  /* The reasons of a refusal: the API's `problems` (every one found, by citizen and field,
+     in plain words) when it lists them, else its message. */
   refused(error) {
-    this.refusal(error.message);
-    const rows = Object.entries(error.fields || {}).map(problemRow)
-      .sort((a, b) => a.position - b.position || a.where.localeCompare(b.where));
-    this.problems(rows.slice(0, ERRORS_SHOWN));
-    if (rows.length > ERRORS_SHOWN) {
-      this.moreProblems(`…and ${count(rows.length - ERRORS_SHOWN, 'more problem')}.`);
+    if (!error.problems) {
+      this.refusal(error.message);
+      return;
+    }
+    if (error.problems.every((problem) => problem.position === null)) {  // the file as a whole
+      this.refusal([...error.problems.map((problem) => problem.message), 'Nothing was stored.']
+        .join(' '));
+      return;
+    }
+    const rows = error.problems.map(problemRow);
+    const found = rows.length + (error.more || 0);
+    this.refusal(found === 1
+      ? 'The file was not stored. Fix this problem and upload it again:'
+      : `The file was not stored. Fix these ${count(found, 'problem')} and upload it again:`);
+    this.problems(rows);
+    if (error.more) {
+      this.moreProblems(`…and ${count(error.more, 'more problem')}, not listed: the first ${rows.length} are shown.`);
     }
   }
 }

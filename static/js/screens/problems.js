@@ -1,21 +1,34 @@
 /* What the shell shows when a URL names nothing, a screen's data could not be loaded, or the
    Analyzer is closed to the visitor. */
 
+/* Where a problem screen leads back to: the Analyzer's first screen from its own pages. */
+const WAYS_BACK = {
+  analyzer: { link: '/analyzer', text: 'Back to the Analyzer' },
+  '': { link: '/', text: 'Back to the latest posts' },
+};
+
+/* The section of the site a path belongs to, for the way back. */
+export function sectionOf(path) {
+  return path === '/analyzer' || path.startsWith('/analyzer/') ? 'analyzer' : '';
+}
+
 export class MissingScreen {
-  constructor(message = 'There is no page at this address.') {
+  constructor(message = 'There is no page at this address.', section = '') {
     this.template = 'screen-missing';
-    this.section = '';
+    this.section = section;
     this.title = 'Not found';
     this.message = message;
+    this.back = WAYS_BACK[section] || WAYS_BACK[''];
   }
 }
 
 export class ProblemScreen {
-  constructor(error) {
+  constructor(error, section = '') {
     this.template = 'screen-problem';
-    this.section = '';
+    this.section = section;
     this.title = 'Something went wrong';
     this.message = error.message || String(error);
+    this.back = WAYS_BACK[section] || WAYS_BACK[''];
   }
 }
 

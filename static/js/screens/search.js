@@ -2,6 +2,7 @@
    URL: `name` for people, `text` and `username` for posts. */
 import { apiPath, withQuery } from '../api.js';
 import { LIMITS } from '../limits.js';
+import { clearOn } from '../messages.js';
 import { pageOf } from '../paging.js';
 import { PeopleList } from '../people.js';
 import { PostList } from '../posts.js';
@@ -27,6 +28,8 @@ export class SearchScreen {
     this.peopleSearched = ko.observable(false);
     this.people = new PeopleList('Nobody has that name.');
     this.findPeople = () => this.searchPeople();
+    clearOn(this.error, this.text);
+    clearOn(this.nameError, this.name);
   }
 
   async load() {
