@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from controllers import feeds
+from controllers import avatars, exports, feeds
 from controllers.account import check_password, revoke_all
 from controllers.cache import FEED_SCOPE, CacheController, user_scope
 from models import feedrows
@@ -34,6 +34,8 @@ def forget_feed(user_id: int) -> None:
 
 FORGETTERS: list[Callable[[int], None]] = [
     forget_feed,
+    avatars.forget,
+    exports.forget,
 ]
 
 

@@ -1,11 +1,15 @@
 """Deleting one's account, on both databases: after the password is given again, every row of
 the user is gone from every table of the schema (the tables are read from the database, so a
-table added later is checked too), and so are their Redis feeds; posts of others that name them
-keep their text."""
-import pytest
+table added later is checked too), and so are their Redis feeds, their avatar and their exports'
+files; posts of others that name them keep their text."""
+import io
 
+import pytest
+from PIL import Image
+
+from controllers.exports import ExportController
 from controllers.feeds import FeedController
-from models import db, redisdb
+from models import avatars, db, exportfiles, redisdb
 from models.microposts import Micropost
 from models.timelines import feed_key, member
 from models.users import User
@@ -57,6 +61,12 @@ def leftovers(user_id: int, post_ids: set[int], token_ids: set[int]) -> list[str
     return found
 
 
+def png() -> bytes:
+    out = io.BytesIO()
+    Image.new('RGB', (40, 40), 'green').save(out, 'PNG')
+    return out.getvalue()
+
+
 def test_deleting_the_account_leaves_nothing_of_it_in_any_table(client, settings, zelda, bob):
     user_id = User.by_username(NAME).id
     log_in(client, NAME)
@@ -71,6 +81,14 @@ def test_deleting_the_account_leaves_nothing_of_it_in_any_table(client, settings
     client.post_json(f'/api/v1/users/{NAME}/email', {'email': 'zelda.next@example.net',
                                                      'password': PASSWORD}, headers=zelda,
                      status=202)
+    client.put(f'/api/v1/users/{NAME}/avatar', png(), headers=zelda, content_type='image/png')
+    export = client.post_json(f'/api/v1/users/{NAME}/exports', {'format': 'csv'},
+                              headers=zelda, status=202).json
+    assert ExportController().make(int(export['id'])) == 'done'
+    assert avatars.folder(user_id).exists()
+    assert (exportfiles.directory() / str(user_id)).exists()
+    assert client.get(f'/api/v1/users/{NAME}/notifications/unread', headers=zelda).json == {
+        'unread': 2}  # bob named them and followed them
     db.database.execute_sql(f"INSERT INTO user_role (user_id, role) VALUES ({user_id}, 'analyst')")
     bob_id = User.by_username('bob').id
     for each in (user_id, bob_id):  # home feeds in Redis, as a first read builds them
@@ -92,6 +110,8 @@ def test_deleting_the_account_leaves_nothing_of_it_in_any_table(client, settings
     assert (kept.text, kept.referenced_id) == (f'hello @{NAME}, welcome', None)
     assert client.get(naming['href']).json['referenced'] is None
     assert not redis.exists(feed_key(user_id))
+    assert not avatars.folder(user_id).exists()
+    assert not (exportfiles.directory() / str(user_id)).exists()
     assert all(redis.zscore(feed_key(bob_id), member(each)) is None for each in post_ids)
     client.get(f'/api/v1/users/{NAME}', status=404)
     client.get('/api/v1/users/bob/account', headers=zelda, status=401)
