@@ -96,6 +96,8 @@ def test_no_signed_in_or_out_controls_until_the_session_is_known(people, web_ser
     screens.shot('logged-out', full_page=False)
 
     log_in(screens, name)
+    assert page.locator('.notices-link').is_visible(), 'the bell shows without the menu'
+    assert page.locator('header.top').bounding_box()['height'] < 70, 'one row of header'
     if size == 'phone':
         page.get_by_role('button', name='Menu').click()
     assert page.get_by_role('button', name='Log out').is_visible()
