@@ -20,7 +20,7 @@ from lib.utils.datekit import isoformat, utcnow
 from models import tickets
 from models.db import transaction
 from models.tokens import digest_of, digests_of, tokens_of
-from models.users import email_taken, find_by_id, set_email, set_password_hash
+from models.users import UserRecord, email_taken, find_by_id, set_email, set_password_hash
 
 
 def check_password(user: dict, password: str, client: str, field: str = 'password') -> None:
@@ -41,6 +41,19 @@ def revoke_all(user_id: int, keep: str | None = None) -> int:
     return len(ended)
 
 
+def replace_password(user: UserRecord, new: str, field: str, keep: str | None = None) -> int:
+    """Make `new` the user's password (Invalid naming `field` for one that cannot be used);
+    close their open links and end every session and token but `keep`; how many ended."""
+    problem = password_problem(new, user.username, user.email)
+    if problem:
+        raise Invalid('This password cannot be used.', {field: problem})
+    password_hash = users.hasher.hash(new)  # at the configured cost, read at call time
+    with transaction():
+        set_password_hash(user.id, password_hash)
+        tickets.close_all(user.id)
+        return revoke_all(user.id, keep)
+
+
 class AccountController:
     """What a signed-in user does to their own account (`caller`: `{"id", "username"}`)."""
 
@@ -57,17 +70,9 @@ class AccountController:
     def change_password(self, current: str, new: str, raw_token: str | None) -> dict:
         """Change the password; every session and token but the one of this request ends.
         `{"revoked": n}`."""
-        user = find_by_id(self.caller['id'])
         check_password(self.caller, current, self.client, 'current_password')
-        problem = password_problem(new, user.username, user.email)
-        if problem:
-            raise Invalid('The new password cannot be used.', {'new_password': problem})
-        password_hash = users.hasher.hash(new)  # at the configured cost, read at call time
-        with transaction():
-            set_password_hash(user.id, password_hash)
-            tickets.close_all(user.id)
-            revoked = revoke_all(user.id, raw_token and digest(raw_token))
-        return {'revoked': revoked}
+        return {'revoked': replace_password(find_by_id(self.caller['id']), new, 'new_password',
+                                            raw_token and digest(raw_token))}
 
     def request_email_change(self, email: str, password: str) -> dict:
         """Mail a link to the new address; the address changes when it is followed."""

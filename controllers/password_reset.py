@@ -7,15 +7,13 @@ for `RESET_SECONDS`; a newer request replaces it. Setting the password ends ever
 token of the account and every other link."""
 from __future__ import annotations
 
-from controllers import limits, outbox, users
-from controllers.account import revoke_all
+from controllers import limits, outbox
+from controllers.account import replace_password
 from controllers.account_rules import RESET_SECONDS
-from controllers.credentials import password_problem
-from controllers.errors import Invalid
 from controllers.tickets import open_with_email, redeem
 from models import tickets
 from models.db import transaction
-from models.users import find_by_email, find_by_id, set_password_hash
+from models.users import find_by_email, find_by_id
 
 ANSWER = ('If an account uses this address, an e-mail with a link to choose a new password is '
           'on its way. The link works for an hour.')
@@ -39,12 +37,5 @@ class PasswordResetController:
         expired or not valid, or a password that cannot be used (the link then still works)."""
         ticket = redeem(raw_token, tickets.RESET)
         user = find_by_id(ticket['user_id'])
-        problem = password_problem(password, user.username, user.email)
-        if problem:
-            raise Invalid('This password cannot be used.', {'password': problem})
-        password_hash = users.hasher.hash(password)  # at the configured cost, read at call time
-        with transaction():
-            set_password_hash(user.id, password_hash)
-            tickets.close_all(user.id)
-            revoke_all(user.id)
+        replace_password(user, password, 'password')
         return {'username': user.username}
