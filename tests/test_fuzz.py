@@ -106,7 +106,7 @@ def test_the_live_server_gives_documented_answers_to_every_operation(postgres_en
     try:
         live = schemathesis.openapi.from_url(f'{url}/openapi.json')
         headers = sign_up_over_http(url, 'fuzzer')
-        assert fuzz(live, r'^/(api|imports)', headers, 'fuzzer', examples=10) == 35
+        assert fuzz(live, r'^/(api|imports)', headers, 'fuzzer', examples=10) == 48
     finally:
         stop(process)
 

@@ -59,7 +59,9 @@ def test_a_post_that_names_nobody_is_one_statement(pg_client, monkeypatch):
     alice = sign_up(pg_client, 'alice')
     post(pg_client, 'alice', alice, 'the token is resolved once')
     _, sent = statements_of(monkeypatch, lambda: post(pg_client, 'alice', alice, 'hello'))
-    assert [query.split()[0].upper() for query in sent] == ['INSERT'], sent
+    # The post, then its author's display name and picture for the answer.
+    assert [query.split()[0].upper() for query in sent] == ['INSERT', 'SELECT'], sent
+    assert 'display_name' in sent[1] and 'avatar' in sent[1]
 
 
 def test_a_post_that_names_someone_is_one_transaction_with_what_it_owes(pg_client,
@@ -69,7 +71,10 @@ def test_a_post_that_names_someone_is_one_transaction_with_what_it_owes(pg_clien
     post(pg_client, 'alice', alice, 'the token is resolved once')
     _, sent = statements_of(monkeypatch, lambda: post(pg_client, 'alice', alice, 'hi @bob'))
     verbs = [query.split()[0].upper() for query in sent]
-    assert verbs[0] == 'BEGIN' and verbs[-1] == 'COMMIT' and verbs.count('INSERT') == 2, sent
+    # The post and what it owes (an e-mail, a notification) in one transaction; then its
+    # author's display name and picture for the answer.
+    assert verbs[0] == 'BEGIN' and verbs[-2:] == ['COMMIT', 'SELECT'], sent
+    assert verbs.count('INSERT') == 3, sent
 
 
 def test_an_uncached_profile_is_the_user_and_one_statement_of_counts(pg_client, monkeypatch):

@@ -9,6 +9,7 @@ from api.rpc.convert import fields_of, masked
 from api.rpc.stubs import analyzer_pb2 as pb
 from api.rpc.stubs import analyzer_pb2_grpc
 from controllers.citizen_rules import CHANGES, IMPORT
+from controllers.import_check import check_import
 from controllers.imports import ImportController
 from controllers.reports import ReportController
 from controllers.validation import check
@@ -23,8 +24,8 @@ class Analyzer(analyzer_pb2_grpc.AnalyzerServicer):
     @unary(pb.ImportCreated)
     def CreateImport(self, request: pb.ImportRequest, call: Call) -> dict:
         call.analyst(self.protected)
-        body = check(IMPORT, fields_of(request))
-        return ImportController().create(body['citizens'], call.still_wanted)
+        body = check_import(IMPORT, lambda schema, label=None: fields_of(request))
+        return ImportController().create(body['citizens'], call.still_wanted, judged=True)
 
     @unary(pb.ImportList)
     def ListImports(self, request: Empty, call: Call) -> dict:
