@@ -49,10 +49,11 @@ def timelines_redis(tmp_path):
 
 @pytest.fixture
 def environ(environ, timelines_redis):
-    """Feeds on a Redis of their own (which the test pauses), small fan-out steps, a short
-    lease."""
+    """Feeds on a Redis of their own (which the test pauses), fan-out steps of one follower
+    (3,000 round trips: a busy machine cannot finish them before the test pauses Redis), a
+    short lease."""
     return {**environ, 'WARBLE_REDIS_TIMELINES_URL': timelines_redis.url,
-            'WARBLE_TIMELINES_BATCH': '10', 'WARBLE_TIMELINES_LEASE_SECONDS': '1'}
+            'WARBLE_TIMELINES_BATCH': '1', 'WARBLE_TIMELINES_LEASE_SECONDS': '1'}
 
 
 def test_a_worker_killed_mid_fan_out_leaves_each_feed_with_the_post_once(
