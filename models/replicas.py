@@ -1,0 +1,153 @@
+"""Streaming replicas of the primary PostgreSQL (`database.replica_urls`), and the pins that keep a
+user who just wrote on the primary.
+
+A replica is used while its replay lag is within `replica_max_lag_seconds`. The lag is asked of
+the replica itself (one query) at most once per `replica_check_seconds` per process; a replica
+that lags further, or does not answer, is skipped until a later check finds it well again. A pin
+(`pin(subject)`) is kept for `pin_seconds` in this process at once and in Redis (purpose
+`sessions`, which does not evict) for every other host; Redis that does not answer counts as a
+pin, so the read stays on the primary.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlparse
+
+import peewee
+from redis import RedisError
+
+from lib.config import Section
+from models.db import DATABASE_DOWN, open_database, routed_to
+from models.redisdb import get_redis
+
+# Seconds of replay behind the primary: none while everything received is replayed, else since
+# the last transaction replayed. NULL (no transaction replayed yet, WAL waiting) is unknown.
+LAG_SQL = ('SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 '
+           'WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0 '
+           'ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) END')
+CONNECT_SECONDS = 1  # a replica that does not accept a connection by then is skipped
+PIN_KEY = 'replica:pin:{subject}'
+LOCAL_PINS_MAX = 10000  # past this many, pins that ended are dropped from this process
+
+log = logging.getLogger('warble.replicas')
+
+
+class Replica:
+    """One replica: its pooled database and what its last lag check found."""
+
+    def __init__(self, database: peewee.Database, name: str):
+        self.database, self.name = database, name
+        self.checked = float('-inf')  # monotonic time of the last check
+        self.lag: float | None = None  # seconds behind at that check; None: down or unknown
+        self.as_of = 0.0               # wall time up to which it held every commit then
+
+    def check(self) -> None:
+        """Ask the replica how far behind it is (one query on a pooled connection)."""
+        self.checked = time.monotonic()
+        opened = False
+        try:
+            opened = self.database.connect(reuse_if_open=True)
+            lag = self.database.execute_sql(LAG_SQL).fetchone()[0]
+        except DATABASE_DOWN as exc:
+            self.down(exc)
+            return
+        finally:
+            if opened:
+                self.database.close()
+        self.lag = None if lag is None else max(float(lag), 0.0)
+        if self.lag is not None:
+            self.as_of = time.time() - self.lag
+
+    def down(self, reason: BaseException | None = None) -> None:
+        """Skip this replica until its next check."""
+        if self.lag is not None:
+            log.warning('replica %s skipped: %s', self.name,
+                        str(reason).strip().splitlines()[0] if reason else 'down')
+        self.lag = None
+        self.checked = time.monotonic()
+
+
+_replicas: list[Replica] = []
+_settings: Section | None = None
+_local_pins: dict[str, float] = {}
+
+
+def configure(settings: Section) -> None:
+    """Open a pool for each of `settings.replica_urls` (PostgreSQL only); none by default."""
+    global _settings
+    close_all()
+    _replicas.clear()
+    _settings = settings
+    _local_pins.clear()
+    for url in settings.replica_urls:
+        parsed = urlparse(url)
+        if parsed.scheme not in ('postgres', 'postgresql'):
+            raise ValueError(f'database.replica_urls: {parsed.scheme!r} is no PostgreSQL URL')
+        if 'connect_timeout' not in parsed.query:
+            url += f'{"&" if parsed.query else "?"}connect_timeout={CONNECT_SECONDS}'
+        _replicas.append(Replica(open_database(settings, url), parsed.hostname or url))
+
+
+def configured() -> bool:
+    return bool(_replicas)
+
+
+def choose() -> Replica | None:
+    """A replica within the lag bound, checked within `replica_check_seconds`; None when none
+    is (then read the primary)."""
+    now = time.monotonic()
+    usable = []
+    for replica in _replicas:
+        if now - replica.checked >= _settings.replica_check_seconds:
+            replica.check()
+        if replica.lag is not None and replica.lag <= _settings.replica_max_lag_seconds:
+            usable.append(replica)
+    return random.choice(usable) if usable else None
+
+
+@contextmanager
+def reading_on(replica: Replica) -> Iterator[None]:
+    """Run what is within on `replica`; a database failure marks it down and goes on up."""
+    try:
+        with routed_to(replica.database):
+            yield
+    except DATABASE_DOWN as exc:
+        replica.down(exc)
+        raise
+
+
+def pin(subject: str) -> None:
+    """Keep reads about `subject` (`user:<id>`) on the primary for `pin_seconds`: in this
+    process at once, on every host through Redis."""
+    if not _replicas:
+        return
+    seconds = _settings.pin_seconds
+    if len(_local_pins) > LOCAL_PINS_MAX:
+        now = time.monotonic()
+        for ended in [key for key, until in _local_pins.items() if until <= now]:
+            del _local_pins[ended]
+    _local_pins[subject] = time.monotonic() + seconds
+    try:
+        get_redis('sessions').set(PIN_KEY.format(subject=subject), 1, px=round(seconds * 1000))
+    except RedisError as exc:
+        log.warning('pin of %s kept in this process only: %s', subject, exc)
+
+
+def pinned(subject: str) -> bool:
+    """Whether reads about `subject` must stay on the primary (also when Redis cannot say)."""
+    if _local_pins.get(subject, 0.0) > time.monotonic():
+        return True
+    try:
+        return bool(get_redis('sessions').exists(PIN_KEY.format(subject=subject)))
+    except RedisError:
+        return True
+
+
+def close_all() -> None:
+    """Close every replica connection of this process (before it forks; on a new set-up)."""
+    for replica in _replicas:
+        replica.database.close_all()
