@@ -29,8 +29,7 @@ def configure(settings: Section, check_database: bool = True) -> None:
     ids.configure(settings.ids.shard, resolve(settings.paths.var) / 'ids')
     metrics.configure(metrics.directory_of(settings) if settings.metrics.enabled else None)
     try:
-        db.configure(settings.database)
-        replicas.configure(settings.database)
+        replicas.configure(settings.database, db.configure(settings.database))
     except ValueError as exc:
         raise StartupError(str(exc)) from None
     redisdb.configure(settings.redis)

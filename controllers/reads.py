@@ -23,12 +23,15 @@ ANONYMOUS = 'anonymous'  # the viewer of a request without credentials
 
 # Who the current request reads for: PRIMARY, ANONYMOUS or a user id. Set at each request's start.
 _viewer: ContextVar[str | int] = ContextVar('warble_viewer', default=PRIMARY)
+# The wall time up to which the replicas this request read held every commit; None: none read.
+_as_of: ContextVar[float | None] = ContextVar('warble_replica_as_of', default=None)
 
 
 def begin_request(anonymous: bool) -> None:
     """A request starts: anonymous ones may read replicas at once; one with credentials once
     `signed_in` names its user."""
     _viewer.set(ANONYMOUS if anonymous else PRIMARY)
+    _as_of.set(None)
 
 
 def signed_in(user_id: int, writes: bool) -> None:
@@ -58,10 +61,19 @@ def read(work: Callable[[], T]) -> T:
         return work()
     try:
         with replicas.reading_on(replica):
-            return work()
+            result = work()
     except (NotFound, *DATABASE_DOWN):
-        pass
-    return work()
+        return work()
+    seen = _as_of.get()
+    _as_of.set(replica.as_of if seen is None else min(seen, replica.as_of))
+    return result
+
+
+def replica_as_of() -> float | None:
+    """The wall time up to which what this request read holds every commit; None when it read
+    only the primary. A shared page read from a replica is kept only if no write it shows came
+    later (`controllers/cache.py`)."""
+    return _as_of.get()
 
 
 def _replica() -> replicas.Replica | None:

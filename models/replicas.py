@@ -1,8 +1,9 @@
 """Streaming replicas of the primary PostgreSQL (`database.replica_urls`), and the pins that keep a
 user who just wrote on the primary.
 
-A replica is used while its replay lag is within `replica_max_lag_seconds`. The lag is asked of
-the replica itself (one query) at most once per `replica_check_seconds` per process; a replica
+A replica is used while its replay lag is within `replica_max_lag_seconds`. The lag is found (a
+query on the primary, one on the replica) at most once per `replica_check_seconds` per process,
+by the request that finds the last check too old; a replica
 that lags further, or does not answer, is skipped until a later check finds it well again. A pin
 (`pin(subject)`) is kept for `pin_seconds` in this process at once and in Redis (purpose
 `sessions`, which does not evict) for every other host; Redis that does not answer counts as a
@@ -24,11 +25,11 @@ from lib.config import Section
 from models.db import DATABASE_DOWN, open_database, routed_to
 from models.redisdb import get_redis
 
-# Seconds of replay behind the primary: none while everything received is replayed, else since
-# the last transaction replayed. NULL (no transaction replayed yet, WAL waiting) is unknown.
-LAG_SQL = ('SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0 '
-           'WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0 '
-           'ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()) END')
+# Where the primary's WAL ends: every commit made before this is asked lies before it.
+WRITTEN_SQL = 'SELECT pg_current_wal_insert_lsn()::text'
+# Whether the replica has replayed up to there; if not, when the last commit it replayed was made.
+REPLAYED_SQL = ('SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn, '
+                'EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp())')
 CONNECT_SECONDS = 1  # a replica that does not accept a connection by then is skipped
 PIN_KEY = 'replica:pin:{subject}'
 LOCAL_PINS_MAX = 10000  # past this many, pins that ended are dropped from this process
@@ -45,22 +46,25 @@ class Replica:
         self.lag: float | None = None  # seconds behind at that check; None: down or unknown
         self.as_of = 0.0               # wall time up to which it held every commit then
 
-    def check(self) -> None:
-        """Ask the replica how far behind it is (one query on a pooled connection)."""
+    def check(self, primary: peewee.Database) -> None:
+        """Find how far behind the primary this replica is: one query on each (pooled). Caught
+        up to where the primary's WAL ended when asked, it holds every commit made before then;
+        else every commit up to the last one it replayed."""
         self.checked = time.monotonic()
-        opened = False
+        asked = time.time()
         try:
-            opened = self.database.connect(reuse_if_open=True)
-            lag = self.database.execute_sql(LAG_SQL).fetchone()[0]
+            written, = _first(primary, WRITTEN_SQL)
+            caught_up, replayed_at = _first(self.database, REPLAYED_SQL, (written,))
         except DATABASE_DOWN as exc:
             self.down(exc)
             return
-        finally:
-            if opened:
-                self.database.close()
-        self.lag = None if lag is None else max(float(lag), 0.0)
-        if self.lag is not None:
-            self.as_of = time.time() - self.lag
+        if caught_up:
+            self.lag, self.as_of = 0.0, asked
+        elif replayed_at is None:  # nothing replayed since it started: how far back, unknown
+            self.lag = None
+        else:
+            self.as_of = float(replayed_at)
+            self.lag = max(time.time() - self.as_of, 0.0)
 
     def down(self, reason: BaseException | None = None) -> None:
         """Skip this replica until its next check."""
@@ -73,15 +77,19 @@ class Replica:
 
 _replicas: list[Replica] = []
 _settings: Section | None = None
+_primary: peewee.Database | None = None
 _local_pins: dict[str, float] = {}
 
 
-def configure(settings: Section) -> None:
-    """Open a pool for each of `settings.replica_urls` (PostgreSQL only); none by default."""
-    global _settings
+def configure(settings: Section, primary: peewee.Database) -> None:
+    """Open a pool for each of `settings.replica_urls` (replicas of a PostgreSQL `primary`);
+    none by default."""
+    global _settings, _primary
     close_all()
     _replicas.clear()
-    _settings = settings
+    _settings, _primary = settings, primary
+    if settings.replica_urls and not isinstance(primary, peewee.PostgresqlDatabase):
+        raise ValueError('database.replica_urls: replicas need a PostgreSQL database.url')
     _local_pins.clear()
     for url in settings.replica_urls:
         parsed = urlparse(url)
@@ -103,7 +111,7 @@ def choose() -> Replica | None:
     usable = []
     for replica in _replicas:
         if now - replica.checked >= _settings.replica_check_seconds:
-            replica.check()
+            replica.check(_primary)
         if replica.lag is not None and replica.lag <= _settings.replica_max_lag_seconds:
             usable.append(replica)
     return random.choice(usable) if usable else None
@@ -145,6 +153,17 @@ def pinned(subject: str) -> bool:
         return bool(get_redis('sessions').exists(PIN_KEY.format(subject=subject)))
     except RedisError:
         return True
+
+
+def _first(database: peewee.Database, sql: str, params: tuple = ()) -> tuple:
+    """The first row of `sql`, on a connection of this greenlet (taken from the pool for it,
+    and given back, unless it was open already)."""
+    opened = database.connect(reuse_if_open=True)
+    try:
+        return database.execute_sql(sql, params).fetchone()
+    finally:
+        if opened:
+            database.close()
 
 
 def close_all() -> None:
