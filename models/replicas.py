@@ -25,10 +25,15 @@ from lib.config import Section
 from models.db import DATABASE_DOWN, open_database, routed_to
 from models.redisdb import get_redis
 
-# Where the primary's WAL ends: every commit made before this is asked lies before it.
-WRITTEN_SQL = 'SELECT pg_current_wal_insert_lsn()::text'
-# Whether the replica has replayed up to there; if not, when the last commit it replayed was made.
+# Where the primary's written WAL ends. With `synchronous_commit` on (PostgreSQL's default) a
+# commit is flushed before anyone sees it, so every commit seen before this is asked lies before
+# it. (The insert position would not do: on a quiet primary it may point past a page header that
+# no replica ever replays.)
+WRITTEN_SQL = 'SELECT pg_current_wal_lsn()::text'
+# Whether the replica has replayed up to there, and up to where it ended at the check before;
+# when the last commit it replayed was made.
 REPLAYED_SQL = ('SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn, '
+                'pg_last_wal_replay_lsn() >= %s::pg_lsn, '
                 'EXTRACT(EPOCH FROM pg_last_xact_replay_timestamp())')
 CONNECT_SECONDS = 1  # a replica that does not accept a connection by then is skipped
 PIN_KEY = 'replica:pin:{subject}'
@@ -45,26 +50,29 @@ class Replica:
         self.checked = float('-inf')  # monotonic time of the last check
         self.lag: float | None = None  # seconds behind at that check; None: down or unknown
         self.as_of = 0.0               # wall time up to which it held every commit then
+        self.mark: tuple[str, float | None] = ('0/0', None)  # where the primary's WAL ended at
+        # the last check that reached both, and when
 
     def check(self, primary: peewee.Database) -> None:
         """Find how far behind the primary this replica is: one query on each (pooled). Caught
         up to where the primary's WAL ended when asked, it holds every commit made before then;
-        else every commit up to the last one it replayed."""
+        else those before the check it is caught up to, or up to the last commit it replayed
+        (on a quiet primary that one may be old, but the check before tells better)."""
         self.checked = time.monotonic()
         asked = time.time()
         try:
             written, = _first(primary, WRITTEN_SQL)
-            caught_up, replayed_at = _first(self.database, REPLAYED_SQL, (written,))
+            now, before, replayed_at = _first(self.database, REPLAYED_SQL,
+                                              (written, self.mark[0]))
         except DATABASE_DOWN as exc:
             self.down(exc)
             return
-        if caught_up:
-            self.lag, self.as_of = 0.0, asked
-        elif replayed_at is None:  # nothing replayed since it started: how far back, unknown
-            self.lag = None
-        else:
-            self.as_of = float(replayed_at)
-            self.lag = max(time.time() - self.as_of, 0.0)
+        held = [float(replayed_at)] if replayed_at is not None else []
+        held += [asked] if now else [self.mark[1]] if before and self.mark[1] else []
+        self.mark = (written, asked)
+        self.lag = max(time.time() - max(held), 0.0) if held else None
+        if held:
+            self.as_of = max(held)
 
     def down(self, reason: BaseException | None = None) -> None:
         """Skip this replica until its next check."""
