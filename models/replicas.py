@@ -25,11 +25,10 @@ from lib.config import Section
 from models.db import DATABASE_DOWN, open_database, routed_to
 from models.redisdb import get_redis
 
-# Where the primary's written WAL ends. With `synchronous_commit` on (PostgreSQL's default) a
-# commit is flushed before anyone sees it, so every commit seen before this is asked lies before
-# it. (The insert position would not do: on a quiet primary it may point past a page header that
-# no replica ever replays.)
-WRITTEN_SQL = 'SELECT pg_current_wal_lsn()::text'
+# Where the primary's WAL ends (commits not yet flushed included, as `synchronous_commit = off`
+# shows them), and the size of a WAL page.
+WRITTEN_SQL = ("SELECT pg_current_wal_insert_lsn()::text, current_setting('wal_block_size')")
+PAGE_HEADER_MAX = 40  # bytes: a WAL page's header, the long one that starts a segment
 # Whether the replica has replayed up to there, and up to where it ended at the check before;
 # when the last commit it replayed was made.
 REPLAYED_SQL = ('SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn, '
@@ -61,7 +60,7 @@ class Replica:
         self.checked = time.monotonic()
         asked = time.time()
         try:
-            written, = _first(primary, WRITTEN_SQL)
+            written = record_end(*_first(primary, WRITTEN_SQL))
             now, before, replayed_at = _first(self.database, REPLAYED_SQL,
                                               (written, self.mark[0]))
         except DATABASE_DOWN as exc:
@@ -161,6 +160,18 @@ def pinned(subject: str) -> bool:
         return bool(get_redis('sessions').exists(PIN_KEY.format(subject=subject)))
     except RedisError:
         return True
+
+
+def record_end(lsn: str, page_bytes: str) -> str:
+    """Where the last WAL record ends, given where the next one goes: after a record that ends
+    a page, that is past the next page's header, which a replica that replayed the record has
+    not reached (no record ends within a header)."""
+    high, low = lsn.split('/')
+    position = int(high, 16) << 32 | int(low, 16)
+    within = position % int(page_bytes)
+    if within <= PAGE_HEADER_MAX:
+        position -= within
+    return f'{position >> 32:X}/{position & 0xFFFFFFFF:X}'
 
 
 def _first(database: peewee.Database, sql: str, params: tuple = ()) -> tuple:

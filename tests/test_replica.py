@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 
+import gevent
+import peewee
 import pytest
 import requests
 
@@ -14,6 +16,7 @@ from controllers.follows import FollowController
 from controllers.users import user_named
 from lib import config
 from lib.utils.urlkit import Links
+from models import db
 from tests.harness.apiclient import sign_up_over_http
 from tests.harness.servers import PostgresReplica, start_gunicorn, stop, wait_for
 
@@ -86,6 +89,9 @@ def test_reads_come_from_the_replica_but_a_writer_reads_their_own_writes_anywher
     assert get(two, '/api/v1/users/ann/timeline', ann) == ['dave was here']
     # Bob's own page with his credentials: the primary too.
     assert 'while paused' in get(two, '/api/v1/users/bob/collection', bob)
+    # A user the replica does not know yet: not found there, found on the primary.
+    sign_up_over_http(one, 'erin')
+    assert get(two, '/api/v1/users/erin/collection') == []
 
     replica.resume()
     wait_for(replica.caught_up, what='replica replay')
@@ -127,11 +133,40 @@ def test_a_stopped_replica_falls_back_to_the_primary_and_is_used_again(web, repl
         url, f'/api/v1/users/bob/collection?size={next(sizes)}'), what='a read from the replica')
 
 
+@pytest.fixture
+def binding():
+    """The database the models are bound to, bound again as it was after the test."""
+    previous = db.database.primary
+    yield
+    db.database.initialize(previous)
+
+
+def test_a_route_to_a_replica_holds_for_its_own_greenlet_only(binding):
+    primary, replica = peewee.SqliteDatabase(':memory:'), peewee.SqliteDatabase(':memory:')
+    db.database.initialize(primary)
+    seen = {}
+
+    def reading() -> None:
+        with db.routed_to(replica):
+            gevent.sleep(0.01)  # the other greenlet runs meanwhile
+            seen['reading'] = db.database.obj
+
+    def writing() -> None:
+        gevent.sleep(0)
+        seen['writing'] = db.database.obj
+
+    gevent.joinall([gevent.spawn(reading), gevent.spawn(writing)])
+    assert seen == {'reading': replica, 'writing': primary}
+    assert db.database.obj is primary
+
+
 @pytest.mark.parametrize('primary, replica_url', [
-    ('sqlite:///var/test/warble.db', 'postgresql://127.0.0.1:1/warble'),
-    ('postgresql://127.0.0.1:1/warble', 'sqlite:///var/test/replica.db')])
-def test_replicas_are_refused_unless_both_are_postgresql(primary, replica_url):
+    ('sqlite:///:memory:', 'postgresql://127.0.0.1:1/warble'),
+    ('postgresql://127.0.0.1:1/warble', 'sqlite:///:memory:')])
+def test_replicas_are_refused_unless_both_are_postgresql(primary, replica_url, binding,
+                                                        tmp_path):
     settings = config.load({'WARBLE_ROLE': 'test', 'WARBLE_DATABASE_URL': primary,
-                            'WARBLE_DATABASE_REPLICA_URLS': replica_url})
+                            'WARBLE_DATABASE_REPLICA_URLS': replica_url,
+                            'WARBLE_PATHS_VAR': str(tmp_path)})
     with pytest.raises(boot.StartupError, match='replica'):
         boot.configure(settings, check_database=False)

@@ -199,8 +199,10 @@ class PostgresReplica(PostgresServer):
     def caught_up(self) -> bool:
         """Whether this replica has replayed everything the primary has written so far."""
         import psycopg
+
+        from models.replicas import WRITTEN_SQL, record_end
         with psycopg.connect(self.primary.url(), autocommit=True) as conn:
-            written = conn.execute('SELECT pg_current_wal_insert_lsn()').fetchone()[0]
+            written = record_end(*conn.execute(WRITTEN_SQL).fetchone())
         return bool(self.sql(f"SELECT pg_last_wal_replay_lsn() >= '{written}'::pg_lsn"))
 
     def stop(self) -> None:
