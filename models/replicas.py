@@ -3,11 +3,10 @@ user who just wrote on the primary.
 
 A replica is used while its replay lag is within `replica_max_lag_seconds`. The lag is found (a
 query on the primary, one on the replica) at most once per `replica_check_seconds` per process,
-by the request that finds the last check too old; a replica
-that lags further, or does not answer, is skipped until a later check finds it well again. A pin
-(`pin(subject)`) is kept for `pin_seconds` in this process at once and in Redis (purpose
-`sessions`, which does not evict) for every other host; Redis that does not answer counts as a
-pin, so the read stays on the primary.
+by the request that finds the last check too old; a replica that lags further, or does not
+answer, is skipped until a later check finds it well again. A pin (`pin(subject)`) is kept for
+`pin_seconds` in this process at once and in Redis (purpose `sessions`, which does not evict)
+for every other host; Redis that does not answer counts as a pin: the read stays on the primary.
 """
 from __future__ import annotations
 
