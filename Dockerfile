@@ -61,11 +61,12 @@ RUN echo "$VERSION" > VERSION \
  && install -d -o warble -g warble var
 USER warble
 # The web role's settings, serving on every address of the container; the worker and beat
-# services set WARBLE_ROLE=worker. Secrets (WARBLE_APP_SECRET_KEY, WARBLE_DATABASE_URL) come
+# services set WARBLE_ROLE=worker. PYTHONPATH is the Makefile's, for `python -m` commands. Secrets (WARBLE_APP_SECRET_KEY, WARBLE_DATABASE_URL) come
 # from the environment at run time, never from the image.
 ENV WARBLE_ROLE=web \
     WARBLE_SERVER_HOST=0.0.0.0 \
     WARBLE_SERVER_PORT=8000 \
+    PYTHONPATH=/app/lib:/app/lib/vendor:/app \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
 VOLUME /app/var

@@ -23,6 +23,7 @@ CONF = ROOT / 'etc' / 'containers' / 'containers.conf'
 CACHE = ROOT / 'var' / 'containers'
 COMPOSE = ROOT / 'env' / 'bin' / 'podman-compose'
 SUITE = 'bookworm'
+TAG = 'test'  # what the tests build and run: one image, replaced by each build
 MIRROR = 'http://deb.debian.org/debian'
 # The host's trust store, handed to builds as a secret so that pip and npm inside reach their
 # registries as the host does (a TLS-intercepting proxy's CA included).
@@ -139,9 +140,10 @@ def build(tag: str, context: Path, base: str, **args: str) -> None:
     podman(*command, str(context), timeout=1800)
 
 
-def build_all(base: str, version: str) -> str:
-    """Warble's image and the stack's other images, all on `base`; Warble's tag."""
-    tag = f'localhost/warble:{version}'
+def build_all(base: str, version: str, tag: str = TAG) -> str:
+    """Warble's image (`warble:<tag>`, stamped `version`) and the stack's other images, all on
+    `base`; Warble's image name."""
+    tag = f'localhost/warble:{tag}'
     build(tag, ROOT, base, VERSION=version)
     for name, service_tag in SERVICES.items():
         build(f'localhost/{service_tag}', ROOT / 'etc' / 'containers' / name, base)
