@@ -96,6 +96,10 @@ def base_image(day: dt.date | None = None) -> str:
     with tarball.open('rb') as source:
         subprocess.run(['podman', 'import', '--change', 'CMD ["/bin/bash"]', '-', tag],
                        stdin=source, env=environ(), check=True, capture_output=True)
+    for line in podman('images', '--format', '{{.Repository}}:{{.Tag}}',
+                       'localhost/warble-base').stdout.split():
+        if line != tag:  # an older day's base; kept while an image still uses it
+            podman('rmi', line, check=False)
     return tag
 
 
