@@ -120,7 +120,7 @@ def test_sigterm_stops_a_process_cleanly_before_its_grace_runs_out(stack, images
         state = json.loads(containers.podman('inspect', name).stdout)[0]['State']
         assert state['ExitCode'] == 0, _logs(name)[-3000:]
     finally:
-        containers.podman('rm', '-f', '-t', '0', name, check=False)
+        containers.remove(name, grace=0)
 
 
 def _logs(name: str) -> str:

@@ -179,11 +179,11 @@ class Stack:
                                f'{started.stderr[-3000:]}')
 
     def down(self) -> None:
-        self.compose('down', '-v', '-t', '10')
-        # What a runner interrupted mid-way may have left.
+        """Stop and remove the stack's containers with their anonymous volumes (the images'
+        VOLUMEs, which `compose down -v` leaves), then its pod, network and named volumes."""
         label = f'label=io.podman.compose.project={self.name}'
-        for ident in podman('ps', '-a', '-q', '--filter', label, check=False).stdout.split():
-            podman('rm', '-f', '-t', '0', ident, check=False)
+        remove(*podman('ps', '-a', '-q', '--filter', label, check=False).stdout.split())
+        self.compose('down', '-v', '-t', '10')
         podman('pod', 'rm', '-f', '--ignore', f'pod_{self.name}', check=False)
         for ident in podman('volume', 'ls', '-q', '--filter', label, check=False).stdout.split():
             podman('volume', 'rm', '-f', ident, check=False)
@@ -215,6 +215,20 @@ class Stack:
             parts.append(f'--- {line}\n{podman("logs", "--tail", "30", line, check=False).stderr}'
                          f'{podman("logs", "--tail", "30", line, check=False).stdout}')
         return '\n'.join(parts)
+
+
+def remove(*containers: str, grace: float = 10) -> None:
+    """Stop (SIGTERM, then SIGKILL after `grace` seconds) and remove containers, those that
+    depend on them, and every volume they mounted: `podman rm --volumes` misses some."""
+    if not containers:
+        return
+    volumes = podman('inspect', '--format',
+                     '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}',
+                     *containers, check=False).stdout.split()
+    podman('rm', '--force', '--depend', '--volumes', '--time', str(int(grace)), *containers,
+           check=False)
+    for volume in volumes:
+        podman('volume', 'rm', '--force', volume, check=False)
 
 
 def wait_until(check, timeout: float, what: str, interval: float = 0.5):
