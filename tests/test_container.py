@@ -43,8 +43,9 @@ def stack(images):
         'WARBLE_TAG': containers.TAG,
         'WARBLE_SECRET_KEY': secrets.token_urlsafe(32),
         'POSTGRES_PASSWORD': secrets.token_urlsafe(16),
-        'WARBLE_HTTP_PORT': str(port), 'WARBLE_RPC_PORT': str(free_port()), 'WARBLE_PUBLIC_URL': f'http://127.0.0.1:{port}'})
-    stack.url = f'http://127.0.0.1:{port}'
+        'WARBLE_HTTP_PORT': str(port), 'WARBLE_RPC_PORT': str(free_port()),
+        'WARBLE_PUBLIC_URL': f'http://127.0.0.1:{port}'})
+    stack.url = f'http://127.0.0.1:{port}'  # nginx's published port
     try:
         stack.up()
         containers.wait_until(lambda: requests.get(f'{stack.url}/status', timeout=5).ok,
