@@ -5,20 +5,20 @@ post out costs a worker process; the per-unit figures SCALING.md multiplies.
                               [--typical 2000] [--large 10000] [--large-posts 10]
                               [--rounds 3] [--encodings-only]
 
-Starts its own PostgreSQL (sized as bench/microposts.py's) and Redis (as the harness runs
-production's: `zset-max-listpack-entries 1024`, no eviction), seeds `--users` users each following
-`--follows` others and `--posts` posts (controllers/seed.py, texts of 3 to 24 made-up words),
-plus an author followed by `--large` of them, runs VACUUM ANALYZE, and prints:
+First, on a Redis of its own: the CPU one delivery costs Redis (models/timelines/add.lua adding a
+post to 1,000 feeds at a time), the CPU of reading a page (page.lua) and MEMORY USAGE per feed,
+by feed length, in the compact encoding (listpack, up to `zset-max-listpack-entries`) and in the
+skiplist a feed takes past that (`--encodings-only`: this alone). Then it starts its own
+PostgreSQL (sized as bench/microposts.py's) and Redis (as the harness runs production's:
+`zset-max-listpack-entries 1024`, no eviction), seeds `--users` users each following `--follows`
+others and `--posts` posts (controllers/seed.py, texts of 3 to 24 made-up words), plus an author
+followed by `--large` of them, runs VACUUM ANALYZE, and prints:
 - PostgreSQL: per table, its rows, heap (with its free-space and visibility maps), TOAST, each
   index, and bytes per row of each and of the whole (pg_table_size, pg_relation_size,
   pg_total_relation_size);
 - Redis: every user's home feed built as a first read builds it (`FeedController.build`): CPU
   per feed built (this process, Redis, PostgreSQL), the used_memory (INFO) it grew by, per feed,
   and MEMORY USAGE (exact, SAMPLES 0) of each feed by its length, with bytes per post held;
-- Redis, alone: the CPU one delivery costs Redis (models/timelines/add.lua adding a post to
-  1,000 feeds at a time), the CPU of reading a page (page.lua) and MEMORY USAGE per feed, by
-  feed length, in the compact encoding (listpack, up to `zset-max-listpack-entries`) and in the
-  skiplist it takes past that;
 - fan-out: one Celery worker process (`tasks.py worker -P solo`) fanning out, from its queue,
   `--typical` posts of random users, then `--large-posts` posts of the author with `--large`
   followers, to built feeds, `--rounds` times: deliveries (feeds given the post) per second of
@@ -287,10 +287,16 @@ def main() -> None:
                         help='only the Redis figures by feed length and encoding')
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix='warble-capacity-'))
-    delivery_cost(work)
-    if args.encodings_only:
+    try:
+        delivery_cost(work)
+        if not args.encodings_only:
+            measure(args, work)
+    finally:
         shutil.rmtree(work, ignore_errors=True)
-        return
+
+
+def measure(args: argparse.Namespace, work: Path) -> None:
+    """Seed a PostgreSQL and a Redis of its own; print sizes, feeds and the fan-out."""
     redis, postgres = RedisServer(work), ServerPostgres()
     try:
         environ = {'WARBLE_DATABASE_URL': postgres.create_database('warble_capacity'),
@@ -300,13 +306,11 @@ def main() -> None:
         db.migrations().up()
         loud = seed(args)
         table_sizes()
-        users = feed_memory([redis.process.pid, postgres.process.pid])
-        fan_outs(args, environ, work, loud, users, [redis.process.pid, postgres.process.pid])
+        stores = [redis.process.pid, postgres.process.pid]
+        fan_outs(args, environ, work, loud, feed_memory(stores), stores)
     finally:
         redis.stop()
         postgres.stop()
-        shutil.rmtree(work, ignore_errors=True)
-
 
 if __name__ == '__main__':
     main()
