@@ -8,7 +8,9 @@ Starts a fresh stack (tests/harness/stack.py: PostgreSQL, Redis, `web.py` as pro
 signs up `--users` users, warms up for 10 s, then drives it with wrk from a separate process: 20 %
 new posts, 80 % reads (collections, the public feed, timelines, search, profiles). Prints
 requests/s, latency percentiles, every status seen, the posts written against those found in the
-database, and each worker's resident memory every 10 s.
+database, each worker's resident memory every 10 s, and the CPU per request (ms, from /proc) of
+the web server (master and workers), of PostgreSQL and of Redis over the measured run: the
+per-core figure, true when other work shares the cores.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ if __name__ == '__main__':
 
 import psycopg
 
-from bench.load import lua_table
+from bench.load import lua_table, tree_cpu_seconds
 from tests.harness.stack import Stack, rss_kib
 
 WARM_UP = 10
@@ -151,17 +153,21 @@ def main() -> int:
         sampler = MemorySampler(stack, 10)
         sampler.start()
         measured_from = stack.log.stat().st_size
+        servers = (stack.process.pid, stack.postgres.process.pid, stack.redis.process.pid)
+        cpu = [tree_cpu_seconds(pid) for pid in servers]
         output = wrk(stack.url, script, args.seconds, args.connections)
+        cpu = [tree_cpu_seconds(pid) - start for pid, start in zip(servers, cpu, strict=True)]
         sampler.finished.set()
         sampler.join()
         written = post_count(stack) - before
-        failed = report(args, output, written, sampler.samples)
+        failed = report(args, output, written, sampler.samples, cpu)
         by_route(stack.log, measured_from)
     return failed
 
 
 def report(args: argparse.Namespace, output: str, written: int,
-           samples: list[tuple[float, dict[int, int]]]) -> int:
+           samples: list[tuple[float, dict[int, int]]], cpu: list[float]) -> int:
+    """Print the run's figures; 1 when a status, a socket error or a lost post failed it."""
     found = SUMMARY.search(output)
     if found is None:
         raise SystemExit(f'soak: wrk gave no summary:\n{output}')
@@ -179,6 +185,9 @@ def report(args: argparse.Namespace, output: str, written: int,
     print(f'statuses: {json.dumps(dict(sorted(statuses.items())))}; unexpected: '
           f'{sum(unexpected.values())}; shed (503): {statuses.get(SHED, 0)}; '
           f'socket errors (connect, read, write, timeout): {socket_errors}')
+    web, postgres, redis = (seconds * 1000 / max(count, 1) for seconds in cpu)
+    print(f'CPU per request (ms): web server {web:.2f}, PostgreSQL {postgres:.2f}, Redis '
+          f'{redis:.2f} ({sum(cpu):.0f} CPU s in {micros / 1e6:.0f} s)')
     acknowledged = statuses.get('201', 0)
     print(f'posts acknowledged with 201: {acknowledged}; new posts in the database: {written} '
           '(more when writes were in flight as wrk stopped)')

@@ -11,10 +11,10 @@ and the floor (bench/floors.py: the same Redis script and database query, bare) 
 `-k gevent -w 2`, and drives with wrk, at 1 and 8 connections, newest-first pages of each reader
 (the first page and the 9 older ones its `next` links lead to) beside the page-number timeline of
 the database (`?page=N`, oldest first: what every timeline cost before feeds). Each run prints
-req/s, p50/p95 in ms and CPU ms per request of the server; the summary gives medians over rounds
-and Warble's req/s over its floor's. Then, in this process: the fan-out of a post to the 10,000
-followers' built feeds (seconds and feeds per second, median of 3), and the Redis memory a feed
-of `timelines.length` posts takes.
+req/s, p50/p95 in ms and CPU ms per request of the server and of the stores (PostgreSQL and
+Redis); the summary gives medians over rounds and Warble's req/s over its floor's. Then, in this
+process: the fan-out of a post to the 10,000 followers' built feeds (seconds and feeds per
+second, median of 3), and the Redis memory a feed of `timelines.length` posts takes.
 """
 from __future__ import annotations
 
@@ -114,13 +114,16 @@ def newest_pages(base: str, reader: str, token: str) -> list[str]:
     return paths
 
 
-def run(pid: int, base: str, paths: list[str], token: str, seconds: int,
-        connections: int) -> tuple[Figures, float]:
-    cpu = tree_cpu_seconds(pid)
+def run(pid: int, base: str, paths: list[str], token: str, seconds: int, connections: int,
+        stores: tuple[int, ...] = ()) -> tuple[Figures, float, float]:
+    """The figures of one wrk run, and CPU ms per request of the server and of `stores`."""
+    cpu, store = tree_cpu_seconds(pid), sum(tree_cpu_seconds(each) for each in stores)
     figures = drive(base, paths, seconds, connections, headers={
         'Authorization': f'Bearer {token}'}, threads=1 if connections == 1 else 2)
     time.sleep(SETTLE_SECONDS)
-    return figures, (tree_cpu_seconds(pid) - cpu) * 1000 / max(figures.requests, 1)
+    count = max(figures.requests, 1)
+    return (figures, (tree_cpu_seconds(pid) - cpu) * 1000 / count,
+            (sum(tree_cpu_seconds(each) for each in stores) - store) * 1000 / count)
 
 
 def fan_out_seconds(author: int) -> tuple[int, list[float]]:
@@ -173,12 +176,13 @@ def main() -> None:
                 stack.callback(stop, process)
                 servers[name] = (process.pid, base)
             runs: dict[tuple, list] = {}
+            stores = (postgres.process.pid, redis.process.pid)
             readers = ('reader20', 'reader500', 'reader500m')
             paths = {reader: newest_pages(servers['warble'][1], reader, data['tokens'][reader])
                      for reader in readers if args.rounds}  # builds each reader's feed
             print('\ngunicorn -k gevent -w 2 each; wrk; latencies in ms; cpu: ms per request of '
-                  'the server; "newest": pages by post id from the feed; "by number": '
-                  '?page=1..10 from the database')
+                  'the server, then of\nPostgreSQL and Redis; "newest": pages by post id from '
+                  'the feed; "by number": ?page=1..10 from\nthe database')
             for round_number in range(1, args.rounds + 1):
                 for connections in CONNECTIONS:
                     print(f'round {round_number}, {connections} connection(s)', flush=True)
@@ -192,12 +196,13 @@ def main() -> None:
                                 ('by number', 'warble', numbered)):
                             if label == 'floor' and reader == 'reader500m':
                                 continue  # the floor reads no merged account
-                            figures, cpu = run(*servers[server], chosen, token, args.seconds,
-                                               connections)
+                            figures, cpu, store = run(*servers[server], chosen, token,
+                                                      args.seconds, connections, stores)
                             runs.setdefault((reader, label, connections), []).append(
-                                (figures, cpu))
+                                (figures, cpu, store))
                             print(f'{reader:11} {label:10} {figures.requests_per_second:7.0f} '
-                                  f'{figures.p50:6.2f} {figures.p95:6.2f} | {cpu:5.2f}'
+                                  f'{figures.p50:6.2f} {figures.p95:6.2f} | {cpu:5.2f} '
+                                  f'{store:5.2f}'
                                   + (f'  ({figures.failures} failed)' if figures.failures
                                      else ''), flush=True)
             if runs:
@@ -220,7 +225,8 @@ def summarize(runs: dict[tuple, list], readers: tuple[str, ...]) -> None:
         return statistics.median(getattr(run[0], field) if field else run[index]
                                  for run in runs[key])
 
-    print('\nsummary: medians over rounds; req/s, p50, p95 ms, CPU ms per request')
+    print('\nsummary: medians over rounds; req/s, p50, p95 ms, CPU ms per request of the '
+          'server and of\nPostgreSQL and Redis')
     for connections in CONNECTIONS:
         for reader in readers:
             cells = []
@@ -229,7 +235,7 @@ def summarize(runs: dict[tuple, list], readers: tuple[str, ...]) -> None:
                 if key in runs:
                     cells.append(f'{label} {median(key, 0, "requests_per_second"):6.0f} '
                                  f'{median(key, 0, "p50"):5.2f} {median(key, 0, "p95"):6.2f} '
-                                 f'{median(key, 1):5.2f}')
+                                 f'{median(key, 1):5.2f} {median(key, 2):5.2f}')
             floor = runs.get((reader, 'floor', connections))
             ratio = '' if floor is None else ' | over floor {:.2f}'.format(statistics.median(
                 warble[0].requests_per_second / bare[0].requests_per_second for warble, bare
