@@ -84,41 +84,62 @@ class Cluster(contextlib.ExitStack):
     def _build(self) -> None:
         self.work = Path(self.enter_context(tempfile.TemporaryDirectory(
             prefix='warble-cluster-')))
-        os.chmod(self.work, 0o755)  # PostgreSQL and nginx workers run as other users
+        # The hosts' disks: a tmpfs, gone at once at the end (releases and virtualenvs are
+        # many small files).
+        subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=6g,mode=0755', 'warble-cluster',
+                        str(self.work)], check=True)
+        self.callback(subprocess.run, ['umount', '--lazy', str(self.work)], check=False)
         self.network = Network()
-        self.callback(self.network.close)  # last: every process of every host
+        self.callback(self.network.close)  # before the unmount: every process of every host
         self.hosts = {name: self.network.host(name) for name in HOSTS}
-        self.primary = self._serve(Postgres(self.hosts['pg-primary'], self.work / 'pg-primary',
-                                            str(self.network.subnet), self.db_password))
-        self.replica = self._serve(Replica(self.hosts['pg-replica'], self.work / 'pg-replica',
-                                           self.primary))
-        self.redis = self._serve(Redis(self.hosts['redis'], self.work / 'redis', 6379))
-        self.cache = self._serve(Redis(self.hosts['redis'], self.work / 'redis', CACHE_PORT,
-                                       maxmemory='64mb'))
-        self.mail = self._serve(MailSink(self.hosts['worker'], self.work / 'mail'))
+        self.home = self.work / 'home'
+        self.home.mkdir()
         self.ssh = {}
         for name in ROLES:
             (self.work / name).mkdir()
             self.ssh[name] = SshHost(self.work / name, self.hosts[name])
-        self.home = self.work / 'home'
-        self.home.mkdir()
-        with concurrent.futures.ThreadPoolExecutor(len(ROLES)) as pool:
-            list(pool.map(self._provision, ROLES))
-        self.package = release.build(self.work / 'dist', 'cluster')
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:  # web-1 migrates; web-2 after
-            list(pool.map(self.deploy, ('worker', 'web-1')))
-        self.deploy('web-2')
-        site = render('balancer.conf.epp', puppet_value({
-            'web_hosts': [f'{self.hosts[name].address}:{WEB_PORT}' for name in self.web_hosts],
-            'server_name': '_', 'max_body_megabytes': 80}))
-        self.balancer = self._serve(Nginx(self.hosts['balancer'], self.work / 'balancer', site))
+        self.primary = Postgres(self.hosts['pg-primary'], self.work / 'pg-primary',
+                                str(self.network.subnet), self.db_password)
+        self.replica = Replica(self.hosts['pg-replica'], self.work / 'pg-replica', self.primary)
+        self.redis = Redis(self.hosts['redis'], self.work / 'redis', 6379)
+        self.cache = Redis(self.hosts['redis'], self.work / 'redis', CACHE_PORT,
+                           maxmemory='64mb')
+        self.mail = MailSink(self.hosts['worker'], self.work / 'mail')
+        with concurrent.futures.ThreadPoolExecutor(5) as pool:  # while the servers start
+            package = pool.submit(release.build, self.work / 'dist', 'cluster')
+            provisioned = [pool.submit(self._provision, name) for name in ROLES]
+            site = pool.submit(self._balancer_site)
+            for server in (self.primary, self.replica, self.redis, self.cache, self.mail):
+                self.callback(server.halt)
+                server.create() if isinstance(server, Postgres) else server.start()
+            self.package = package.result()
+            for each in provisioned:
+                each.result()
+            site = site.result()
+        self._deploy_all()
+        self.balancer = Nginx(self.hosts['balancer'], self.work / 'balancer', site)
+        self.callback(self.balancer.halt)
+        self.balancer.start()
         self.url = f'http://{self.hosts["balancer"].address}'
         wait_for(lambda: requests.get(f'{self.url}/status', timeout=5).ok, what='the balancer')
 
-    def _serve(self, server):
-        self.callback(server.halt)
-        server.create() if hasattr(server, 'create') else server.start()
-        return server
+    def _deploy_all(self) -> None:
+        """The worker host and web-1 side by side (web-1's health check waits for a Celery
+        worker to answer), web-2 once web-1 has migrated the database."""
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:
+            deploys = [pool.submit(self.deploy, name) for name in ('worker', 'web-1')]
+            web1 = self.work / 'web-1' / 'deploy.log'
+            wait_for(lambda: deploys[1].done() or 'migrate ... ok' in web1.read_text(),
+                     timeout=600, what='web-1 migrating the database')
+            deploys.append(pool.submit(self.deploy, 'web-2'))
+            for deploy in deploys:
+                deploy.result()
+
+    def _balancer_site(self) -> str:
+        """The nginx site of Puppet's warble::balancer over the web hosts."""
+        return render('balancer.conf.epp', puppet_value({
+            'web_hosts': [f'{self.hosts[name].address}:{WEB_PORT}' for name in self.web_hosts],
+            'server_name': '_', 'max_body_megabytes': 80}))
 
     @property
     def web_hosts(self) -> list[str]:
