@@ -127,9 +127,12 @@ def test_losing_web_1_mid_soak_loses_no_post_no_e_mail_and_no_live_event(both):
     lag.stop()
     assert killed >= 4 and not cluster.alive('web-1')  # sshd, gunicorn's two, rpc.py
     assert result.statuses.get('201', 0) > 0 and result.statuses.get('200', 0) > 0
-    assert set(result.statuses) <= {'200', '201', '502'}, result.statuses
-    assert result.statuses.get('502', 0) <= CONNECTIONS  # only posts in flight on web-1
-    assert result.socket_errors[:3] == [0, 0, 0]  # connect, read, write
+    assert set(result.statuses) <= {'200', '201', '502', '503'}, result.statuses  # 503: shed
+    connect, read, write, _ = result.socket_errors
+    assert connect == write == 0
+    # Only what web-1 held when it died fails: posts sent to it (never sent twice), answers it
+    # had begun.
+    assert result.statuses.get('502', 0) + read <= CONNECTIONS
     assert stored_posts(cluster, result.acknowledged) == set(result.acknowledged)
     for _ in range(4):  # the balancer routes everything to web-2 now
         assert call('GET', f'{cluster.url}/status').status_code == 200

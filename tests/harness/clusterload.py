@@ -96,10 +96,17 @@ class SoakResult:
     acknowledged: list[int] = field(default_factory=list)
 
     @property
+    def shed(self) -> int:
+        """Requests a worker at its `server.max_in_flight` answered 503 at once (back-pressure,
+        with Retry-After: the client may try again)."""
+        return self.statuses.get('503', 0)
+
+    @property
     def errors(self) -> int:
-        """Requests that did not get the answer they would on a healthy service."""
+        """Requests that got no answer, or not the one they would on a healthy service (shed
+        ones apart)."""
         return sum(self.socket_errors) + sum(count for status, count in self.statuses.items()
-                                             if status not in ('200', '201'))
+                                             if status not in ('200', '201', '503'))
 
 
 class Soak:
