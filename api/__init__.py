@@ -28,12 +28,13 @@ from api import (
     tokens,
     users,
 )
+from api.callers import carries_credentials
 from api.gql import routes as graphql
 from api.middleware import RequestContext
 from api.pagehits import PageHits
 from api.pressure import InFlightLimit
 from api.profiling import Profiling
-from controllers import boot
+from controllers import boot, reads
 from controllers.profile_rules import AVATAR_MAX_BYTES
 from lib.config import ROOT, Section, resolve
 
@@ -57,6 +58,7 @@ def create_app(settings: Section) -> bottle.Bottle:
     app.install(bottle.JSONPlugin(jsonout.dumps))
     app.install(errors.ErrorPlugin())
     app.default_error_handler = errors.handle_http_error
+    app.add_hook('before_request', lambda: reads.begin_request(not carries_credentials()))
     bottle.TEMPLATE_PATH[:] = [str(ROOT / 'views')]
     bottle.BaseRequest.MEMFILE_MAX = settings.server.max_body_bytes
     return app

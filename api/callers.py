@@ -6,6 +6,7 @@ from __future__ import annotations
 import bottle
 
 from api.web import CSRF_HEADER, bearer_token, header, session_token
+from controllers import reads
 from controllers.access import ApiKeyController
 from controllers.sessions import SessionController
 
@@ -35,6 +36,7 @@ def current_caller() -> dict | None:
             token, writes(), header(CSRF_HEADER))
     if caller is not None:
         bottle.request.environ[CALLER] = caller['username']
+        reads.signed_in(caller['id'], writes())
     return caller
 
 

@@ -9,7 +9,7 @@ from controllers import avatars, events, exports, feeds, limits, outbox, users
 from controllers.errors import DomainError
 from lib import jobs, logs, metrics
 from lib.config import ConfigError, Section, get_settings, resolve
-from models import db, ids, redisdb
+from models import db, ids, redisdb, replicas
 
 T = TypeVar('T')
 __all__ = ['DomainError', 'StartupError', 'configure', 'release_connection', 'start']
@@ -29,7 +29,7 @@ def configure(settings: Section, check_database: bool = True) -> None:
     ids.configure(settings.ids.shard, resolve(settings.paths.var) / 'ids')
     metrics.configure(metrics.directory_of(settings) if settings.metrics.enabled else None)
     try:
-        db.configure(settings.database)
+        replicas.configure(settings.database, db.configure(settings.database))
     except ValueError as exc:
         raise StartupError(str(exc)) from None
     redisdb.configure(settings.redis)
@@ -57,6 +57,7 @@ def release_connection() -> None:
 def close_connections() -> None:
     """Close every database connection of this process (before it forks workers)."""
     db.close_all()
+    replicas.close_all()
 
 
 def start(build: Callable[[Section], T], exit_code: int = 1) -> T:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 
+from controllers import reads
 from lib import metrics
 from lib.logs import Throttle
-from models.pagecache import CacheUnavailable, PageStore
+from models.pagecache import CacheUnavailable, PageStore, changed_at
 
 USER_SCOPE = 'user:{username}'
 FEED_SCOPE = 'feed'
@@ -42,6 +43,11 @@ class CacheController:
         return version, page
 
     def store(self, version: str, key: str, answer: str, seconds: int) -> None:
+        """Keep `answer` under `version`; not one read from a replica older than a write to
+        one of its scopes (it would be served stale after the write's page was renewed)."""
+        as_of = reads.replica_as_of()
+        if as_of is not None and changed_at(version) > as_of:
+            return
         try:
             self.pages.store(version, key, answer, seconds)
         except CacheUnavailable as exc:

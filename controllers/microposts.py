@@ -16,6 +16,7 @@ from controllers.errors import Invalid, NotFound
 from controllers.mentions import Version, mentioned_names, names_anyone, owe
 from controllers.micropost_rules import SIZE_DEFAULT, TEXT_MAX, is_username
 from controllers.paging import page_of
+from controllers.reads import replica_read
 from controllers.users import find_user, user_named
 from lib.utils.urlkit import Links
 from models import microposts as store
@@ -44,6 +45,7 @@ class MicropostController:
             find_user(username)
         return page_of(rows, size, self._represent)
 
+    @replica_read
     def read(self, query: dict, username: str | None = None) -> dict:
         """The feed, or one user's collection, as a checked page query asks: by number, or
         by post id (see `controllers.cursors`)."""
@@ -63,6 +65,7 @@ class MicropostController:
             find_user(username)
         return cursor_page(rows, size, cursor, newer, order, self._represent)
 
+    @replica_read
     def get(self, username: str, post_id: int) -> dict:
         """One post of this user; NotFound for another user's post. One query when found."""
         row = None

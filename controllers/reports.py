@@ -9,6 +9,7 @@ from itertools import accumulate
 
 from controllers.citizen_rules import today
 from controllers.imports import require_import
+from controllers.reads import replica_read
 from models.citizens import age_counts_by_town, relatives_birth_dates
 
 PERCENTS = (50, 75, 99)
@@ -17,6 +18,7 @@ PERCENTS = (50, 75, 99)
 class ReportController:
     """Computes the reports from the stored citizens of an import."""
 
+    @replica_read
     def birthdays(self, import_id: int) -> dict[str, list[dict]]:
         """For each month "1".."12", who buys presents that month and how many, by citizen_id."""
         require_import(import_id)
@@ -28,6 +30,7 @@ class ReportController:
             months[str(month)].append({'citizen_id': citizen_id, 'presents': count})
         return months
 
+    @replica_read
     def age_percentiles(self, import_id: int) -> list[dict]:
         """The 50th, 75th and 99th percentiles of ages in whole years per town, by town."""
         require_import(import_id)

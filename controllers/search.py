@@ -5,6 +5,7 @@ from controllers import represent
 from controllers.errors import Invalid
 from controllers.micropost_rules import SEARCH_MIN
 from controllers.paging import page_of
+from controllers.reads import replica_read
 from lib.utils.urlkit import Links
 from models.microposts import search_page
 
@@ -15,6 +16,7 @@ class SearchController:
     def __init__(self, links: Links):
         self.links = links
 
+    @replica_read
     def search(self, text: str, username: str | None, page: int, size: int) -> dict:
         if len(text) < SEARCH_MIN:
             raise Invalid('The search text is too short.',

@@ -9,6 +9,7 @@ from controllers.errors import Forbidden
 from controllers.feeds import FeedController
 from controllers.micropost_rules import SIZE_DEFAULT
 from controllers.paging import page_of
+from controllers.reads import replica_read
 from controllers.users import find_user
 from lib.utils.urlkit import Links
 from models.microposts import timeline_page
@@ -29,6 +30,7 @@ class TimelineController:
             return self.page_for(caller, username, query.get('page', 1), size)
         return self.by_id(caller, username, *by_id, query.get('order', 'oldest'), size)
 
+    @replica_read
     def page_for(self, caller: dict, username: str, page: int, size: int) -> dict:
         """Page `page`, oldest first."""
         check_reader(caller, username)

@@ -5,6 +5,9 @@ import select
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -22,7 +25,56 @@ LOCK_WAITS = ('55P03', '40P01')  # PostgreSQL: lock_timeout expired, deadlock br
 # What a database that cannot answer raises: down, restarting, out of connections, or busy.
 DATABASE_DOWN = (peewee.OperationalError, peewee.InterfaceError, MaxConnectionsExceeded)
 
-database = peewee.DatabaseProxy()
+# The database the current greenlet (or thread) reads from when it is not the primary: set only
+# by `routed_to`, within a read that `models/replicas.py` sent to a replica.
+_routed: ContextVar[peewee.Database | None] = ContextVar('warble_routed_database', default=None)
+
+
+class RoutedDatabase(peewee.DatabaseProxy):
+    """The database every model is bound to: the primary, or within `routed_to(replica)` that
+    replica, for this greenlet only. Models, statements and transactions follow it unchanged."""
+
+    __slots__ = ('primary',)
+    __setattr__ = object.__setattr__
+
+    def __init__(self) -> None:
+        self._callbacks = []
+        self.initialize(None)
+
+    def initialize(self, obj: peewee.Database | None) -> None:
+        self.primary = obj
+        for callback in self._callbacks:
+            callback(obj)
+
+    @property
+    def obj(self) -> peewee.Database | None:
+        routed = _routed.get()
+        return self.primary if routed is None else routed
+
+
+database = RoutedDatabase()
+
+
+@contextmanager
+def routed_to(replica: peewee.Database) -> Iterator[None]:
+    """Run what is within on `replica` (this greenlet only), its connection given back after."""
+    token = _routed.set(replica)
+    try:
+        yield
+    finally:
+        _routed.reset(token)
+        if not replica.is_closed():
+            replica.close()
+
+
+def is_routed() -> bool:
+    """Whether this greenlet reads a replica now."""
+    return _routed.get() is not None
+
+
+def in_transaction() -> bool:
+    """Whether the primary has a transaction open here: reads within it stay on it."""
+    return database.primary is not None and database.primary.in_transaction()
 
 
 class BaseModel(peewee.Model):
@@ -96,14 +148,14 @@ class FairPooledPostgresqlDatabase(PooledPostgresqlDatabase):
             self._line.release()
 
 
-def open_database(settings: Section) -> peewee.Database:
+def open_database(settings: Section, url: str | None = None) -> peewee.Database:
     """A Peewee database for `settings.url`: SQLite (WAL, foreign keys) or pooled PostgreSQL.
 
     A write waits at most `settings.busy_timeout` seconds for a lock another transaction holds.
     SQLite transactions begin IMMEDIATE, taking the write lock first: a deferred one that reads
     (FTS5 triggers read their index before writing) could not wait for it and would fail at
     once with "database is locked" whenever another write is under way."""
-    parsed = urlparse(settings.url)
+    parsed = urlparse(url or settings.url)
     if parsed.scheme == 'sqlite':
         path = parsed.path[1:]
         if path != ':memory:':

@@ -5,6 +5,9 @@ it. A page is stored with the generations of the scopes it shows (its version), 
 while they are still current, so a write makes the old pages unreachable at once, on every worker,
 without finding or deleting them. A lookup is one MGET: the generations and the page together.
 
+A generation begins with the time it was made (milliseconds, hexadecimal): a page read from a
+replica is stored only if the replica held every commit up to the newest of its generations.
+
 Every key expires, and this Redis evicts the least recently used keys at its `maxmemory`: a lost
 generation only makes its pages unreachable, which is always safe.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -47,7 +51,7 @@ class PageStore:
             if None in generations:
                 with self.redis.pipeline(transaction=False) as pipe:
                     for generation in keys:
-                        pipe.set(generation, secrets.token_hex(8), nx=True,
+                        pipe.set(generation, new_generation(), nx=True,
                                  ex=GENERATION_SECONDS)
                     pipe.execute()
                 return None, None
@@ -65,7 +69,18 @@ class PageStore:
         """New generations for `scopes`: their pages are no longer found."""
         with _answering():
             self.redis.register_script(RENEW)(keys=[f'generation:{scope}' for scope in scopes],
-                                              args=[secrets.token_hex(8), GENERATION_SECONDS])
+                                              args=[new_generation(), GENERATION_SECONDS])
+
+
+def new_generation() -> str:
+    """When it is made, and a random part: `<milliseconds hex>-<random hex>`."""
+    return f'{round(time.time() * 1000):x}-{secrets.token_hex(6)}'
+
+
+def changed_at(version: str) -> float:
+    """The wall time of the newest generation in `version` (0 for ones made without a time)."""
+    stamps = [generation.partition('-') for generation in version.split('.')]
+    return max((int(made, 16) / 1000 for made, dash, _ in stamps if dash), default=0.0)
 
 
 @contextmanager

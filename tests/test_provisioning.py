@@ -99,7 +99,9 @@ def test_environment_file_loads_in_the_shell_the_deploy_uses(tmp_path):
         [puppet(), 'epp', 'render', str(PUPPET / 'modules/warble/templates/warble.env.epp'),
          '--values', "{environment => {'WARBLE_DEPLOY_CONTROL' => 'systemd', "
          "'WARBLE_SERVER_PORT' => 8000}, secret_key => Sensitive('s3 cret'), "
-         "database_url => Sensitive('postgresql://warble:pw@127.0.0.1/warble')}"],
+         "database_url => Sensitive('postgresql://warble:pw@127.0.0.1/warble'), "
+         "database_replica_urls => Sensitive('postgresql://warble:pw@10.0.0.2/warble,"
+         "postgresql://warble:pw@10.0.0.3/warble')}"],
         capture_output=True, text=True, cwd=tmp_path)
     assert rendered.returncode == 0, rendered.stderr
     env_file = tmp_path / 'warble.env'
@@ -108,7 +110,9 @@ def test_environment_file_loads_in_the_shell_the_deploy_uses(tmp_path):
                             capture_output=True, text=True, env={'PATH': os.environ['PATH']})
     assert {'WARBLE_DEPLOY_CONTROL=systemd', 'WARBLE_SERVER_PORT=8000',
             'WARBLE_APP_SECRET_KEY=s3 cret',
-            'WARBLE_DATABASE_URL=postgresql://warble:pw@127.0.0.1/warble'} \
+            'WARBLE_DATABASE_URL=postgresql://warble:pw@127.0.0.1/warble',
+            'WARBLE_DATABASE_REPLICA_URLS=postgresql://warble:pw@10.0.0.2/warble,'
+            'postgresql://warble:pw@10.0.0.3/warble'} \
         <= set(loaded.stdout.splitlines())
 
 

@@ -1,6 +1,7 @@
 """Real servers for the tests: Redis, PostgreSQL, Celery workers and gunicorn, each on loopback."""
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -105,7 +106,7 @@ class PostgresServer:
         binary = shutil.which('postgres') or (found[-1] if found else None)
         if binary is None:
             missing('PostgreSQL (postgres, initdb)')
-        bin_dir = Path(binary).resolve().parent
+        self.bin_dir = bin_dir = Path(binary).resolve().parent
         self.port = free_port()
         # Its own directory: as root, the server runs as the postgres user, which needs access.
         self.directory = directory = Path(tempfile.mkdtemp(prefix='warble-pg-'))
@@ -156,6 +157,61 @@ class PostgresServer:
     def stop(self) -> None:
         self.halt()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class PostgresReplica(PostgresServer):
+    """A hot-standby streaming replica of `primary`: `pg_basebackup -R` over a replication slot
+    of its own (dropped by `stop`), on a loopback port. Its replay can be paused and resumed."""
+
+    def __init__(self, primary: PostgresServer):
+        self.primary, self.bin_dir, self.as_user = primary, primary.bin_dir, primary.as_user
+        self.port = free_port()
+        self.slot = f'warble_replica_{self.port}'
+        self.directory = directory = Path(tempfile.mkdtemp(prefix='warble-pg-replica-'))
+        self.data = directory / 'pgdata'
+        if self.as_user:
+            os.chmod(directory, 0o777)
+        subprocess.run([*self.as_user, str(self.bin_dir / 'pg_basebackup'), '-h', '127.0.0.1',
+                        '-p', str(primary.port), '-U', 'postgres', '-D', str(self.data), '-R',
+                        '-X', 'stream', '-C', '-S', self.slot, '-c', 'fast', '--no-sync'],
+                       check=True, stdout=subprocess.DEVNULL)
+        self.command = [*self.as_user, str(self.bin_dir / 'postgres'), '-D', str(self.data),
+                        '-p', str(self.port), '-c', 'listen_addresses=127.0.0.1',
+                        '-c', f'unix_socket_directories={directory}', '-c', 'fsync=off',
+                        '-c', 'hot_standby=on', '-c', 'max_connections=200']
+        self.process = None
+        self.start()
+
+    def sql(self, statement: str, database: str = 'postgres') -> object:
+        """The first value `statement` returns on this replica."""
+        import psycopg
+        with psycopg.connect(self.url(database), autocommit=True, connect_timeout=2) as conn:
+            row = conn.execute(statement).fetchone()
+        return row and row[0]
+
+    def pause(self) -> None:
+        """Stop replaying what the primary sends (it is still received)."""
+        self.sql('SELECT pg_wal_replay_pause()')
+
+    def resume(self) -> None:
+        self.sql('SELECT pg_wal_replay_resume()')
+
+    def caught_up(self) -> bool:
+        """Whether this replica has replayed everything the primary has written so far."""
+        import psycopg
+
+        from models.replicas import WRITTEN_SQL, record_end
+        with psycopg.connect(self.primary.url(), autocommit=True) as conn:
+            written = record_end(*conn.execute(WRITTEN_SQL).fetchone())
+        return bool(self.sql(f"SELECT pg_last_wal_replay_lsn() >= '{written}'::pg_lsn"))
+
+    def stop(self) -> None:
+        super().stop()
+        import psycopg
+        with contextlib.suppress(psycopg.Error), psycopg.connect(
+                self.primary.url(), autocommit=True, connect_timeout=2) as conn:
+            conn.execute('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots '
+                         'WHERE slot_name = %s', (self.slot,))
 
 
 def start_process(command: list[str], environ: dict[str, str], log: Path) -> subprocess.Popen:

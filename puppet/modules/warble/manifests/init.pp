@@ -8,6 +8,9 @@ class warble (
   String[1] $user = 'warble',
   String[1] $db_name = 'warble',
   String[1] $db_host = '127.0.0.1',
+  # Streaming replicas of the database on $db_host (same name, user, password): read-only work
+  # may go to them (database.replica_urls).
+  Array[Pattern[/\A[A-Za-z0-9.:\[\]-]+\z/]] $db_replica_hosts = [],
   String[1] $redis_url = 'redis://127.0.0.1:6379/0',
   String[1] $redis_cache_url = 'redis://127.0.0.1:6380/0',
   Integer[1, 65535] $web_port = 8000,
@@ -87,6 +90,9 @@ class warble (
       'environment'  => $environment,
       'secret_key'   => $secret,
       'database_url' => Sensitive("postgresql://${user}:${password.unwrap}@${db_host}/${db_name}"),
+      'database_replica_urls' => Sensitive($db_replica_hosts.map |$host| {
+        "postgresql://${user}:${password.unwrap}@${host}/${db_name}"
+      }.join(',')),
     })),
   }
   file { '/etc/sudoers.d/warble':
