@@ -24,6 +24,7 @@ from tests.harness.clusterload import (
 )
 from tests.harness.metrics import value
 from tests.harness.netns import ip
+from tests.harness.servers import wait_for
 from tests.harness.stack import PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -146,3 +147,46 @@ def test_losing_web_1_mid_soak_loses_no_post_no_e_mail_and_no_live_event(both):
     held, seen = follower.gaps(cluster)
     assert follower.resets == 0 and len(seen) > 0 and seen == held
     assert lag.summary()['streaming'] > 0
+
+
+def test_reads_fall_back_to_the_primary_while_the_replica_is_stopped(cluster):
+    (name, token), = cluster.sign_up(1, 'reader')
+    env = (cluster.ssh['web-2'].root / 'shared' / 'warble.env').read_text()
+    assert f"WARBLE_DATABASE_REPLICA_URLS='{cluster.replica.url()}'" in env
+    reads = iter(range(1, 1000))  # each read a page of its own: none from the page cache
+
+    def read_all(text: str) -> None:
+        for _ in range(10):
+            size = next(reads) % 50 + 1
+            feed = call('GET', f'{cluster.url}/api/v1/microposts?size={size}')
+            assert feed.status_code == 200, feed.text
+            found = call('GET', f'{cluster.url}/api/v1/search?text={text}&size={size}')
+            assert found.status_code == 200, found.text
+        mine = call('GET', f'{cluster.url}/api/v1/users/{name}/collection', token)
+        assert mine.status_code == 200, mine.text
+        assert text in [each['text'] for each in mine.json()['result']]  # read-your-writes
+
+    def post(text: str) -> None:
+        assert call('POST', f'{cluster.url}/api/v1/users/{name}/collection', token,
+                    json={'text': text}).status_code == 201
+
+    def reading_replica() -> bool:
+        """Whether a web host holds a connection to the replica, after one more read."""
+        call('GET', f'{cluster.url}/api/v1/microposts?size={next(reads) % 50 + 1}')
+        with cluster.replica.admin('warble') as replica:
+            clients = {row[0] for row in replica.execute(
+                "SELECT host(client_addr) FROM pg_stat_activity WHERE datname = 'warble'")}
+        return bool(clients & {cluster.hosts[web].address for web in cluster.web_hosts})
+
+    post('before')
+    read_all('before')
+    assert reading_replica()
+    cluster.replica.halt()
+    post('stopped')
+    read_all('stopped')  # the replica is down: every read is answered, by the primary
+    assert cluster.replication() == (None, None) and not cluster.replica.running()
+    cluster.replica.start()
+    wait_for(lambda: cluster.replication()[1] is not None, what='the replica streaming again')
+    post('again')
+    read_all('again')
+    wait_for(reading_replica, what='a web host reading the replica again')

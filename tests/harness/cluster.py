@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
-import json
 import os
 import secrets
 import shutil
@@ -161,21 +160,17 @@ class Cluster(contextlib.ExitStack):
             'WARBLE_GRPC_PORT': GRPC_PORT, 'WARBLE_DEPLOY_KEEP_RELEASES': 2,
             'WARBLE_MAIL_HOST': '127.0.0.1', 'WARBLE_MAIL_PORT': MailSink.PORT,
             'WARBLE_STREAMS_HEARTBEAT_SECONDS': 1,
-            **self.replica_settings(), **CHEAP_PASSWORDS, **NO_LIMITS, **MAIL_TIMING,
+            **CHEAP_PASSWORDS, **NO_LIMITS, **MAIL_TIMING,
             **self.settings}
 
-    def replica_settings(self) -> dict[str, str]:
-        defaults = json.loads((ROOT / 'etc/config.json').read_text())
-        if 'replica_urls' not in defaults['database']:
-            return {}
-        return {'WARBLE_DATABASE_REPLICA_URLS': json.dumps([self.replica.url()])}
-
     def _provision(self, name: str) -> None:
-        """Write the host's warble.env as Puppet does: the template rendered, mode 0600."""
+        """Write the host's warble.env as Puppet does: the template rendered, mode 0600, with
+        the replica's URL as warble::db_replica_hosts makes it."""
         rendered = render('warble.env.epp', '{environment => ' + puppet_value(
             {key: str(value) for key, value in self.environment(name).items()})
             + f", secret_key => Sensitive('{self.secret_key}'), database_url => "
-            f"Sensitive('{self.primary.url()}')}}")
+            f"Sensitive('{self.primary.url()}'), database_replica_urls => "
+            f"Sensitive('{self.replica.url()}')}}")
         path = self.ssh[name].root / 'shared' / 'warble.env'
         path.parent.mkdir(parents=True)
         path.write_text(rendered)

@@ -107,7 +107,7 @@ class Postgres(Process):
                                dbname=database, autocommit=True, connect_timeout=2)
 
     def url(self) -> str:
-        """Warble's database, as the hosts reach it."""
+        """Warble's database on this server, as the hosts reach it."""
         return f'postgresql://warble:{self.password}@{self.host.address}:{self.PORT}/warble'
 
     def ready(self) -> bool:
@@ -141,9 +141,6 @@ class Replica(Postgres):
             str(self.data), '-R', '-X', 'stream', '--no-sync', '-c', 'fast'), check=True,
             stdout=subprocess.DEVNULL)
         self.start()
-
-    def url(self) -> str:
-        return f'postgresql://warble:{self.password}@{self.host.address}:{self.PORT}/warble'
 
 
 class Redis(Process):
