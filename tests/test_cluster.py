@@ -190,3 +190,19 @@ def test_reads_fall_back_to_the_primary_while_the_replica_is_stopped(cluster):
     post('again')
     read_all('again')
     wait_for(reading_replica, what='a web host reading the replica again')
+
+
+def test_a_lost_web_host_comes_back_by_fab_deploy_and_takes_requests_again(cluster):
+    if cluster.alive('web-1'):
+        cluster.kill('web-1')
+    cluster.revive('web-1')  # its sshd, then `fab deploy` as before
+    log = (cluster.work / 'web-1' / 'deploy.log').read_text().split('deploying cluster')[-1]
+    assert 'already there' in log and 'reusing envs/' in log  # its disk outlived its processes
+    web1 = cluster.web_url('web-1')
+    assert call('GET', f'{web1}/status').json()['status'] == 'ok'
+    answered = lambda: value(call('GET', f'{web1}/metrics').text,  # noqa: E731
+                             'warble_http_requests_total', method='GET', route='/openapi.json',
+                             status='200')
+    before = answered()
+    wait_for(lambda: call('GET', f'{cluster.url}/openapi.json').ok and answered() > before,
+             timeout=60, what='the balancer sending requests to web-1 again')
