@@ -56,19 +56,20 @@ def main() -> int:
         print(f'hosts up and deployed in {time.monotonic() - started:.0f} s: ' + ', '.join(
             f'{name} {host.address}' for name, host in cluster.hosts.items()), flush=True)
         users = cluster.sign_up(args.users, 'soak')
-        Soak(cluster.url, users, WARM_UP, args.connections).start().result()
+        with Soak(cluster.url, users, WARM_UP, args.connections) as warm_up:
+            warm_up.result()
         since = first_post_id(cluster)
         follower = StreamFollower(cluster.web_url('web-1'), cluster.url)
         follower.start()
         follower.connected.wait(30)
         lag = LagSampler(cluster)
         lag.start()
-        soak = Soak(cluster.url, users, args.seconds, args.connections).start()
-        time.sleep(args.seconds * args.kill_at)
-        killed = cluster.kill('web-1')
-        print(f'web-1 lost at {args.seconds * args.kill_at:.0f} s: {killed} processes SIGKILLed',
-              flush=True)
-        result = soak.result()
+        with Soak(cluster.url, users, args.seconds, args.connections) as soak:
+            time.sleep(args.seconds * args.kill_at)
+            killed = cluster.kill('web-1')
+            print(f'web-1 lost at {args.seconds * args.kill_at:.0f} s: {killed} processes '
+                  'SIGKILLed', flush=True)
+            result = soak.result()
         lag.stop()
         stored = stored_posts(cluster, result.acknowledged)
         emails = settled_emails(cluster, since, timeout=900)

@@ -121,10 +121,10 @@ def test_losing_web_1_mid_soak_loses_no_post_no_e_mail_and_no_live_event(both):
     assert follower.connected.wait(30)
     lag = LagSampler(cluster)
     lag.start()
-    soak = Soak(cluster.url, users, SECONDS, CONNECTIONS).start()
-    time.sleep(KILL_AFTER)
-    killed = cluster.kill('web-1')
-    result = soak.result()
+    with Soak(cluster.url, users, SECONDS, CONNECTIONS) as soak:
+        time.sleep(KILL_AFTER)
+        killed = cluster.kill('web-1')
+        result = soak.result()
     lag.stop()
     assert killed >= 4 and not cluster.alive('web-1')  # sshd, gunicorn's two, rpc.py
     assert result.statuses.get('201', 0) > 0 and result.statuses.get('200', 0) > 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -34,6 +35,18 @@ ROLES = {'web-1': 'web', 'web-2': 'web', 'worker': 'worker'}  # the hosts `fab d
 WEB_PORT, GRPC_PORT, CACHE_PORT = 8000, 50051, 6380
 TEMPLATES = ROOT / 'puppet/modules/warble/templates'
 SHARDS = {'web-1': 1, 'web-2': 2, 'worker': 3}  # Puppet's warble::id_shard of each
+DISK = 'warble-cluster'  # the hosts' tmpfs, named with the run's process id
+
+
+def unmount_leftovers() -> None:
+    """The disks of clusters whose run is gone (killed outright): unmounted, their directory
+    removed."""
+    for line in Path('/proc/mounts').read_text().splitlines():
+        source, target = line.split()[:2]
+        found = re.fullmatch(rf'{DISK}-(\d+)', source)
+        if found and not Path(f'/proc/{found.group(1)}').exists():
+            subprocess.run(['umount', '--lazy', target], check=False)
+            shutil.rmtree(target, ignore_errors=True)
 
 
 def puppet_value(value: object) -> str:
@@ -85,8 +98,9 @@ class Cluster(contextlib.ExitStack):
             prefix='warble-cluster-')))
         # The hosts' disks: a tmpfs, gone at once at the end (releases and virtualenvs are
         # many small files).
-        subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=6g,mode=0755', 'warble-cluster',
-                        str(self.work)], check=True)
+        unmount_leftovers()
+        subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=6g,mode=0755',
+                        f'{DISK}-{os.getpid()}', str(self.work)], check=True)
         self.callback(subprocess.run, ['umount', '--lazy', str(self.work)], check=False)
         self.network = Network()
         self.callback(self.network.close)  # before the unmount: every process of every host

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+import psycopg
 import redis
 import requests
 import urllib3
@@ -130,6 +131,16 @@ class Soak:
                                         stderr=subprocess.PIPE, text=True)
         return self
 
+    def __enter__(self) -> Soak:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        """Stop wrk if it still runs (the caller failed before its result)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        self.script.close()
+
     def result(self) -> SoakResult:
         output, errors = self.process.communicate()
         self.script.close()
@@ -159,7 +170,10 @@ class LagSampler(threading.Thread):
 
     def run(self) -> None:
         while not self.finished.wait(self.interval):
-            self.samples.append(self.cluster.replication())
+            try:
+                self.samples.append(self.cluster.replication())
+            except psycopg.Error:  # the primary is gone: the run is over
+                return
 
     def stop(self) -> None:
         self.finished.set()
