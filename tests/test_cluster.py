@@ -55,7 +55,9 @@ def test_every_host_runs_in_its_own_namespace_what_fab_deployed(both):
     for name in ('web-1', 'web-2', 'worker'):
         root = both.ssh[name].root
         assert os.readlink(root / 'current') == 'releases/cluster'
-        assert (root / 'shared' / 'warble.env').stat().st_mode & 0o777 == 0o600
+        env = root / 'shared' / 'warble.env'
+        assert env.stat().st_mode & 0o777 == 0o600
+        assert env.read_text().startswith('# Managed by Puppet (class warble)')
         assert both.hosts[name].pids(), name
     for name in both.web_hosts:
         status = call('GET', f'{both.web_url(name)}/status').json()

@@ -98,6 +98,8 @@ class Cluster(contextlib.ExitStack):
             prefix='warble-cluster-')))
         # The hosts' disks: a tmpfs, gone at once at the end (releases and virtualenvs are
         # many small files).
+        if os.geteuid() != 0:
+            missing('root, to make network namespaces, a bridge and the hosts\' tmpfs')
         unmount_leftovers()
         subprocess.run(['mount', '-t', 'tmpfs', '-o', 'size=6g,mode=0755',
                         f'{DISK}-{os.getpid()}', str(self.work)], check=True)
