@@ -2,7 +2,7 @@
 web-1 host killed half-way; what was acknowledged, mailed and streamed is then counted.
 
     python3 bench/cluster.py [--seconds 60] [--connections 256] [--users 100] [--web-workers 2]
-                             [--kill-at 0.5]
+                             [--kill-at 0.5] [--max-in-flight N]
 
 Builds the hosts of tests/harness/cluster.py (network namespaces: web-1, web-2, worker,
 pg-primary, pg-replica, redis, balancer; the Warble hosts deployed by `fab deploy`), signs up
@@ -50,9 +50,13 @@ def main() -> int:
     parser.add_argument('--users', type=int, default=100)
     parser.add_argument('--web-workers', type=int, default=2)
     parser.add_argument('--kill-at', type=float, default=0.5)
+    parser.add_argument('--max-in-flight', type=int, default=None,
+                        help='server.max_in_flight of the web hosts (0: no shedding)')
     args = parser.parse_args()
     started = time.monotonic()
-    with Cluster(web_workers=args.web_workers) as cluster:
+    settings = {} if args.max_in_flight is None else {
+        'WARBLE_SERVER_MAX_IN_FLIGHT': args.max_in_flight}
+    with Cluster(web_workers=args.web_workers, **settings) as cluster:
         print(f'hosts up and deployed in {time.monotonic() - started:.0f} s: ' + ', '.join(
             f'{name} {host.address}' for name, host in cluster.hosts.items()), flush=True)
         users = cluster.sign_up(args.users, 'soak')
@@ -81,8 +85,10 @@ def main() -> int:
 
 def report(args: argparse.Namespace, result: SoakResult, stored: set[int], emails: dict,
            follower: StreamFollower, held: list, seen: list, lag: dict) -> int:
+    limit = 'default' if args.max_in_flight is None else args.max_in_flight
     print(f'{args.connections} connections for {args.seconds} s through nginx over 2 web hosts '
-          f'(gunicorn -k gevent -w {args.web_workers} each), {args.users} users; 20 % writes')
+          f'(gunicorn -k gevent -w {args.web_workers} each, server.max_in_flight {limit}), '
+          f'{args.users} users; 20 % writes')
     print(f'requests: {result.requests} ({result.requests / result.seconds:.0f}/s); latency p50 '
           f'{result.p50:.1f} ms, p99 {result.p99:.1f} ms, max {result.worst:.1f} ms')
     print(f'statuses: {json.dumps(dict(sorted(result.statuses.items())))}; errors: '
