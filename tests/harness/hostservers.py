@@ -211,3 +211,9 @@ class Nginx(Process):
 
     def ready(self) -> bool:
         return super().ready() and listening(self.host.address, 80)
+
+    def errors(self, lines: int = 20) -> str:
+        """The end of its error log."""
+        path = self.directory / 'error.log'
+        return '\n'.join(path.read_text().splitlines()[-lines:]) if path.exists() else ''
+
