@@ -300,3 +300,13 @@ def test_pages_by_post_id_are_the_rest_pages(edges):
         edges.posts.ListFeed(microposts_pb2.PageRequest(before=1, after=2))
     assert error_of(both.value) == edges.rest.get('/api/v1/microposts?before=1&after=2',
                                                   status=400).json['error']
+
+
+def test_without_a_limit_on_calls_in_flight_the_server_still_answers(environ, tmp_path):
+    """`server.max_in_flight` 0 turns the limit off, for gRPC as for REST (gRPC's own 0 would
+    refuse every call with RESOURCE_EXHAUSTED)."""
+    with edges_on(environ, tmp_path / 'rpc.log', WARBLE_SERVER_MAX_IN_FLIGHT='0') as both:
+        checked = health_pb2_grpc.HealthStub(both.channel).Check(health_pb2.HealthCheckRequest())
+        assert checked.status == health_pb2.HealthCheckResponse.SERVING
+        page = both.posts.ListFeed(microposts_pb2.PageRequest())
+        assert list(page.result) == []

@@ -168,3 +168,31 @@ def test_the_web_unit_lets_a_worker_hold_its_connections_open(tmp_path):
                            if '=' in line and not line.startswith('#'))
     assert int(units['web']['LimitNOFILE']) >= 4096
     assert 'LimitNOFILE' not in units['worker']
+
+
+def test_the_balancer_role_is_nginx_over_the_web_hosts_it_is_given(tmp_path):
+    applied = noop_apply(tmp_path, {'FACTER_warble_role': 'balancer',
+                                    'FACTER_warble_web_hosts': '10.0.0.11:8000,10.0.0.12:8000'})
+    output = applied.stdout + applied.stderr
+    assert applied.returncode == 0, output
+    assert 'Error' not in output and 'Warning' not in output, output
+    for resource in ('Service[nginx]', 'File[/etc/nginx/sites-available/warble]',
+                     'File[/etc/nginx/sites-enabled/default]'):
+        assert resource in output
+    assert 'User[warble]' not in output and 'warble.env' not in output  # no release runs here
+    rendered = subprocess.run(
+        [puppet(), 'epp', 'render', str(PUPPET / 'modules/warble/templates/balancer.conf.epp'),
+         '--values', "{web_hosts => ['10.0.0.11:8000', '10.0.0.12:8000'], server_name => '_', "
+         "max_body_megabytes => 80}"], capture_output=True, text=True, cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    upstream = rendered.stdout.split('upstream warble_web {')[1].split('}')[0]
+    assert [line.split()[1] for line in upstream.splitlines() if 'server ' in line] == \
+        ['10.0.0.11:8000', '10.0.0.12:8000']
+    assert 'proxy_next_upstream error timeout;' in rendered.stdout  # a POST is never sent twice
+    assert 'non_idempotent' not in rendered.stdout
+
+
+def test_the_balancer_role_without_web_hosts_stops_and_names_the_parameter(tmp_path):
+    applied = noop_apply(tmp_path, {'FACTER_warble_role': 'balancer'})
+    assert applied.returncode != 0
+    assert "parameter 'web_hosts' expects" in applied.stdout + applied.stderr

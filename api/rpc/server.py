@@ -39,7 +39,7 @@ def build(settings: Section) -> tuple[grpc.Server, health.HealthServicer, int]:
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.grpc.workers,
                                    thread_name_prefix='warble-rpc'),
-        maximum_concurrent_rpcs=settings.server.max_in_flight,
+        maximum_concurrent_rpcs=settings.server.max_in_flight or None,  # 0: no limit
         options=[('grpc.max_receive_message_length', limit),
                  ('grpc.max_send_message_length', limit),
                  ('grpc.so_reuseport', 0)])
