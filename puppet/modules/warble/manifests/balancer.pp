@@ -9,32 +9,11 @@ class warble::balancer (
   String[1] $server_name = '_',
   Integer[1] $max_body_megabytes = 80,
 ) {
-  package { 'nginx': ensure => installed }
-  file { '/etc/nginx/sites-available/warble':
-    ensure  => file,
-    mode    => '0644',
+  class { 'warble::nginx':
     content => epp('warble/balancer.conf.epp', {
       'web_hosts'          => $web_hosts,
       'server_name'        => $server_name,
       'max_body_megabytes' => $max_body_megabytes,
     }),
-    require => Package['nginx'],
-    notify  => Service['nginx'],
-  }
-  file { '/etc/nginx/sites-enabled/warble':
-    ensure  => link,
-    target  => '/etc/nginx/sites-available/warble',
-    require => Package['nginx'],
-    notify  => Service['nginx'],
-  }
-  file { '/etc/nginx/sites-enabled/default':
-    ensure  => absent,
-    require => Package['nginx'],
-    notify  => Service['nginx'],
-  }
-  service { 'nginx':
-    ensure   => running,
-    enable   => true,
-    provider => 'systemd',
   }
 }

@@ -15,33 +15,12 @@ class warble::web (
     command     => 'rpc.py',
     role        => 'web',
   }
-  package { 'nginx': ensure => installed }
-  file { '/etc/nginx/sites-available/warble':
-    ensure  => file,
-    mode    => '0644',
+  class { 'warble::nginx':
     content => epp('warble/nginx.conf.epp', {
       'root'               => $warble::root,
       'port'               => $warble::web_port,
       'server_name'        => $server_name,
       'max_body_megabytes' => $max_body_megabytes,
     }),
-    require => Package['nginx'],
-    notify  => Service['nginx'],
-  }
-  file { '/etc/nginx/sites-enabled/warble':
-    ensure  => link,
-    target  => '/etc/nginx/sites-available/warble',
-    require => Package['nginx'],
-    notify  => Service['nginx'],
-  }
-  file { '/etc/nginx/sites-enabled/default':
-    ensure  => absent,
-    require => Package['nginx'],
-    notify  => Service['nginx'],
-  }
-  service { 'nginx':
-    ensure   => running,
-    enable   => true,
-    provider => 'systemd',
   }
 }
