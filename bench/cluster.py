@@ -31,14 +31,13 @@ if __name__ == '__main__':
 from tests.harness.cluster import Cluster
 from tests.harness.clusterload import (
     LagSampler,
-    Soak,
-    SoakResult,
     StreamFollower,
     first_post_id,
     newest_post_event,
     settled_emails,
     stored_posts,
 )
+from tests.harness.soakmix import Soak, SoakResult
 
 WARM_UP = 5
 
@@ -60,7 +59,7 @@ def main() -> int:
         print(f'hosts up and deployed in {time.monotonic() - started:.0f} s: ' + ', '.join(
             f'{name} {host.address}' for name, host in cluster.hosts.items()), flush=True)
         users = cluster.sign_up(args.users, 'soak')
-        with Soak(cluster.url, users, WARM_UP, args.connections) as warm_up:
+        with Soak(cluster.url, users, WARM_UP, args.connections, mentions=True) as warm_up:
             warm_up.result()
         since = first_post_id(cluster)
         follower = StreamFollower(cluster.web_url('web-1'), cluster.url)
@@ -68,7 +67,7 @@ def main() -> int:
         follower.connected.wait(30)
         lag = LagSampler(cluster)
         lag.start()
-        with Soak(cluster.url, users, args.seconds, args.connections) as soak:
+        with Soak(cluster.url, users, args.seconds, args.connections, mentions=True) as soak:
             time.sleep(args.seconds * args.kill_at)
             killed = cluster.kill('web-1')
             print(f'web-1 lost at {args.seconds * args.kill_at:.0f} s: {killed} processes '

@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,66 +30,13 @@ if __name__ == '__main__':
 
 import psycopg
 
-from bench.load import lua_table, tree_cpu_seconds
+from bench.load import tree_cpu_seconds
+from tests.harness.soakmix import Soak, SoakResult
 from tests.harness.stack import Stack, rss_kib
 
 WARM_UP = 10
 EXPECTED = {'POST': '201', 'GET': '200'}
 SHED = '503'  # back-pressure: answered at once with Retry-After, the client may try again
-SCRIPT = """
-local names = %(names)s
-local tokens = %(tokens)s
-local words = {"post", "soak", "hello", "warble"}
-statuses = {}
-local sent = 0
-setup = function(thread) table.insert(threads, thread) end
-threads = {}
-request = function()
-  sent = sent + 1
-  local i = math.random(#names)
-  local mine = {["Authorization"] = "Bearer " .. tokens[i], ["Content-Type"] = "application/json"}
-  local kind = sent %% 10
-  if kind < 2 then
-    local body = string.format('{"text": "soak post %%d"}', math.random(1, 1000000000))
-    return wrk.format("POST", "/api/v1/users/" .. names[i] .. "/collection", mine, body)
-  elseif kind < 4 then
-    return wrk.format("GET", "/api/v1/users/" .. names[math.random(#names)] .. "/collection")
-  elseif kind < 6 then
-    return wrk.format("GET", "/api/v1/microposts?page=" .. math.random(1, 3))
-  elseif kind < 8 then
-    return wrk.format("GET", "/api/v1/users/" .. names[i] .. "/timeline", mine)
-  elseif kind < 9 then
-    return wrk.format("GET", "/api/v1/search?text=" .. words[math.random(#words)])
-  end
-  return wrk.format("GET", "/api/v1/users/" .. names[math.random(#names)])
-end
-response = function(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("SUMMARY %%d %%d %%d %%d %%d %%d %%.0f %%.0f %%.0f %%.0f\\n",
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
-  for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses")) do
-      io.write(string.format("STATUS %%d %%d\\n", status, count))
-    end
-  end
-end
-"""
-SUMMARY = re.compile(r'^SUMMARY ' + ' '.join([r'(\d+)'] * 6 + [r'([\d.]+)'] * 4) + '$', re.M)
-
-
-def wrk(url: str, script: str, seconds: int, connections: int) -> str:
-    with tempfile.NamedTemporaryFile('w', suffix='.lua') as lua:
-        lua.write(script)
-        lua.flush()
-        return subprocess.run(['wrk', '-t1', f'-c{connections}', f'-d{seconds}s', '--timeout',
-                               '10s', '-s', lua.name, url],
-                              capture_output=True, text=True, check=True).stdout
-
-
 class MemorySampler(threading.Thread):
     """Resident memory of each gunicorn worker every `interval` seconds."""
 
@@ -145,49 +89,43 @@ def main() -> int:
         raise SystemExit('soak: wrk is missing (apt-get install wrk)')
     with Stack(workers=args.workers) as stack:
         users = stack.users(args.users)
-        script = SCRIPT % {
-            'names': lua_table([name for name, _ in users]),
-            'tokens': lua_table([headers['Authorization'].split()[1] for _, headers in users])}
-        wrk(stack.url, script, WARM_UP, args.connections)
+        with Soak(stack.url, users, WARM_UP, args.connections, threads=1) as warm_up:
+            warm_up.result()
         before = post_count(stack)
         sampler = MemorySampler(stack, 10)
         sampler.start()
         measured_from = stack.log.stat().st_size
         servers = (stack.process.pid, stack.postgres.process.pid, stack.redis.process.pid)
         cpu = [tree_cpu_seconds(pid) for pid in servers]
-        output = wrk(stack.url, script, args.seconds, args.connections)
+        with Soak(stack.url, users, args.seconds, args.connections, threads=1) as soak:
+            result = soak.result()
         cpu = [tree_cpu_seconds(pid) - start for pid, start in zip(servers, cpu, strict=True)]
         sampler.finished.set()
         sampler.join()
         written = post_count(stack) - before
-        failed = report(args, output, written, sampler.samples, cpu)
+        failed = report(args, result, written, sampler.samples, cpu)
         by_route(stack.log, measured_from)
     return failed
 
 
-def report(args: argparse.Namespace, output: str, written: int,
+def report(args: argparse.Namespace, result: SoakResult, written: int,
            samples: list[tuple[float, dict[int, int]]], cpu: list[float]) -> int:
     """Print the run's figures; 1 when a status, a socket error or a lost post failed it."""
-    found = SUMMARY.search(output)
-    if found is None:
-        raise SystemExit(f'soak: wrk gave no summary:\n{output}')
-    count, micros, *socket_errors = (int(found.group(n)) for n in range(1, 7))
-    p50, p95, p99, worst = (float(found.group(n)) / 1000 for n in range(7, 11))
-    statuses: dict[str, int] = {}
-    for status, number in re.findall(r'^STATUS (\d+) (\d+)$', output, re.M):
-        statuses[status] = statuses.get(status, 0) + int(number)
+    count, seconds, socket_errors = result.requests, result.seconds, result.socket_errors
+    p50, p95, p99, worst = result.p50, result.p95, result.p99, result.worst
+    statuses = result.statuses
     unexpected = {status: number for status, number in statuses.items()
                   if status not in (*EXPECTED.values(), SHED)}
     print(f'{args.connections} connections for {args.seconds} s (after {WARM_UP} s of warm-up), '
           f'gunicorn -k gevent -w {args.workers} on PostgreSQL; 20 % writes')
-    print(f'requests: {count} ({count / (micros / 1e6):.0f}/s); latency p50 {p50:.1f} ms, '
+    print(f'requests: {count} ({count / seconds:.0f}/s); latency p50 {p50:.1f} ms, '
           f'p95 {p95:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms')
     print(f'statuses: {json.dumps(dict(sorted(statuses.items())))}; unexpected: '
           f'{sum(unexpected.values())}; shed (503): {statuses.get(SHED, 0)}; '
           f'socket errors (connect, read, write, timeout): {socket_errors}')
     web, postgres, redis = (seconds * 1000 / max(count, 1) for seconds in cpu)
     print(f'CPU per request (ms): web server {web:.2f}, PostgreSQL {postgres:.2f}, Redis '
-          f'{redis:.2f} ({sum(cpu):.0f} CPU s in {micros / 1e6:.0f} s)')
+          f'{redis:.2f} ({sum(cpu):.0f} CPU s in {seconds:.0f} s)')
     acknowledged = statuses.get('201', 0)
     print(f'posts acknowledged with 201: {acknowledged}; new posts in the database: {written} '
           '(more when writes were in flight as wrk stopped)')

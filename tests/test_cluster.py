@@ -15,7 +15,6 @@ import requests
 from tests.harness.cluster import Cluster
 from tests.harness.clusterload import (
     LagSampler,
-    Soak,
     StreamFollower,
     first_post_id,
     newest_post_event,
@@ -25,6 +24,7 @@ from tests.harness.clusterload import (
 from tests.harness.metrics import value
 from tests.harness.netns import ip
 from tests.harness.servers import wait_for
+from tests.harness.soakmix import Soak
 from tests.harness.stack import PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
@@ -123,7 +123,7 @@ def test_losing_web_1_mid_soak_loses_no_post_no_e_mail_and_no_live_event(both):
     assert follower.connected.wait(30)
     lag = LagSampler(cluster)
     lag.start()
-    with Soak(cluster.url, users, SECONDS, CONNECTIONS) as soak:
+    with Soak(cluster.url, users, SECONDS, CONNECTIONS, mentions=True) as soak:
         time.sleep(KILL_AFTER)
         killed = cluster.kill('web-1')
         result = soak.result()
