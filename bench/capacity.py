@@ -48,7 +48,7 @@ import redis as redis_py
 from peewee import fn
 
 from bench.load import tree_cpu_seconds
-from bench.microposts import READER_PASSWORD, ServerPostgres
+from bench.microposts import READER_PASSWORD, ServerPostgres, seed_users
 from controllers import boot
 from controllers.feeds import FAN_OUT_TASK, FeedController
 from controllers.seed import SeedController
@@ -78,11 +78,7 @@ def seed(args: argparse.Namespace) -> int:
     """The data set; the id of the author with `--large` followers."""
     seeder = SeedController(args.random_seed)
     started = time.perf_counter()
-    for step in (seeder.users(args.users), seeder.follows(args.follows),
-                 seeder.posts(args.posts)):
-        for _ in step:
-            pass
-    regular = [user_id for user_id, in User.select(User.id).tuples()]
+    regular = seed_users(seeder, args)
     UserController().create('loud', 'loud@example.com', READER_PASSWORD)
     loud = User.by_username('loud').id
     chance = random.Random(args.random_seed)

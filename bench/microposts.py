@@ -58,6 +58,16 @@ class ServerPostgres(PostgresServer):
         super().start()
 
 
+def seed_users(seeder: SeedController, args: argparse.Namespace) -> list[int]:
+    """`args.users` users following `args.follows` others each, `args.posts` posts among them:
+    the users' ids (the data set the feed benchmarks add their own accounts to)."""
+    for step in (seeder.users(args.users), seeder.follows(args.follows),
+                 seeder.posts(args.posts)):
+        for _ in step:
+            pass
+    return [user_id for user_id, in User.select(User.id).tuples()]
+
+
 def build(settings: config.Section, args: argparse.Namespace) -> dict:
     """Seed the data set; what the scenarios need to know of it."""
     seeder = SeedController(args.random_seed)

@@ -38,7 +38,7 @@ if __name__ == '__main__':
 bootstrap.use_vendor()
 
 from bench.load import Figures, drive, tree_cpu_seconds
-from bench.microposts import READER_PASSWORD, ServerPostgres
+from bench.microposts import READER_PASSWORD, ServerPostgres, seed_users
 from controllers import boot
 from controllers.feeds import FeedController
 from controllers.microposts import MicropostController
@@ -65,11 +65,7 @@ def seed(args: argparse.Namespace) -> dict:
     """The data set; the readers' tokens and ids, the fan-out author's id."""
     seeder = SeedController(args.random_seed)
     started = time.perf_counter()
-    for step in (seeder.users(args.users), seeder.follows(args.follows),
-                 seeder.posts(args.posts)):
-        for _ in step:
-            pass
-    regular = [user_id for user_id, in User.select(User.id).tuples()]
+    regular = seed_users(seeder, args)
     chance = random.Random(args.random_seed)
     accounts = UserController()
     for name in ('reader20', 'reader500', 'reader500m', 'loud', 'author'):
